@@ -1,0 +1,22 @@
+package io.keepsake;
+
+/**
+ * A value could not be encoded or decoded: its type is not registered, it cannot be serialized, or the stored bytes
+ * do not decode to a registered type. Nothing is written when encoding fails.
+ */
+public class CodecException extends KeepsakeException {
+    private static final long serialVersionUID = 1L;
+
+    /** @param message what could not be encoded or decoded and why */
+    public CodecException(String message) {
+        super(message);
+    }
+
+    /**
+     * @param message what could not be encoded or decoded and why
+     * @param cause   the codec library's failure
+     */
+    public CodecException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,24 @@
+package io.keepsake.format;
+
+/**
+ * Turns values into bytes and back: the first stage of the pipeline
+ * {@code value -> bytes (codec) -> compress -> encrypt}. Decoding only ever instantiates types the codec was told
+ * about (no Java deserialization, no gadgets).
+ */
+public interface Codec {
+
+    /** @return the permanent id written into {@link FileHeader#codecId()} */
+    int id();
+
+    /**
+     * @return the encoded bytes, which name the value's registered type
+     * @throws io.keepsake.CodecException if the type is not registered or the value cannot be serialized
+     */
+    byte[] encode(Object value);
+
+    /**
+     * @return the decoded value, an instance of a registered type
+     * @throws io.keepsake.CodecException if the bytes do not decode to a registered type
+     */
+    Object decode(byte[] bytes);
+}

@@ -1,0 +1,51 @@
+package io.keepsake.io;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The small file-system abstraction every file-backed part of Keepsake goes through, so tests can stack
+ * decorators: a fault injector that fails the Nth operation, one that simulates power loss by dropping what was
+ * not forced, one that records. Production code uses {@link #local()}.
+ *
+ * <p>Methods throw {@link IOException}; callers translate them into typed Keepsake exceptions that name the file.
+ * Files and directories created through a {@code Disk} are owner-only (rw------- and rwx------).
+ */
+public interface Disk {
+
+    /** @return the real local file system */
+    static Disk local() {
+        return LocalDisk.INSTANCE;
+    }
+
+    /**
+     * Opens a file for reading and writing, creating it (owner-only) if {@code create} is true and it is absent.
+     * Creating a file does not make its directory entry durable: call {@link #forceDirectory(Path)}.
+     */
+    DiskFile open(Path file, boolean create) throws IOException;
+
+    /** Opens an existing file for reading only. */
+    DiskFile openRead(Path file) throws IOException;
+
+    /** @return whether the file or directory exists */
+    boolean exists(Path path);
+
+    /** Creates the directory and its missing parents (owner-only). */
+    void createDirectories(Path dir) throws IOException;
+
+    /**
+     * Atomically renames {@code source} to {@code target}, replacing it. The rename is durable only after
+     * {@link #forceDirectory(Path)} on the target's directory.
+     */
+    void move(Path source, Path target) throws IOException;
+
+    /** Deletes the file if present; durable only after forcing its directory. @return whether it existed */
+    boolean delete(Path file) throws IOException;
+
+    /** @return the entries of a directory, sorted by name */
+    List<Path> list(Path dir) throws IOException;
+
+    /** Forces a directory so that creates, renames and deletes in it survive power loss. */
+    void forceDirectory(Path dir) throws IOException;
+}

@@ -1,0 +1,50 @@
+package io.keepsake.store;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Versioned blobs by key: the storage SPI that durable references, registries, snapshots, backups and cold tiers
+ * are built on. Backends: {@code FileStore} and {@code MemoryStore} in core; PostgreSQL, S3 and Redis in their
+ * own modules. Every backend passes the contract suite in {@code keepsake-testkit}.
+ *
+ * <p>A put is acknowledged only once durable in the backend's terms (forced file and directory, committed row,
+ * completed S3 write, Redis reply). Versions are opaque tokens: compare them only for equality. Keys are
+ * non-empty strings of letters, digits and {@code - _ . /}, without empty segments, {@code .} or {@code ..}
+ * segments, at most 512 characters.
+ *
+ * <p>Implementations are thread-safe. Errors are unchecked: {@link io.keepsake.ConflictException} when a
+ * precondition fails, {@link io.keepsake.StorageException} (naming the file or endpoint, never a credential) when
+ * the backend fails.
+ */
+public interface Store extends AutoCloseable {
+
+    /** @return the value and version stored under {@code key}, or empty if there is none */
+    Optional<Blob> get(String key);
+
+    /**
+     * Stores {@code value} under {@code key} if the precondition holds, atomically and durably.
+     *
+     * @return the new version token
+     * @throws io.keepsake.ConflictException if the precondition does not hold; nothing is changed
+     */
+    String put(String key, byte[] value, Expected expected);
+
+    /**
+     * Deletes {@code key} if the precondition holds.
+     *
+     * @return whether a value was deleted
+     * @throws io.keepsake.ConflictException if the precondition names a version and it does not match
+     */
+    boolean delete(String key, Expected expected);
+
+    /** @return every key that starts with {@code prefix}, sorted */
+    List<String> list(String prefix);
+
+    /** @return a short description of where the data lives, without credentials (for messages and logs) */
+    String describe();
+
+    /** Releases files, connections and threads; idempotent. Later calls throw. */
+    @Override
+    void close();
+}
