@@ -9,7 +9,9 @@ public enum FileKind {
     /** A chunk of a snapshot. */
     SNAPSHOT(2),
     /** One value kept in a {@code Store} (a durable reference, a registry save, a manifest). */
-    VALUE(3);
+    VALUE(3),
+    /** One entry file of a {@code FileStore}: the header (base = version number), then the stored bytes. */
+    STORE_ENTRY(4);
 
     private final int id;
 
