@@ -8,9 +8,11 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.KeyDeserializer;
 import com.fasterxml.jackson.databind.SerializationConfig;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.deser.Deserializers;
+import com.fasterxml.jackson.databind.deser.KeyDeserializers;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.Serializers;
@@ -59,6 +61,22 @@ final class RegistryGuard extends SimpleModule {
                 return why == null ? null : new RefusingDeserializer(type, why);
             }
         });
+        context.addKeySerializers(new Serializers.Base() {
+            @Override
+            public JsonSerializer<?> findSerializer(SerializationConfig config, JavaType type,
+                                                    BeanDescription beanDesc) {
+                String why = refusal(type.getRawClass());
+                return why == null ? null : new Refusing(type.getRawClass(), "map key " + why);
+            }
+        });
+        context.addKeyDeserializers(new KeyDeserializers() {
+            @Override
+            public KeyDeserializer findKeyDeserializer(JavaType type, DeserializationConfig config,
+                                                       BeanDescription beanDesc) {
+                String why = refusal(type.getRawClass());
+                return why == null ? null : new RefusingKeyDeserializer("map key " + why);
+            }
+        });
     }
 
     /** @return why {@code raw} may not be encoded or decoded, or null if it may */
@@ -87,6 +105,20 @@ final class RegistryGuard extends SimpleModule {
         @Override
         public void serialize(Object value, JsonGenerator gen, SerializerProvider provider) throws IOException {
             provider.reportBadDefinition(handledType(), why);
+        }
+    }
+
+    /** Fails when asked to build a map key of an unregistered type. */
+    private static final class RefusingKeyDeserializer extends KeyDeserializer {
+        private final String why;
+
+        RefusingKeyDeserializer(String why) {
+            this.why = why;
+        }
+
+        @Override
+        public Object deserializeKey(String key, DeserializationContext ctxt) throws IOException {
+            return ctxt.reportBadDefinition(ctxt.constructType(Object.class), why);
         }
     }
 

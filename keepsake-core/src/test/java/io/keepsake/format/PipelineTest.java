@@ -41,9 +41,11 @@ class PipelineTest {
     }
 
     static Pipeline pipeline(String codec, Compression compression, boolean encrypted) {
-        Pipeline.Builder b = Pipeline.builder().registry(Samples.registry()).compression(compression);
+        Pipeline.Builder b = Pipeline.builder().compression(compression);
         if (codec.equals("raw")) {
             b.codec(Codec.raw());
+        } else {
+            b.registry(Samples.registry());
         }
         if (encrypted) {
             b.encryption(keys());
@@ -101,6 +103,23 @@ class PipelineTest {
         frame[frame.length - 6] ^= 1;
         CorruptionException e = assertThrows(CorruptionException.class, () -> p.open(frame, "my-key"));
         assertEquals("my-key", e.file());
+    }
+
+    @Test
+    void aCodecAndARegistryCannotBeCombined() {
+        Pipeline.Builder b = Pipeline.builder().codec(Codec.raw());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> b.registry(Samples.registry()));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("codec"), e.getMessage());
+    }
+
+    @Test
+    void anIntactHeaderOfAnotherKindIsAFormatException() {
+        Pipeline p = Pipeline.builder().build();
+        FileHeader segment = p.header(FileKind.JOURNAL_SEGMENT, 1);
+        byte[] notAFrame = ValueFrame.seal(segment, p.encode("x", segment));
+        assertThrows(FormatException.class, () -> p.open(notAFrame, "k"));
+        byte[] junk = java.util.Arrays.copyOf(segment.toBytes(), 100);
+        assertThrows(FormatException.class, () -> p.open(junk, "k"));
     }
 
     @Test
