@@ -40,6 +40,14 @@ class RegistrySecurityTest {
     record WithOptional(Optional<String> maybe) {
     }
 
+    /** A POJO that can refer to itself through another. */
+    static final class Node {
+        Node next;
+    }
+
+    record Keyed(java.util.Map<Stranger, String> byStranger) {
+    }
+
     private static final ObjectMapper SMILE = SmileMappers.trees();
 
     private static byte[] craft(String type, ObjectNode value) throws Exception {
@@ -84,5 +92,25 @@ class RegistrySecurityTest {
         SmileCodec codec = new SmileCodec(TypeRegistry.builder().register(WithOptional.class, "wo").build());
         CodecException e = assertThrows(CodecException.class, () -> codec.encode(new WithOptional(Optional.of("x"))));
         assertTrue(e.getMessage().contains("wo"), e.getMessage());
+    }
+
+    @Test
+    void aCyclicGraphIsACodecExceptionNotAStackOverflow() {
+        SmileCodec codec = new SmileCodec(TypeRegistry.builder().register(Node.class, "node").build());
+        Node a = new Node();
+        Node b = new Node();
+        a.next = b;
+        b.next = a;
+        assertThrows(CodecException.class, () -> codec.encode(a));
+    }
+
+    @Test
+    void anUnregisteredMapKeyTypeIsRefused() throws Exception {
+        SmileCodec codec = new SmileCodec(TypeRegistry.builder().register(Keyed.class, "keyed").build());
+        assertThrows(CodecException.class,
+                () -> codec.encode(new Keyed(java.util.Map.of(new Stranger("s"), "v"))));
+        ObjectNode value = SMILE.createObjectNode();
+        value.putObject("byStranger").put("Stranger[name=s]", "v");
+        assertThrows(CodecException.class, () -> codec.decode(craft("keyed", value)));
     }
 }
