@@ -151,6 +151,27 @@ public final class Pipeline {
         return decode(ValueFrame.payload(bytes), header, name, ValueFrame.PAYLOAD_OFFSET);
     }
 
+    /**
+     * Checks a frame made by {@link #seal} and reads its value as a plain tree, without application classes (for
+     * inspect and dump tools). Only this pipeline's keys are needed, not its registry.
+     *
+     * @return the type name and the value as a tree; a raw-codec value is a binary node under the name
+     *         {@value TypeRegistry#BYTES}
+     * @throws io.keepsake.CorruptionException if the frame is damaged
+     * @throws FormatException                 if it is not a value frame, or needs a key or codec this build lacks
+     */
+    public SmileTree openTree(byte[] bytes, String name) {
+        FileHeader header = ValueFrame.header(bytes, name);
+        byte[] encoded = unwrap(ValueFrame.payload(bytes), header, name, ValueFrame.PAYLOAD_OFFSET);
+        return switch (header.codecId()) {
+            case RawCodec.ID -> new SmileTree(TypeRegistry.BYTES,
+                    com.fasterxml.jackson.databind.node.BinaryNode.valueOf(encoded));
+            case SmileCodec.ID -> SmileCodec.toTree(encoded);
+            default -> throw new FormatException(name + ": written with codec id " + header.codecId()
+                    + ", which this build cannot show as a tree");
+        };
+    }
+
     @Override
     public String toString() {
         return "Pipeline[codec=" + codec + ", compression=" + compression + ", cipher="
