@@ -44,7 +44,7 @@ public final class FileStore implements Store {
     private final Path dir;
     private final Disk disk;
     private final DirectoryLocks locks;
-    private volatile boolean closed; // guarded by this for the transition; read without a lock
+    private volatile boolean closed; // set once under this (close); read without a lock
     private volatile Throwable failure; // set once, under a stripe lock, when a directory force failed
 
     private FileStore(Path dir, Disk disk, DirectoryLocks locks) {
@@ -139,7 +139,7 @@ public final class FileStore implements Store {
             forceDirectory("put of key '" + key + "'");
             return Long.toString(next);
         } catch (IOException e) {
-            throw new StorageException(describe() + ": cannot lock key '" + key + "'", e);
+            throw lockFailure(key, e);
         }
     }
 
@@ -165,7 +165,7 @@ public final class FileStore implements Store {
             forceDirectory("delete of key '" + key + "'");
             return existed;
         } catch (IOException e) {
-            throw new StorageException(describe() + ": cannot lock key '" + key + "'", e);
+            throw lockFailure(key, e);
         }
     }
 
@@ -202,7 +202,10 @@ public final class FileStore implements Store {
         return "file:" + dir;
     }
 
-    /** Releases this store's share of the directory lock file; idempotent. Later calls throw. */
+    /**
+     * Releases this store's share of the directory lock file, after writes in flight in this JVM finish;
+     * idempotent. Later calls throw {@link KeepsakeException}.
+     */
     @Override
     public void close() {
         synchronized (this) {
@@ -223,17 +226,26 @@ public final class FileStore implements Store {
         return dir.resolve(EntryNames.fileName(key));
     }
 
-    private Long currentVersion(Path file, boolean tolerateCorruption) throws IOException {
+    private Long currentVersion(Path file, boolean tolerateCorruption) {
         try (DiskFile in = disk.openRead(file)) {
             return EntryFile.readVersion(in, file.toString());
         } catch (NoSuchFileException e) {
             return null;
+        } catch (IOException e) {
+            throw new StorageException(describe() + ": cannot read " + file, e);
         } catch (CorruptionException e) {
             if (tolerateCorruption) {
                 return Long.MAX_VALUE; // present but unreadable: an unconditional write replaces it
             }
             throw e;
         }
+    }
+
+    private KeepsakeException lockFailure(String key, IOException e) {
+        if (closed) {
+            return new KeepsakeException(describe() + " is closed");
+        }
+        return new StorageException(describe() + ": cannot lock or unlock key '" + key + "'", e);
     }
 
     private void check(String key, Expected expected, Long current) {

@@ -33,6 +33,22 @@ class FileStoreFailureTest {
     }
 
     @Test
+    void putForcesTheTempFileBeforeTheRenameAndTheDirectoryAfterIt() {
+        try (FileStore store = FileStore.at(tmp.resolve("s"), disk)) {
+            disk.log.clear();
+            store.put("k", bytes("v"), Expected.absent());
+            assertEquals(4, disk.log.size(), disk.log::toString);
+            String temp = disk.log.get(0).substring("open ".length());
+            assertTrue(temp.startsWith(EntryNames.TEMP_PREFIX), temp);
+            assertEquals(List.of("open " + temp, "force " + temp, "move " + temp + " k.kse", "forceDirectory s"),
+                    disk.log);
+            disk.log.clear();
+            store.delete("k", Expected.any());
+            assertEquals(List.of("delete k.kse", "forceDirectory s"), disk.log);
+        }
+    }
+
+    @Test
     void aFailedFileForceFailsThatPutOnlyAndLeavesNoTempFile() throws IOException {
         try (FileStore store = FileStore.at(tmp, disk)) {
             String v = store.put("k", bytes("one"), Expected.absent());
