@@ -56,6 +56,8 @@ public final class FileStore implements Store {
     /**
      * Opens (creating if needed) a store in {@code dir} on the local file system.
      *
+     * @param dir the store's directory; created owner-only if absent
+     * @return the open store
      * @throws StorageException if the directory cannot be created or read
      */
     public static FileStore at(Path dir) {
@@ -66,6 +68,9 @@ public final class FileStore implements Store {
      * Opens (creating if needed) a store in {@code dir}, reading and writing through {@code disk} (for example a
      * fault-injecting disk in tests). Temporary files left by a crash are deleted.
      *
+     * @param dir  the store's directory; created owner-only if absent
+     * @param disk the file system every data file is read and written through
+     * @return the open store
      * @throws StorageException if the directory cannot be created, read or cleaned
      */
     public static FileStore at(Path dir, Disk disk) {
