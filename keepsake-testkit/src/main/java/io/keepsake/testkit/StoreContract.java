@@ -33,7 +33,7 @@ import org.junit.jupiter.api.function.Executable;
  * <p>Tests are backend-neutral and make at most a few hundred round trips each, so they stay fast over a network.
  * After {@link Store#close()}, calls must throw a {@link KeepsakeException} or an {@link IllegalStateException}.
  */
-public abstract class StoreContract extends StoreContractKeys {
+public abstract class StoreContract extends StoreContractModel {
 
     @Test
     void getOfAbsentKeyIsEmpty() {
