@@ -24,9 +24,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * Files and directories are owner-only. All data access goes through the {@link Disk} given at open.
  *
  * <p>Durability: a put writes a temporary file in the directory, forces it, atomically renames it over the entry
- * file and forces the directory; a delete removes the file and forces the directory. If forcing the directory
- * fails after the rename or delete, the store no longer knows what is durable and refuses further writes
- * ({@link FailStopException}) until reopened. A failure before the rename changes nothing and only fails that call.
+ * file and forces the directory; a delete removes the file and forces the directory. If the rename, the delete or
+ * the directory force fails, what readers see may be ahead of what is durable, so the store refuses further writes
+ * ({@link FailStopException}) until reopened. A failure while writing or forcing the temporary file changes
+ * nothing visible and only fails that call ({@link StorageException}).
  *
  * <p>Concurrency: a read opens the entry file and reads it whole; renames are atomic, so it sees the old or the new
  * file, never a mix, and takes no lock. A put or delete holds its key's stripe lock (see {@code DirectoryLocks}:
@@ -137,11 +138,12 @@ public final class FileStore implements Store {
             writeTemp(temp, key, next, value);
             try {
                 disk.move(temp, file);
+                disk.forceDirectory(dir);
             } catch (IOException e) {
                 deleteQuietly(temp);
-                throw new StorageException(describe() + ": cannot rename " + temp + " to " + file, e);
+                throw failStop("renaming " + temp.getFileName() + " over " + file.getFileName()
+                        + " or forcing the directory for key '" + key + "'", e);
             }
-            forceDirectory("put of key '" + key + "'");
             return Long.toString(next);
         } catch (IOException e) {
             throw lockFailure(key, e);
@@ -161,14 +163,14 @@ public final class FileStore implements Store {
             if (current == null) {
                 return false;
             }
-            boolean existed;
             try {
-                existed = disk.delete(file);
+                boolean existed = disk.delete(file);
+                disk.forceDirectory(dir);
+                return existed;
             } catch (IOException e) {
-                throw new StorageException(describe() + ": cannot delete " + file, e);
+                throw failStop("deleting " + file.getFileName() + " or forcing the directory for key '" + key
+                        + "'", e);
             }
-            forceDirectory("delete of key '" + key + "'");
-            return existed;
         } catch (IOException e) {
             throw lockFailure(key, e);
         }
@@ -270,14 +272,11 @@ public final class FileStore implements Store {
         }
     }
 
-    private void forceDirectory(String what) {
-        try {
-            disk.forceDirectory(dir);
-        } catch (IOException e) {
-            failure = e;
-            throw new FailStopException(describe() + ": forcing the directory failed after the " + what
-                    + "; reopen the store", e);
-        }
+    /** Records a failure that leaves the visible state possibly ahead of the durable state. */
+    private FailStopException failStop(String what, IOException e) {
+        failure = e;
+        return new FailStopException(describe() + ": " + what + " failed; the store refuses writes until it is "
+                + "reopened", e);
     }
 
     private String keyRecordedIn(Path path) throws IOException {

@@ -64,13 +64,17 @@ class FileStoreFailureTest {
     }
 
     @Test
-    void aFailedMoveFailsThatPutOnly() throws IOException {
+    void aFailedMoveFailStopsAndLeavesNoTempFile() throws IOException {
         try (FileStore store = FileStore.at(tmp, disk)) {
             disk.failNextMove = true;
-            assertThrows(StorageException.class, () -> store.put("k", bytes("one"), Expected.absent()));
+            assertThrows(FailStopException.class, () -> store.put("k", bytes("one"), Expected.absent()));
             assertTrue(store.get("k").isEmpty());
             assertEquals(List.of("+lock"), namesIn(tmp));
-            store.put("k", bytes("one"), Expected.absent());
+            assertThrows(FailStopException.class, () -> store.put("k", bytes("one"), Expected.absent()));
+        }
+        try (FileStore reopened = FileStore.at(tmp, disk)) {
+            reopened.put("k", bytes("one"), Expected.absent());
+            assertArrayEquals(bytes("one"), reopened.get("k").orElseThrow().value());
         }
     }
 
