@@ -121,6 +121,7 @@ public final class FileStore implements Store {
     }
 
     @Override
+    @SuppressWarnings("try") // the held lock is used only for its scope
     public String put(String key, byte[] value, Expected expected) {
         StoreKeys.requireValidKey(key);
         Objects.requireNonNull(value, "value");
@@ -151,6 +152,7 @@ public final class FileStore implements Store {
     }
 
     @Override
+    @SuppressWarnings("try") // the held lock is used only for its scope
     public boolean delete(String key, Expected expected) {
         StoreKeys.requireValidKey(key);
         Objects.requireNonNull(expected, "expected");
@@ -287,6 +289,7 @@ public final class FileStore implements Store {
         }
     }
 
+    @SuppressWarnings("try") // the held lock is used only for its scope
     private void removeTempFiles() {
         try {
             boolean removed = false;
