@@ -163,11 +163,10 @@ class FileStoreTest {
             Files.write(live, bytes("a write in flight"));
             opener = new Thread(() -> opened[0] = FileStore.at(tmp));
             opener.start();
-            Thread.State state;
-            while ((state = opener.getState()) != Thread.State.WAITING && state != Thread.State.TERMINATED) {
+            while (!locks.hasWaiters(5) && opener.isAlive()) {
                 Thread.onSpinWait();
             }
-            assertEquals(Thread.State.WAITING, state, "open must wait for the stripe of the temp file");
+            assertTrue(locks.hasWaiters(5), "open must wait for the stripe of the temp file");
             assertTrue(Files.exists(live), "a live writer's temp file must not be removed");
         } finally {
             locks.release();
