@@ -151,6 +151,7 @@ class FileStoreTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the writer's lock is held only for its scope
     void openWaitsForALiveWriterInsteadOfTakingItsTempFile() throws Exception {
         try (FileStore first = FileStore.at(tmp)) {
             first.put("kept", bytes("v"), Expected.absent());
