@@ -165,7 +165,7 @@ final class GroupCommitter {
             lock.unlock();
         }
         boolean interrupted = false;
-        while (thread.isAlive()) {
+        while (thread.isAlive() && Thread.currentThread() != thread) {
             try {
                 thread.join();
             } catch (InterruptedException e) {
@@ -278,6 +278,7 @@ final class GroupCommitter {
         if (forceAll || syncWaiters > 0) {
             signalForced();
         }
+        writer.prepareSpareIfDue();
     }
 
     private boolean intervalDue() {

@@ -71,7 +71,8 @@ final class SegmentedFileJournal implements Journal {
     static Journal open(Path dir, Disk disk, Durability durability, long segmentSize, long intervalNanos,
                         FileHeader template, long firstSequence) {
         try {
-            disk.createDirectories(dir);
+            createDurably(disk, dir);
+            disk.delete(dir.resolve(SpareSegment.NAME));
             TreeMap<Long, Path> segments = listSegments(disk, dir);
             Segment active;
             long next;
@@ -93,6 +94,22 @@ final class SegmentedFileJournal implements Journal {
             return journal;
         } catch (IOException e) {
             throw new StorageException("journal: cannot open " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Creates the directory and forces the parent of every directory it had to create. */
+    private static void createDurably(Disk disk, Path dir) throws IOException {
+        Path absolute = dir.toAbsolutePath();
+        if (disk.exists(absolute)) {
+            return;
+        }
+        Path existing = absolute.getParent();
+        while (existing != null && !disk.exists(existing)) {
+            existing = existing.getParent();
+        }
+        disk.createDirectories(absolute);
+        for (Path created = absolute; created != null && !created.equals(existing); created = created.getParent()) {
+            disk.forceDirectory(created.getParent());
         }
     }
 
