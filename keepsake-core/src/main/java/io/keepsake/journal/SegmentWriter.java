@@ -21,7 +21,7 @@ final class SegmentWriter {
     private final Consumer<Segment> onRoll;
     private final CRC32C crc = new CRC32C();
     private final byte[] scratch = new byte[12];
-    private ByteBuffer out = ByteBuffer.allocateDirect(1 << 20);
+    private final ByteBuffer out = ByteBuffer.allocateDirect(1 << 20);
     private Segment segment; // null once closed
     private SpareSegment spare; // the next segment being prepared, or null
 
@@ -48,15 +48,19 @@ final class SegmentWriter {
             }
             if (out.remaining() < size) {
                 flush();
-                if (out.capacity() < size) {
-                    out = ByteBuffer.allocateDirect(size);
-                }
             }
             long sequence = first + i;
-            out.putInt(payload.length)
-                    .putInt(RecordFormat.checksum(crc, scratch, sequence, payload, 0, payload.length))
-                    .putLong(sequence)
-                    .put(payload);
+            int checksum = RecordFormat.checksum(crc, scratch, sequence, payload, 0, payload.length);
+            if (size > out.capacity()) {
+                // a record larger than the buffer is written on its own rather than growing the buffer for good
+                ByteBuffer head = ByteBuffer.allocate(RecordFormat.HEAD).putInt(payload.length).putInt(checksum)
+                        .putLong(sequence).flip();
+                segment.file.write(head, segment.writePosition);
+                segment.file.write(ByteBuffer.wrap(payload), segment.writePosition + RecordFormat.HEAD);
+                segment.writePosition += size;
+                continue;
+            }
+            out.putInt(payload.length).putInt(checksum).putLong(sequence).put(payload);
         }
         flush();
     }
