@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
  *       the newest and holds no acknowledged record: it is rewritten as an empty segment.</li>
  *   <li>A torn tail is cut by truncating at the end of the last valid record and zero-filling back to the size,
  *       forced with metadata before the first new append.</li>
- *   <li>deleteBefore deletes sealed segments oldest first and forces the directory; a crash in between leaves a
- *       contiguous suffix of segments, which is still a valid journal.</li>
+ *   <li>deleteBefore deletes sealed segments oldest first and forces the directory after each one; a crash in
+ *       between leaves a contiguous suffix of segments, which is still a valid journal.</li>
  *   <li>Limit: the rule reads any valid record after a damaged one as proof of corruption. If power loss persists a
  *       later page of the last unforced write but not an earlier one, open reports corruption (loudly, never
  *       losing an acknowledged record) instead of cutting the tail.</li>
@@ -221,7 +221,6 @@ final class SegmentedFileJournal implements Journal {
             if (closed) {
                 throw new IllegalStateException("journal " + dir + " is closed");
             }
-            boolean deleted = false;
             try {
                 while (segments.size() > 1) {
                     Map.Entry<Long, Path> oldest = segments.firstEntry();
@@ -229,11 +228,10 @@ final class SegmentedFileJournal implements Journal {
                     if (nextBase > sequence) {
                         break;
                     }
-                    disk.delete(oldest.getValue());
+                    // one directory force per segment: whatever order the file system persists deletions in, a
+                    // crash leaves a contiguous suffix of segments, never a gap
                     segments.remove(oldest.getKey());
-                    deleted = true;
-                }
-                if (deleted) {
+                    disk.delete(oldest.getValue());
                     disk.forceDirectory(dir);
                 }
             } catch (IOException e) {
