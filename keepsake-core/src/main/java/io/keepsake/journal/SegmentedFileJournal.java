@@ -230,8 +230,8 @@ final class SegmentedFileJournal implements Journal {
                     }
                     // one directory force per segment: whatever order the file system persists deletions in, a
                     // crash leaves a contiguous suffix of segments, never a gap
-                    segments.remove(oldest.getKey());
                     disk.delete(oldest.getValue());
+                    segments.remove(oldest.getKey());
                     disk.forceDirectory(dir);
                 }
             } catch (IOException e) {
