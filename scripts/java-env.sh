@@ -10,7 +10,8 @@ java_major() {
     v=$(sed -n 's/^JAVA_VERSION="\([^"]*\)".*/\1/p' "$1/release")
   fi
   if [ -z "$v" ] && [ -x "$1/bin/java" ]; then
-    v=$("$1/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}')
+    v=$("$1/bin/java" -XshowSettings:properties -version 2>&1 \
+      | awk -F'= ' '/java.specification.version/ {print $2; exit}')
   fi
   v=${v#1.}          # 1.8 -> 8
   echo "${v%%[.+-]*}" # 25.0.3 -> 25
@@ -35,7 +36,8 @@ keepsake_select_jdk() {
     if [ "${major:-0}" -ge 21 ] 2>/dev/null; then best="$candidate"; fi
   fi
   if [ -z "$best" ]; then
-    echo "keepsake: no JDK 21 or newer found (JAVA_HOME is '${JAVA_HOME:-unset}', nothing suitable under /usr/lib/jvm)." >&2
+    echo "keepsake: no JDK 21 or newer found (JAVA_HOME is '${JAVA_HOME:-unset}'," \
+      "nothing suitable under /usr/lib/jvm)." >&2
     echo "keepsake: install one (for example: apt-get install openjdk-21-jdk-headless) or set JAVA_HOME." >&2
     return 1
   fi

@@ -1,5 +1,6 @@
 # Sourced by ./keepsake and ./bench: builds MODULE's shaded jar when it is missing or older than any main source,
-# resource or POM (or a main source directory, so deletions count too) of the project, then runs it with the selected JDK 21+ from the caller's directory.
+# resource or POM of the project (or a main source directory, so deletions count too), then runs it with the
+# selected JDK 21+ from the caller's directory.
 # Expects MODULE and JAR set, and the arguments in "$@". Build output is shown only when the build fails.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -21,7 +22,8 @@ if [ ! -f "$jar" ] || [ -n "$(keepsake_stale_input)" ]; then
   if [ ! -f "$jar" ] || [ -n "$(keepsake_stale_input)" ]; then
     echo "building $MODULE (first run or sources changed)..." >&2
     log=$(mktemp "${TMPDIR:-/tmp}/keepsake-build.XXXXXX")
-    if ! (cd "$root" && mvn -B -q -Dstyle.color=never -Dmaven.test.skip=true -pl "$MODULE" -am package) >"$log" 2>&1; then
+    if ! (cd "$root" && mvn -B -q -Dstyle.color=never -Dmaven.test.skip=true -pl "$MODULE" -am package) \
+        >"$log" 2>&1; then
       cat "$log" >&2
       rm -f "$log"
       echo "build of $MODULE failed; see the output above" >&2

@@ -158,7 +158,7 @@ public final class JournalDemo {
             long count = writers.appended.sum();
             double perSecond = (count - previousCount) * 1e9 / Math.max(1, now - previousNanos);
             second++;
-            out.printf(Locale.ROOT, "%4ds  %,12.0f events/s  last acknowledged seq %,d%n", second, perSecond,
+            out.printf(Locale.ROOT, "%4ds  %,12.0f events/s  last acknowledged seq %d%n", second, perSecond,
                     writers.lastAcknowledged.get());
             out.flush();
             previousCount = count;

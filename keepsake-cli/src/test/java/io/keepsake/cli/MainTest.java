@@ -109,8 +109,8 @@ class MainTest {
         Files.writeString(empty.resolve("notes.txt"), "not a journal");
         Outcome outcome = keepsake("verify", empty.toString());
         assertEquals(Main.FAILED, outcome.code());
-        assertEquals(List.of("keepsake verify: " + empty + " holds no Keepsake journal (no journal segment file in it)"),
-                outcome.errLines());
+        assertEquals(List.of("keepsake verify: " + empty
+                + " holds no Keepsake journal (no journal segment file in it)"), outcome.errLines());
     }
 
     @Test
