@@ -40,7 +40,7 @@ class MainTest {
 
     private Path journalWith(int records) {
         Path dir = tmp.resolve("journal");
-        try (Journal journal = Journal.files(dir).open()) {
+        try (Journal journal = Journal.files(dir).segmentSize(64 * 1024).open()) {
             for (int i = 0; i < records; i++) {
                 journal.append(("event " + i + " ".repeat(80)).getBytes(StandardCharsets.US_ASCII));
             }
@@ -53,6 +53,19 @@ class MainTest {
             return files.filter(f -> JournalLocation.header(f).kind() == FileKind.JOURNAL_SEGMENT)
                     .findFirst().orElseThrow();
         }
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("pattern not found in the segment");
     }
 
     @Test
@@ -77,7 +90,10 @@ class MainTest {
         Path dir = journalWith(100);
         Path segment = segmentOf(dir);
         byte[] bytes = Files.readAllBytes(segment);
-        int middle = FileHeader.SIZE + (bytes.length - FileHeader.SIZE) / 2;
+        // Flip a byte inside record 51's payload: mid-log, with valid records after it (segments may be
+        // preallocated, so the middle of the file could be past the tail).
+        int middle = indexOf(bytes, "event 50 ".getBytes(StandardCharsets.US_ASCII)) + 3;
+        assertTrue(middle > FileHeader.SIZE);
         bytes[middle] ^= 0x5A;
         Files.write(segment, bytes);
 
