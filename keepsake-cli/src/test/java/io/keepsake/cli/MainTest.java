@@ -50,8 +50,9 @@ class MainTest {
 
     private static Path segmentOf(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> JournalLocation.header(f).kind() == FileKind.JOURNAL_SEGMENT)
-                    .findFirst().orElseThrow();
+            return files.filter(f -> f.getFileName().toString().matches("seg-\\d+\\.ksj"))
+                    .filter(f -> FileHeaders.read(f).kind() == FileKind.JOURNAL_SEGMENT)
+                    .sorted().findFirst().orElseThrow();
         }
     }
 
@@ -114,7 +115,7 @@ class MainTest {
         for (String verb : List.of("inspect", "verify")) {
             Outcome outcome = keepsake(verb, missing.toString());
             assertEquals(Main.FAILED, outcome.code());
-            assertEquals(List.of("keepsake " + verb + ": no such file or directory: " + missing),
+            assertEquals(List.of("keepsake " + verb + ": " + missing + ": no such file or directory"),
                     outcome.errLines());
         }
     }
@@ -125,8 +126,9 @@ class MainTest {
         Files.writeString(empty.resolve("notes.txt"), "not a journal");
         Outcome outcome = keepsake("verify", empty.toString());
         assertEquals(Main.FAILED, outcome.code());
-        assertEquals(List.of("keepsake verify: " + empty
-                + " holds no Keepsake journal (no journal segment file in it)"), outcome.errLines());
+        assertEquals(1, outcome.errLines().size(), outcome.err());
+        assertTrue(outcome.err().startsWith("keepsake verify: " + empty + ": not a Keepsake journal"),
+                outcome.err());
     }
 
     @Test
@@ -151,12 +153,29 @@ class MainTest {
     }
 
     @Test
-    void inspectOfASegmentFileShowsItsHeaderAndItsJournal() throws IOException {
+    void inspectOfASegmentFileShowsThatSegment() throws IOException {
         Path segment = segmentOf(journalWith(5));
         Outcome outcome = keepsake("inspect", segment.toString());
         assertEquals(Main.OK, outcome.code(), outcome.err());
-        assertTrue(outcome.out().contains("kind journal segment"), outcome.out());
-        assertTrue(outcome.out().lines().anyMatch(line -> line.contains("last seq 5")), outcome.out());
+        assertTrue(outcome.out().lines().anyMatch(line -> line.startsWith("segment " + segment.getFileName())),
+                outcome.out());
+        assertTrue(outcome.out().lines().anyMatch(line -> line.equals("last seq 5")), outcome.out());
+    }
+
+    @Test
+    void inspectOfAnotherKindOfKeepsakeFilePrintsItsHeaderAndVerifyRefusesIt() throws IOException {
+        Path value = tmp.resolve("settings.ksv");
+        Files.write(value, FileHeader.current(FileKind.VALUE, 1, 0, 0, 0, 42).toBytes());
+
+        Outcome inspect = keepsake("inspect", value.toString());
+        assertEquals(Main.OK, inspect.code(), inspect.err());
+        assertTrue(inspect.out().lines().anyMatch(line -> line.equals("kind value")), inspect.out());
+        assertTrue(inspect.out().lines().anyMatch(line -> line.equals("base 42")), inspect.out());
+
+        Outcome verify = keepsake("verify", value.toString());
+        assertEquals(Main.FAILED, verify.code());
+        assertEquals(1, verify.errLines().size(), verify.err());
+        assertTrue(verify.err().contains("not a journal segment"), verify.err());
     }
 
     @Test
