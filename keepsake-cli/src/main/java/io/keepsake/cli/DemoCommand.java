@@ -11,9 +11,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code keepsake demo}: runs the journal demo from the examples module. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Append 100-byte events durably (SYNC) from several threads to a journal, printing",
-                "throughput and the last acknowledged sequence every second. Run it again to see it recover.",
-                "Stops after --seconds, or on Ctrl-C, closing the journal cleanly."})
+        description = {"Run the journal demo.",
+                "Appends 100-byte events durably (SYNC) from several threads to a journal, printing throughput",
+                "and the last acknowledged sequence every second. Stops after --seconds, or on Ctrl-C, closing",
+                "the journal cleanly. Run it again to see it recover where it stopped."})
 final class DemoCommand implements Callable<Integer> {
 
     @Spec
