@@ -27,7 +27,8 @@ import java.util.Set;
  * rename not made durable reverts (the old name, and whatever the target name held, come back); a delete not made
  * durable is undone. Afterwards this disk refuses every call; reopen on {@link Disk#local()} or a new FaultyDisk.
  * A force with {@code metadata == false} is modelled as a full force. Everything under the root when the disk is
- * created counts as durable.
+ * created counts as durable. Because the model alone decides what survives, forces do not reach the real disk
+ * unless {@link #realForces(boolean)} asks for it (keeps crash tests fast).
  *
  * <p><b>Mutation mode.</b> {@link #ignoreDirectoryForce(boolean)} makes {@code forceDirectory} return success
  * having done nothing, as if the call were removed from the code under test.
@@ -57,6 +58,7 @@ public final class FaultyDisk implements Disk {
     private boolean ignoreDirectoryForce;
     private boolean unforcedTails;
     private boolean tornWrites;
+    private boolean realForces;
     /** Failures injected so far; guarded by this. */
     private long injected;
     /** Whether power was cut; guarded by this. */
@@ -126,6 +128,12 @@ public final class FaultyDisk implements Disk {
     /** Makes an injected write failure write a seeded random part of its bytes before throwing. */
     public synchronized FaultyDisk tornWrites(boolean torn) {
         this.tornWrites = torn;
+        return this;
+    }
+
+    /** Makes forces also reach the real disk (off by default: the model decides what survives a power cut). */
+    public synchronized FaultyDisk realForces(boolean real) {
+        this.realForces = real;
         return this;
     }
 
@@ -269,7 +277,9 @@ public final class FaultyDisk implements Disk {
         if (ignoreDirectoryForce) {
             return;
         }
-        real.forceDirectory(p);
+        if (realForces) {
+            real.forceDirectory(p);
+        }
         model.directoryForced(p);
     }
 
@@ -312,6 +322,11 @@ public final class FaultyDisk implements Disk {
             injected++;
         }
         return fail;
+    }
+
+    /** @return whether forces should reach the real disk. Caller holds the lock. */
+    boolean realForces() {
+        return realForces;
     }
 
     /** A handle was closed by its owner. Caller holds the lock. */

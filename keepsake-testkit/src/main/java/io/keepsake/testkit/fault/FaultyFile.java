@@ -79,7 +79,9 @@ final class FaultyFile implements DiskFile {
         synchronized (disk) {
             checkOpen();
             disk.before(DiskOp.FORCE, openedAs);
-            real.force(metadata);
+            if (disk.realForces()) {
+                real.force(metadata);
+            }
             long size = real.size();
             if (size > Integer.MAX_VALUE) {
                 throw new IOException("FaultyDisk models files under 2 GiB only: " + openedAs);
