@@ -85,10 +85,10 @@ class FileStoreReplaceStepTest {
                 Optional<Blob> got = reopened.get(KEY);
                 String value = got.map(b -> text(b.value())).orElse(null);
                 if (acked) {
-                    assertEquals(after, value, context + ": the acknowledged " + name + " was lost");
+                    assertTrue(Objects.equals(after, value), context + ": the acknowledged " + name
+                            + " was lost, found " + abbreviate(value));
                 } else if (!Objects.equals(value, before) && !Objects.equals(value, after)) {
-                    fail(context + ": neither old nor new: "
-                            + (value == null ? "absent" : value.substring(0, Math.min(40, value.length()))));
+                    fail(context + ": neither old nor new: " + abbreviate(value));
                 }
                 assertEquals("untouched", text(reopened.get("other").orElseThrow().value()), context);
                 assertEquals(value == null ? List.of("other") : List.of("other", KEY), reopened.list(""), context);
@@ -99,5 +99,9 @@ class FileStoreReplaceStepTest {
             }
         }
         assertTrue(steps > 0, name + " never completed without an injected failure");
+    }
+
+    private static String abbreviate(String s) {
+        return s == null ? "nothing" : s.length() <= 20 ? s : s.substring(0, 20) + "...(" + s.length() + " chars)";
     }
 }

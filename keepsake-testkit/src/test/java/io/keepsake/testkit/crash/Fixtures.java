@@ -1,22 +1,13 @@
 package io.keepsake.testkit.crash;
 
-import io.keepsake.Durability;
 import io.keepsake.io.Disk;
-import io.keepsake.journal.Journal;
-import io.keepsake.journal.JournalReader;
-import io.keepsake.journal.JournalRecord;
 import io.keepsake.store.FileStore;
 import io.keepsake.store.Store;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /** How the crash catalog opens the components under test, and small shared helpers. One place to adapt. */
 final class Fixtures {
-    /** Small segments so a short workload rolls several times. */
-    static final int SEGMENT_SIZE = 4096;
-
     private Fixtures() {
     }
 
@@ -32,23 +23,8 @@ final class Fixtures {
         return v.isBlank() ? 1 : Long.parseLong(v.trim());
     }
 
-    static Journal journal(Path dir, Disk disk) {
-        return Journal.files(dir).disk(disk).durability(Durability.SYNC).segmentSize(SEGMENT_SIZE).open();
-    }
-
     static Store store(Path dir, Disk disk) {
-        return FileStore.builder(dir).disk(disk).open();
-    }
-
-    /** @return every record from the first held one, in order */
-    static List<JournalRecord> readAll(Journal journal) {
-        List<JournalRecord> out = new ArrayList<>();
-        try (JournalReader reader = journal.read(journal.firstSequence())) {
-            while (reader.hasNext()) {
-                out.add(reader.next());
-            }
-        }
-        return out;
+        return FileStore.at(dir, disk);
     }
 
     static byte[] utf8(String s) {

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * power cut, and these tests assert that the loss is detected. Each has a control run: same script, real
  * directory forces, nothing lost.
  */
-class MutationCheckTest {
+class FileStoreMutationCheckTest {
     private static final long SEED = 6;
 
     @TempDir
@@ -79,62 +79,6 @@ class MutationCheckTest {
                         ? "without directory forces the acknowledged create survived: the check is blind"
                         : "with directory forces the acknowledged create must survive");
             }
-        }
-    }
-
-    /** @return how many acknowledged appends are missing after a cut, with directory forces ignored from the roll */
-    private int appendAcrossRollThenCut(Path root, boolean ignoreDirectoryForce) {
-        Path dir = root.resolve("journal");
-        FaultyDisk disk = FaultyDisk.over(root, SEED);
-        Journal journal = Fixtures.journal(dir, disk);
-        long acked = journal.append(utf8(payload(0, 0)));
-        disk.ignoreDirectoryForce(ignoreDirectoryForce);
-        long dirForcesBefore = disk.count(DiskOp.FORCE_DIRECTORY);
-        for (int i = 1; i < 200 && disk.count(DiskOp.FORCE_DIRECTORY) == dirForcesBefore; i++) {
-            acked = journal.append(utf8(payload(0, i)));
-        }
-        // a few more after the roll, so the new segment holds forced records
-        for (int i = 0; i < 3; i++) {
-            acked = journal.append(utf8(payload(1, i)));
-        }
-        assertTrue(disk.count(DiskOp.FORCE_DIRECTORY) > dirForcesBefore, "no segment roll forced the directory");
-        disk.powerLoss();
-        Fixtures.closeQuietly(journal);
-        try (Journal reopened = Fixtures.journal(dir, Disk.local())) {
-            List<JournalRecord> records = Fixtures.readAll(reopened);
-            return (int) Math.max(0, acked - records.size());
-        }
-    }
-
-    @Test
-    void removingDirectoryForceFromJournalSegmentRollLosesAcknowledgedAppends() throws Exception {
-        int lostMutated = appendAcrossRollThenCut(Files.createDirectory(tmp.resolve("mutated")), true);
-        assertTrue(lostMutated > 0, "without directory forces no acknowledged append was lost: the check is blind");
-        int lostControl = appendAcrossRollThenCut(Files.createDirectory(tmp.resolve("control")), false);
-        assertEquals(0, lostControl, "with directory forces nothing acknowledged may be lost");
-    }
-
-    @Test
-    void removingDirectoryForceFromJournalCreationLosesAcknowledgedAppends() throws Exception {
-        for (boolean ignore : new boolean[] {true, false}) {
-            Path root = Files.createDirectory(tmp.resolve("new-" + ignore));
-            Path dir = root.resolve("journal");
-            FaultyDisk disk = FaultyDisk.over(root, SEED).ignoreDirectoryForce(ignore);
-            Journal journal = Fixtures.journal(dir, disk);
-            journal.append(utf8("acknowledged"));
-            disk.powerLoss();
-            Fixtures.closeQuietly(journal);
-            int recovered;
-            if (!Files.isDirectory(dir)) {
-                recovered = 0;
-            } else {
-                try (Journal reopened = Fixtures.journal(dir, Disk.local())) {
-                    recovered = Fixtures.readAll(reopened).size();
-                }
-            }
-            assertEquals(ignore ? 0 : 1, recovered, ignore
-                    ? "without directory forces the acknowledged append survived: the check is blind"
-                    : "with directory forces the acknowledged append must survive");
         }
     }
 }
