@@ -42,7 +42,7 @@ class FileStoreFsyncFailureTest {
             disk.failOnce(failing, 1);
             assertThrows(KeepsakeException.class, () -> store.put("k", utf8("failed"), Expected.version(v1)),
                     failing + " failed but the put was acknowledged");
-            assertEquals(1, disk.injectedFailures(), failing.toString());
+            assertEquals(1L, disk.injectedFailures(), failing.toString());
             disk.powerLoss();
             Fixtures.closeQuietly(store);
             try (Store reopened = Fixtures.store(dir, FaultyDisk.over(root, 8))) {
