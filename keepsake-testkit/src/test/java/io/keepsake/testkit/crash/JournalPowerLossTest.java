@@ -46,7 +46,7 @@ class JournalPowerLossTest {
 
     private void runCycle(long seed, Path root) throws Exception {
         Random random = new Random(seed);
-        int cutAfter = 1 + random.nextInt(60);
+        int cutAfter = 1 + random.nextInt(150);
         Path dir = JournalFixtures.existingDirectory(root);
         FaultyDisk disk = FaultyDisk.over(root, seed).unforcedTails(true);
         Journal journal = JournalFixtures.journal(dir, disk);
