@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Crash catalog 9 for FileStore: a small script (open, creates, a replace, gets, lists, a delete, close) runs once
- * per N with the Nth disk call failing (torn, for a write). Every failure is a typed {@link KeepsakeException};
- * close releases every handle; after a power cut and a reopen on a healthy disk every acknowledged change is
+ * Crash catalog 9 for FileStore: a small script (open, creates, a replace, gets, lists, close, reopen, a delete, a create, close) runs once
+ * per N with the Nth disk call failing (torn, for a write), either once or from then on (like a power cut).
+ * Every failure is a typed {@link KeepsakeException}; close releases every handle; after a power cut and a reopen on a healthy disk every acknowledged change is
  * there, and the change that failed is wholly there or wholly absent. The sweep ends when a run completes with no
  * failure injected.
  */
@@ -65,13 +65,23 @@ class FileStoreIoErrorSweepTest {
 
     @Test
     void failingEachDiskCallInTurnGivesTypedErrorsAndLosesNothingAcknowledged() throws Exception {
+        sweep(false);
+    }
+
+    @Test
+    void failingEveryDiskCallFromTheNthOnLikeAPowerCutLosesNothingAcknowledged() throws Exception {
+        sweep(true);
+    }
+
+    /** Runs the script for N = 1, 2, ... until a run sees no injected failure; collects every failing run. */
+    private void sweep(boolean fromThenOn) throws Exception {
         List<String> failures = new ArrayList<>();
         int runs = 0;
         for (int n = 1; ; n++) {
             assertTrue(n < 2000, "the sweep did not end: every run had a failure injected");
             runs++;
             try {
-                if (runOnce(n)) {
+                if (runOnce(n, fromThenOn)) {
                     break;
                 }
             } catch (AssertionError e) {
@@ -86,14 +96,19 @@ class FileStoreIoErrorSweepTest {
         assertTrue(runs > 8, "the workload made only " + runs + " disk calls");
     }
 
-    private boolean runOnce(int n) throws Exception {
+    private boolean runOnce(int n, boolean fromThenOn) throws Exception {
         Path root = Files.createDirectory(tmp.resolve("n" + n));
         Path dir = root.resolve("store");
         long seed = Fixtures.baseSeed() + n;
-        FaultyDisk disk = FaultyDisk.over(root, seed).tornWrites(true).unforcedTails(n % 2 == 1)
-                .failOnce(DiskOp.ANY, n);
+        FaultyDisk disk = FaultyDisk.over(root, seed).tornWrites(true).unforcedTails(n % 2 == 1);
+        if (fromThenOn) {
+            disk.failFrom(DiskOp.ANY, n);
+        } else {
+            disk.failOnce(DiskOp.ANY, n);
+        }
         current = disk;
-        String context = "failing disk call " + n + " (seed " + seed + ")";
+        String context = (fromThenOn ? "failing every disk call from " : "failing disk call ") + n + " (seed "
+                + seed + ")";
         Oracle oracle = new Oracle();
         Store store = null;
         KeepsakeException failure = null;
@@ -104,6 +119,9 @@ class FileStoreIoErrorSweepTest {
             oracle.put(store, "a", "alpha-2-" + "a".repeat(100));
             assertEquals(List.of("a", "dir/b"), store.list(""), context);
             assertEquals("alpha-2-" + "a".repeat(100), text(store.get("a").orElseThrow().value()), context);
+            store.close();
+            store = Fixtures.store(dir, disk);
+            assertEquals(List.of("a", "dir/b"), store.list(""), context + ": after reopen");
             oracle.delete(store, "dir/b");
             assertEquals(List.of("a"), store.list(""), context);
             oracle.put(store, "c", "gamma");
@@ -122,8 +140,9 @@ class FileStoreIoErrorSweepTest {
                 throw new AssertionError(context + ": untyped failure from close " + e, e);
             }
         }
-        assertEquals(0, disk.openHandles(), context + ": leaked handles " + disk.openHandlePaths()
-                + " after " + failure);
+        // a leak is reported after the recovery checks, so one run shows every problem it has
+        String leak = disk.openHandles() == 0 ? null
+                : context + ": leaked handles " + disk.openHandlePaths() + " after " + failure;
         boolean injected = disk.injectedFailures() > 0;
         disk.powerLoss();
 
@@ -148,6 +167,9 @@ class FileStoreIoErrorSweepTest {
             throw new AssertionError(context + ": recovery on a healthy disk failed after " + failure + ": " + e, e);
         }
         assertEquals(0, healthy.openHandles(), context + ": recovery leaked " + healthy.openHandlePaths());
+        if (leak != null) {
+            throw new AssertionError(leak);
+        }
         return !injected;
     }
 

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Crash catalog 9 for the journal: a small script (open, appends across several segment rolls, a full read,
- * close) runs once per N with the Nth disk call failing (torn, for a write). Every failure must surface as a typed
+ * close, reopen, read, appends, close) runs once per N with the Nth disk call failing (torn, for a write), either once or from then on (like
+ * a power cut). Every failure must surface as a typed
  * {@link KeepsakeException}; a failed append fail-stops the journal; close releases every handle; after a power cut
  * and a reopen on a healthy disk, every acknowledged record is there, in order, and nothing else but the one in
  * flight. The sweep ends when a run completes with no failure injected.
@@ -42,13 +43,23 @@ class JournalIoErrorSweepTest {
 
     @Test
     void failingEachDiskCallInTurnGivesTypedErrorsAndLosesNothingAcknowledged() throws Exception {
+        sweep(false);
+    }
+
+    @Test
+    void failingEveryDiskCallFromTheNthOnLikeAPowerCutLosesNothingAcknowledged() throws Exception {
+        sweep(true);
+    }
+
+    /** Runs the script for N = 1, 2, ... until a run sees no injected failure; collects every failing run. */
+    private void sweep(boolean fromThenOn) throws Exception {
         List<String> failures = new ArrayList<>();
         int runs = 0;
         for (int n = 1; ; n++) {
             assertTrue(n < 2000, "the sweep did not end: every run had a failure injected");
             runs++;
             try {
-                if (runOnce(n)) {
+                if (runOnce(n, fromThenOn)) {
                     break;
                 }
             } catch (AssertionError e) {
@@ -64,14 +75,19 @@ class JournalIoErrorSweepTest {
     }
 
     /** @return whether the run completed with no failure injected */
-    private boolean runOnce(int n) throws Exception {
+    private boolean runOnce(int n, boolean fromThenOn) throws Exception {
         Path root = Files.createDirectory(tmp.resolve("n" + n));
         Path dir = JournalFixtures.existingDirectory(root);
         long seed = Fixtures.baseSeed() + n;
-        FaultyDisk disk = FaultyDisk.over(root, seed).tornWrites(true).unforcedTails(n % 2 == 1)
-                .failOnce(DiskOp.ANY, n);
+        FaultyDisk disk = FaultyDisk.over(root, seed).tornWrites(true).unforcedTails(n % 2 == 1);
+        if (fromThenOn) {
+            disk.failFrom(DiskOp.ANY, n);
+        } else {
+            disk.failOnce(DiskOp.ANY, n);
+        }
         current = disk;
-        String context = "failing disk call " + n + " (seed " + seed + ")";
+        String context = (fromThenOn ? "failing every disk call from " : "failing disk call ") + n + " (seed "
+                + seed + ")";
         List<String> acked = new ArrayList<>();
         String inFlight = null;
         Journal journal = null;
@@ -89,6 +105,18 @@ class JournalIoErrorSweepTest {
             appending = false;
             List<JournalRecord> all = JournalFixtures.readAll(journal);
             assertEquals(acked, all.stream().map(r -> text(r.payload())).toList(), context + ": live read");
+            journal.close();
+            journal = JournalFixtures.journal(dir, disk); // recovery path: list, scan, reopen the last segment
+            all = JournalFixtures.readAll(journal);
+            assertEquals(acked, all.stream().map(r -> text(r.payload())).toList(), context + ": read after reopen");
+            appending = true;
+            for (int i = APPENDS; i < APPENDS + 3; i++) {
+                inFlight = record(i);
+                journal.append(utf8(inFlight));
+                acked.add(inFlight);
+                inFlight = null;
+            }
+            appending = false;
         } catch (KeepsakeException e) {
             failure = e;
         } catch (RuntimeException e) {
@@ -108,8 +136,9 @@ class JournalIoErrorSweepTest {
                 throw new AssertionError(context + ": untyped failure from close " + e, e);
             }
         }
-        assertEquals(0, disk.openHandles(), context + ": leaked handles " + disk.openHandlePaths()
-                + " after " + failure);
+        // a leak is reported after the recovery checks, so one run shows every problem it has
+        String leak = disk.openHandles() == 0 ? null
+                : context + ": leaked handles " + disk.openHandlePaths() + " after " + failure;
         boolean injected = disk.injectedFailures() > 0;
         disk.powerLoss();
 
@@ -129,6 +158,9 @@ class JournalIoErrorSweepTest {
             throw new AssertionError(context + ": recovery on a healthy disk failed after " + failure + ": " + e, e);
         }
         assertEquals(0, healthy.openHandles(), context + ": recovery leaked " + healthy.openHandlePaths());
+        if (leak != null) {
+            throw new AssertionError(leak);
+        }
         return !injected;
     }
 }
