@@ -1,24 +1,19 @@
 package io.keepsake.testkit.crash;
 
 import static io.keepsake.testkit.crash.Fixtures.payload;
-import static io.keepsake.testkit.crash.Fixtures.text;
 import static io.keepsake.testkit.crash.Fixtures.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.keepsake.io.Disk;
 import io.keepsake.journal.Journal;
 import io.keepsake.journal.JournalRecord;
-import io.keepsake.store.Expected;
-import io.keepsake.store.Store;
 import io.keepsake.testkit.fault.DiskOp;
 import io.keepsake.testkit.fault.FaultyDisk;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
