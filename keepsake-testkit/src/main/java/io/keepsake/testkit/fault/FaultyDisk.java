@@ -30,8 +30,9 @@ import java.util.Set;
  * created counts as durable. Because the model alone decides what survives, forces do not reach the real disk
  * unless {@link #realForces(boolean)} asks for it (keeps crash tests fast).
  *
- * <p><b>Mutation mode.</b> {@link #ignoreDirectoryForce(boolean)} makes {@code forceDirectory} return success
- * having done nothing, as if the call were removed from the code under test.
+ * <p><b>Mutation modes.</b> {@link #ignoreDirectoryForce(boolean)} makes {@code forceDirectory}, and
+ * {@link #ignoreFileForce(boolean)} makes {@code DiskFile.force}, return success having done nothing, as if the
+ * call were removed from the code under test.
  *
  * <p><b>Failures.</b> {@link #failOnce} and {@link #failFrom} make the Nth call of one {@link DiskOp} kind (or of
  * {@link DiskOp#ANY} kind), counted from when the rule is added, throw an {@link IOException}; with
@@ -56,6 +57,7 @@ public final class FaultyDisk implements Disk {
     private final List<Rule> rules = new ArrayList<>();
     /** Options; guarded by this. */
     private boolean ignoreDirectoryForce;
+    private boolean ignoreFileForce;
     private boolean unforcedTails;
     private boolean tornWrites;
     private boolean realForces;
@@ -116,6 +118,12 @@ public final class FaultyDisk implements Disk {
     /** Makes {@code forceDirectory} a silent no-op that the model does not count as a force (mutation check). */
     public synchronized FaultyDisk ignoreDirectoryForce(boolean ignore) {
         this.ignoreDirectoryForce = ignore;
+        return this;
+    }
+
+    /** Makes {@code DiskFile.force} a silent no-op that the model does not count as a force (mutation check). */
+    public synchronized FaultyDisk ignoreFileForce(boolean ignore) {
+        this.ignoreFileForce = ignore;
         return this;
     }
 
@@ -322,6 +330,11 @@ public final class FaultyDisk implements Disk {
             injected++;
         }
         return fail;
+    }
+
+    /** @return whether file forces are ignored (mutation mode). Caller holds the lock. */
+    boolean ignoresFileForce() {
+        return ignoreFileForce;
     }
 
     /** @return whether forces should reach the real disk. Caller holds the lock. */

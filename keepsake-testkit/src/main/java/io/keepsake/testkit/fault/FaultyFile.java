@@ -79,6 +79,9 @@ final class FaultyFile implements DiskFile {
         synchronized (disk) {
             checkOpen();
             disk.before(DiskOp.FORCE, openedAs);
+            if (disk.ignoresFileForce()) {
+                return;
+            }
             if (disk.realForces()) {
                 real.force(metadata);
             }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.keepsake.CorruptionException;
 import io.keepsake.io.Disk;
 import io.keepsake.store.Expected;
 import io.keepsake.store.Store;
@@ -74,6 +75,34 @@ class FileStoreMutationCheckTest {
                 assertEquals(!ignore, present, ignore
                         ? "without directory forces the acknowledged create survived: the check is blind"
                         : "with directory forces the acknowledged create must survive");
+            }
+        }
+    }
+
+    @Test
+    void removingFileForceFromFileStorePutLosesAcknowledgedWrites() throws Exception {
+        for (boolean ignore : new boolean[] {true, false}) {
+            Path root = Files.createDirectory(tmp.resolve("force-" + ignore));
+            Path dir = root.resolve("store");
+            try (Store s = Fixtures.store(dir, Disk.local())) {
+                s.put("k", utf8("v1"), Expected.absent());
+            }
+            FaultyDisk disk = FaultyDisk.over(root, SEED).ignoreFileForce(ignore);
+            Store store = Fixtures.store(dir, disk);
+            store.put("k", utf8("v2-acknowledged"), Expected.version(store.get("k").orElseThrow().version()));
+            disk.powerLoss();
+            Fixtures.closeQuietly(store);
+            Optional<String> value;
+            try (Store reopened = Fixtures.store(dir, Disk.local())) {
+                value = reopened.get("k").map(b -> text(b.value()));
+            } catch (CorruptionException e) {
+                value = Optional.of("corrupt: " + e.getMessage()); // the renamed file's content never reached disk
+            }
+            if (ignore) {
+                assertNotEquals(Optional.of("v2-acknowledged"), value,
+                        "without file forces the acknowledged put survived: the check is blind");
+            } else {
+                assertEquals(Optional.of("v2-acknowledged"), value, "with file forces the put must survive");
             }
         }
     }

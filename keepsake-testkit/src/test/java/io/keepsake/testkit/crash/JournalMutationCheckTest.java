@@ -80,4 +80,27 @@ class JournalMutationCheckTest {
                     : "with directory forces the acknowledged append must survive");
         }
     }
+
+    @Test
+    void removingFileForceFromJournalAppendLosesAcknowledgedAppends() throws Exception {
+        for (boolean ignore : new boolean[] {true, false}) {
+            Path root = Files.createDirectory(tmp.resolve("force-" + ignore));
+            Path dir = JournalFixtures.existingDirectory(root);
+            FaultyDisk disk = FaultyDisk.over(root, SEED);
+            Journal journal = JournalFixtures.journal(dir, disk);
+            disk.ignoreFileForce(ignore);
+            for (int i = 0; i < 5; i++) {
+                journal.append(utf8(payload(0, i)));
+            }
+            disk.powerLoss();
+            Fixtures.closeQuietly(journal);
+            int recovered;
+            try (Journal reopened = JournalFixtures.journal(dir, Disk.local())) {
+                recovered = JournalFixtures.readAll(reopened).size();
+            }
+            assertEquals(ignore ? 0 : 5, recovered, ignore
+                    ? "without file forces the acknowledged appends survived: the check is blind"
+                    : "with file forces every acknowledged append must survive");
+        }
+    }
 }

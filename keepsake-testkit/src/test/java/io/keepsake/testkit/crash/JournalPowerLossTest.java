@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -30,7 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
  * every acknowledged record.
  */
 class JournalPowerLossTest {
+    /** Writers 0 and 1 append synchronously; writer 2 appends asynchronously, several in flight at once. */
     private static final int WRITERS = 3;
+    private static final int ASYNC_WRITER = 2;
+    private static final int ASYNC_BATCH = 8;
 
     @TempDir
     Path tmp;
@@ -55,19 +60,9 @@ class JournalPowerLossTest {
         List<Thread> writers = new ArrayList<>();
         for (int w = 0; w < WRITERS; w++) {
             int writer = w;
-            writers.add(Thread.ofPlatform().start(() -> {
-                for (int i = 0; ; i++) {
-                    String p = payload(writer, i);
-                    long seq;
-                    try {
-                        seq = journal.append(utf8(p));
-                    } catch (RuntimeException e) {
-                        return; // power is off, or the journal fail-stopped because of it
-                    }
-                    acked.put(seq, p);
-                    ackCount.incrementAndGet();
-                }
-            }));
+            writers.add(Thread.ofPlatform().start(writer == ASYNC_WRITER
+                    ? () -> appendAsyncUntilFailure(journal, acked, ackCount)
+                    : () -> appendUntilFailure(journal, writer, acked, ackCount)));
         }
         while (ackCount.get() < cutAfter && writers.stream().anyMatch(Thread::isAlive)) {
             LockSupport.parkNanos(50_000);
@@ -91,6 +86,49 @@ class JournalPowerLossTest {
         try (Journal again = JournalFixtures.journal(dir, Disk.local())) {
             List<JournalRecord> records = JournalFixtures.readAll(again);
             assertEquals("after", text(records.get(records.size() - 1).payload()), context);
+        }
+    }
+
+    /** Appends one record at a time, recording each acknowledged one, until an append fails. */
+    private static void appendUntilFailure(Journal journal, int writer, Map<Long, String> acked,
+                                           AtomicInteger ackCount) {
+        for (int i = 0; ; i++) {
+            String p = payload(writer, i);
+            long seq;
+            try {
+                seq = journal.append(utf8(p));
+            } catch (RuntimeException e) {
+                return; // power is off, or the journal fail-stopped because of it
+            }
+            acked.put(seq, p);
+            ackCount.incrementAndGet();
+        }
+    }
+
+    /** Appends batches of async records, waiting for each batch, until an append fails. */
+    private static void appendAsyncUntilFailure(Journal journal, Map<Long, String> acked, AtomicInteger ackCount) {
+        for (int i = 0; ; i += ASYNC_BATCH) {
+            List<CompletableFuture<Long>> futures = new ArrayList<>();
+            try {
+                for (int j = 0; j < ASYNC_BATCH; j++) {
+                    futures.add(journal.appendAsync(utf8(payload(ASYNC_WRITER, i + j))));
+                }
+            } catch (RuntimeException e) {
+                // refused at once: wait for those already in flight, then stop
+            }
+            boolean failed = futures.size() < ASYNC_BATCH;
+            for (int j = 0; j < futures.size(); j++) {
+                try {
+                    long seq = futures.get(j).join();
+                    acked.put(seq, payload(ASYNC_WRITER, i + j));
+                    ackCount.incrementAndGet();
+                } catch (CompletionException e) {
+                    failed = true;
+                }
+            }
+            if (failed) {
+                return;
+            }
         }
     }
 

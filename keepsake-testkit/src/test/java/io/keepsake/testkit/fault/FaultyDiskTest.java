@@ -158,6 +158,20 @@ class FaultyDiskTest {
     }
 
     @Test
+    void ignoringFileForceLosesTheContentWhileReportingSuccess() throws IOException {
+        FaultyDisk disk = FaultyDisk.over(root, 1).ignoreFileForce(true);
+        Path f = root.resolve("new");
+        try (DiskFile file = disk.open(f, true)) {
+            file.write(bytes("data"), 0);
+            file.force(true);
+        }
+        disk.forceDirectory(root);
+        assertEquals(1, disk.count(DiskOp.FORCE));
+        disk.powerLoss();
+        assertEquals("", read(f));
+    }
+
+    @Test
     void failOnceFailsExactlyTheNthCallOfThatKind() throws IOException {
         FaultyDisk disk = FaultyDisk.over(root, 1);
         try (DiskFile file = disk.open(root.resolve("f"), true)) {
