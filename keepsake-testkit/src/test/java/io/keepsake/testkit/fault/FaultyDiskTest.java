@@ -44,6 +44,51 @@ class FaultyDiskTest {
     }
 
     @Test
+    void forceRecordsOverwritesTruncatesAndHolesExactly() throws IOException {
+        FaultyDisk disk = FaultyDisk.over(root, 1);
+        Path f = root.resolve("f");
+        byte[] expected;
+        try (DiskFile file = disk.open(f, true)) {
+            disk.forceDirectory(root);
+            file.write(bytes("0123456789".repeat(1000)), 0);
+            file.force(false);
+            file.write(bytes("middle"), 5000);
+            file.truncate(9000);
+            file.write(bytes("abcdef"), 8000);
+            file.force(true);
+            file.truncate(2);
+            file.write(bytes("Z"), 5);
+            file.force(true);
+            expected = Files.readAllBytes(f);
+            file.write(bytes("lost"), 6);
+            disk.powerLoss();
+        }
+        assertArrayEquals(new byte[] {'0', '1', 0, 0, 0, 'Z'}, expected);
+        assertArrayEquals(expected, Files.readAllBytes(f));
+    }
+
+    @Test
+    void forcedOverwriteInTheMiddleOfALargeFileSurvives() throws IOException {
+        FaultyDisk disk = FaultyDisk.over(root, 1);
+        Path f = root.resolve("f");
+        byte[] expected;
+        try (DiskFile file = disk.open(f, true)) {
+            disk.forceDirectory(root);
+            file.write(bytes("0123456789".repeat(1000)), 0);
+            file.force(false);
+            file.write(bytes("middle"), 5000);
+            file.truncate(9000);
+            file.write(bytes("abcdef"), 8000);
+            file.force(true);
+            expected = Files.readAllBytes(f);
+            file.write(bytes("unforced"), 100);
+            disk.powerLoss();
+        }
+        assertEquals(9000, expected.length);
+        assertArrayEquals(expected, Files.readAllBytes(f));
+    }
+
+    @Test
     void fileCreatedWithoutDirectoryForceVanishesEvenIfItsContentWasForced() throws IOException {
         FaultyDisk disk = FaultyDisk.over(root, 1);
         Path f = root.resolve("new");
