@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with some in flight, and after reopening every key holds the state after its last acknowledged operation or after
  * the one in flight, never a torn or mixed value.
  */
+@Timeout(300) // a hang (a call waiting forever on a dead thread) fails the test instead of blocking the build
 class FileStorePowerLossTest {
     private static final int WRITERS = 3;
     private static final int KEYS_PER_WRITER = 2;
@@ -38,7 +39,6 @@ class FileStorePowerLossTest {
     Path tmp;
 
     @Test
-    @Timeout(300)
     void everyAcknowledgedPutAndDeleteSurvivesAndNothingIsTorn() throws Exception {
         for (int cycle = 0; cycle < Fixtures.cycles(); cycle++) {
             long seed = Fixtures.baseSeed() + cycle;

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * moment with appends in flight, and the recovered history must be a gap-free prefix of what was appended holding
  * every acknowledged record.
  */
+@Timeout(300) // a hang (a call waiting forever on a dead thread) fails the test instead of blocking the build
 class JournalPowerLossTest {
     /** Writers 0 and 1 append synchronously; writer 2 appends asynchronously, several in flight at once. */
     private static final int WRITERS = 3;
@@ -41,7 +42,6 @@ class JournalPowerLossTest {
     Path tmp;
 
     @Test
-    @Timeout(300)
     void recoveredHistoryIsAPrefixHoldingEveryAcknowledgedAppend() throws Exception {
         for (int cycle = 0; cycle < Fixtures.cycles(); cycle++) {
             long seed = Fixtures.baseSeed() + cycle;

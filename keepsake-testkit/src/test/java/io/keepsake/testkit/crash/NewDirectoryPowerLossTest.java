@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * entry in the parent directory is durable only once the parent is forced; until then an acknowledged write can
  * vanish with the whole directory at a power cut.
  */
+@Timeout(300) // a hang (a call waiting forever on a dead thread) fails the test instead of blocking the build
 class NewDirectoryPowerLossTest {
     @TempDir
     Path tmp;
@@ -29,7 +31,16 @@ class NewDirectoryPowerLossTest {
     @Test
     void journalThatCreatesItsDirectoryKeepsAcknowledgedAppendsAfterPowerLoss() throws Exception {
         Path root = Files.createDirectory(tmp.resolve("journal-root"));
-        Path dir = root.resolve("data").resolve("journal");
+        journalKeepsAppendAfterPowerLoss(root, root.resolve("journal"));
+    }
+
+    @Test
+    void journalThatCreatesNestedDirectoriesKeepsAcknowledgedAppendsAfterPowerLoss() throws Exception {
+        Path root = Files.createDirectory(tmp.resolve("nested-journal-root"));
+        journalKeepsAppendAfterPowerLoss(root, root.resolve("data").resolve("journal"));
+    }
+
+    private static void journalKeepsAppendAfterPowerLoss(Path root, Path dir) throws Exception {
         FaultyDisk disk = FaultyDisk.over(root, 2);
         Journal journal = JournalFixtures.journal(dir, disk);
         assertEquals(1, journal.append(utf8("acknowledged")));
@@ -48,6 +59,16 @@ class NewDirectoryPowerLossTest {
     void storeThatCreatesItsDirectoryKeepsAcknowledgedPutsAfterPowerLoss() throws Exception {
         Path root = Files.createDirectory(tmp.resolve("store-root"));
         Path dir = root.resolve("store");
+        storeKeepsPutAfterPowerLoss(root, dir);
+    }
+
+    @Test
+    void storeThatCreatesNestedDirectoriesKeepsAcknowledgedPutsAfterPowerLoss() throws Exception {
+        Path root = Files.createDirectory(tmp.resolve("nested-store-root"));
+        storeKeepsPutAfterPowerLoss(root, root.resolve("data").resolve("store"));
+    }
+
+    private static void storeKeepsPutAfterPowerLoss(Path root, Path dir) throws Exception {
         FaultyDisk disk = FaultyDisk.over(root, 2);
         Store store = Fixtures.store(dir, disk);
         store.put("k", utf8("acknowledged"), Expected.absent());
