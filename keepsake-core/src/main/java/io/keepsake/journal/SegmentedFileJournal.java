@@ -85,7 +85,12 @@ final class SegmentedFileJournal implements Journal {
             long next;
             if (segments.isEmpty()) {
                 active = Segment.create(disk, dir, firstSequence, segmentSize, template);
-                disk.forceDirectory(dir);
+                try {
+                    disk.forceDirectory(dir);
+                } catch (IOException | RuntimeException e) {
+                    Segment.closeQuietly(active.file);
+                    throw e;
+                }
                 segments.put(firstSequence, active.path);
                 next = firstSequence;
             } else {
@@ -145,7 +150,12 @@ final class SegmentedFileJournal implements Journal {
             LOG.warn("journal {}: segment {} was being created when the journal stopped; rewriting it empty",
                     dir, path.getFileName());
             Segment segment = Segment.create(disk, dir, scan.base(), segmentSize, template);
-            disk.forceDirectory(dir);
+            try {
+                disk.forceDirectory(dir);
+            } catch (IOException | RuntimeException e) {
+                Segment.closeQuietly(segment.file);
+                throw e;
+            }
             return segment;
         }
         DiskFile file = disk.open(path, false);

@@ -49,10 +49,11 @@ final class SpareSegment {
             file.truncate(0);
             Segment.zeroFill(file, 0, capacity);
             file.force(true);
-            ready.complete(null);
         } catch (Throwable t) {
             ready.completeExceptionally(t);
+            return;
         }
+        ready.complete(null); // only once the handle is closed: discard() must leave no handle open
     }
 
     /**
