@@ -35,21 +35,20 @@ import java.util.concurrent.ThreadLocalRandom;
  * read-version, compare and write, so compare-and-set holds across threads and processes. Every operation's file
  * work runs on a virtual thread nobody interrupts ({@code Uninterruptible}): NIO closes a channel on interrupt,
  * which would fail a write half-way and fail-stop the store, so an interrupted caller's call completes normally and
- * the caller keeps its interrupt status. At open, temporary files
- * left by a crash are deleted, each under its stripe lock so that a live writer's temporary file is never taken.
+ * the caller keeps its interrupt status. At open, temporary files left by a crash are deleted, each under its
+ * stripe lock so that a live writer's temporary file is never taken.
  *
  * <p>Versions: a new key starts at {@code (currentTimeMillis << 20) | random 20 bits} and every put adds one, so
  * the token (the decimal number) changes on every put, and a deleted and re-created key gets back a version an
  * old reader may still hold only if the clock went back or, within one millisecond, with odds of about 2^-20
- * per version of the old incarnation. Calls after {@link #close()} throw
- * {@link KeepsakeException}.
+ * per version of the old incarnation. Calls after {@link #close()} throw {@link KeepsakeException}.
  */
 public final class FileStore implements Store {
     private final Path dir;
     private final Disk disk;
     private final DirectoryLocks locks;
     private volatile boolean closed; // set once under this (close); read without a lock
-    private volatile Throwable failure; // set once, under a stripe lock, when a directory force failed
+    private volatile Throwable failure; // set under a stripe lock when a rename, delete or directory force failed
 
     private FileStore(Path dir, Disk disk, DirectoryLocks locks) {
         this.dir = dir;
