@@ -40,14 +40,38 @@ class NewDirectoryPowerLossTest {
         journalKeepsAppendAfterPowerLoss(root, root.resolve("data").resolve("journal"));
     }
 
-    private static void journalKeepsAppendAfterPowerLoss(Path root, Path dir) throws Exception {
+    /**
+     * A process created the directory and was killed before forcing its parent; the next open finds it present.
+     * Present is not durable: the open must still force the parent before acknowledging anything in it.
+     */
+    @Test
+    void journalOpenedOnADirectoryWhoseCreationWasNeverForcedKeepsAcknowledgedAppends() throws Exception {
+        Path root = Files.createDirectory(tmp.resolve("half-created-journal"));
         FaultyDisk disk = FaultyDisk.over(root, 2);
+        disk.createDirectories(root.resolve("journal")); // the killed process got this far
+        journalKeepsAppendAfterPowerLoss(disk, root.resolve("journal"));
+    }
+
+    /** As above, for FileStore. */
+    @Test
+    void storeOpenedOnADirectoryWhoseCreationWasNeverForcedKeepsAcknowledgedPuts() throws Exception {
+        Path root = Files.createDirectory(tmp.resolve("half-created-store"));
+        FaultyDisk disk = FaultyDisk.over(root, 2);
+        disk.createDirectories(root.resolve("store")); // the killed process got this far
+        storeKeepsPutAfterPowerLoss(disk, root.resolve("store"));
+    }
+
+    private static void journalKeepsAppendAfterPowerLoss(Path root, Path dir) throws Exception {
+        journalKeepsAppendAfterPowerLoss(FaultyDisk.over(root, 2), dir);
+    }
+
+    private static void journalKeepsAppendAfterPowerLoss(FaultyDisk disk, Path dir) throws Exception {
         Journal journal = JournalFixtures.journal(dir, disk);
         assertEquals(1, journal.append(utf8("acknowledged")));
         String survived = disk.powerLoss();
         Fixtures.closeQuietly(journal);
         assertTrue(Files.isDirectory(dir), "the journal directory " + dir + " vanished (" + survived
-                + "): creating it never forced its parent");
+                + "): its entry in the parent directory was never forced");
         try (Journal reopened = JournalFixtures.journal(dir, Disk.local())) {
             List<JournalRecord> records = JournalFixtures.readAll(reopened);
             assertEquals(1, records.size(), "the acknowledged append was lost");
@@ -69,12 +93,16 @@ class NewDirectoryPowerLossTest {
     }
 
     private static void storeKeepsPutAfterPowerLoss(Path root, Path dir) throws Exception {
-        FaultyDisk disk = FaultyDisk.over(root, 2);
+        storeKeepsPutAfterPowerLoss(FaultyDisk.over(root, 2), dir);
+    }
+
+    private static void storeKeepsPutAfterPowerLoss(FaultyDisk disk, Path dir) throws Exception {
         Store store = Fixtures.store(dir, disk);
         store.put("k", utf8("acknowledged"), Expected.absent());
         String survived = disk.powerLoss();
         Fixtures.closeQuietly(store);
-        assertTrue(Files.isDirectory(dir), "the store directory " + dir + " vanished (" + survived + ")");
+        assertTrue(Files.isDirectory(dir), "the store directory " + dir + " vanished (" + survived
+                + "): its entry in the parent directory was never forced");
         try (Store reopened = Fixtures.store(dir, Disk.local())) {
             assertEquals("acknowledged", text(reopened.get("k").orElseThrow().value()));
         }
