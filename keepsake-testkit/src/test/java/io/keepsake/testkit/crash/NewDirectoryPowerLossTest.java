@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Crash catalog 2, first write: a journal or store opened on a directory that does not exist yet creates it. Its
- * entry in the parent directory is durable only once the parent is forced; until then an acknowledged write can
- * vanish with the whole directory at a power cut.
+ * Crash catalog 2, first write: a journal or store opened on a directory that does not exist yet creates it (one
+ * or several levels), or finds it left by a process killed right after creating it. Its entry in the parent
+ * directory is durable only once the parent is forced; until then an acknowledged write can vanish with the whole
+ * directory at a power cut.
  */
 @Timeout(300) // a hang (a call waiting forever on a dead thread) fails the test instead of blocking the build
 class NewDirectoryPowerLossTest {
