@@ -15,14 +15,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * order.
  *
  * <p>Concurrency. Appenders take {@link #lock} only to take a sequence number and drop the payload into the pending
- * arrays (no allocation, no I/O under the lock). Whoever commits sets {@link #committing}, swaps the pending arrays
- * with the spare pair under the lock, then encodes, writes and forces without it, so appenders keep queueing the
- * next batch meanwhile. Two kinds of thread commit, never at once: a synchronous SYNC appender that finds no commit
- * in progress leads and commits the batch itself (a lone writer: one write, one force, no handoff), and the
- * committer thread takes everything else (batches queued while a commit was running, async appends, interval and
- * requested forces, the final force at close). A waiting appender parks until {@link #acknowledged} reaches its
- * sequence; the committing thread unparks it. An asynchronous appender gets a future completed by the committing
- * thread. Pending bytes are capped, so a fast asynchronous appender waits instead of exhausting memory.
+ * arrays (no allocation, no I/O under the lock). The committer thread swaps the pending arrays with the spare pair
+ * under the lock, then encodes, writes and forces without it, so appenders keep queueing
+ * the next batch meanwhile. A waiting appender parks until {@link #acknowledged} reaches its sequence; the committer
+ * unparks it. An asynchronous appender gets a future the committer completes. Pending bytes are capped, so a fast
+ * asynchronous appender waits instead of exhausting memory. All file work happens on the committer thread: a
+ * leader-follower scheme (the appender forcing its own batch) would save a thread handoff per lone append, but an
+ * interrupt of the appender would then close the segment's channel and fail-stop the journal.
  *
  * <p>Failure. If a write, force or segment roll fails, the whole batch fails with a {@link StorageException}
  * naming the file, everything still queued fails with {@link FailStopException}, and every later append, sync or
@@ -46,21 +45,19 @@ final class GroupCommitter {
     private long pendingBytes; // guarded by lock
     private long nextSequence; // guarded by lock
     private boolean committerIdle; // guarded by lock
-    private boolean committing; // guarded by lock: a leader or the committer owns the batch arrays and the writer
     private boolean closing; // guarded by lock
     private long syncTarget; // guarded by lock: the highest sequence a sync() asked to be forced
     private long failedThrough; // guarded by lock: last sequence of the failed batch
     private volatile int syncWaiters; // written under lock: threads waiting in sync()
 
-    // The next five are used only by whoever set committing (handed over under lock), and by close after the
-    // committer thread ended.
+    // The next four are used only by the committer thread, and by close after that thread ended.
     private byte[][] batchPayloads = new byte[1024][];
     private Object[] batchWaiters = new Object[1024];
     private final SegmentWriter writer;
     private long lastForceNanos = System.nanoTime();
 
-    private volatile long acknowledged; // written only by the thread that set committing
-    private volatile long forced; // written only by the thread that set committing
+    private volatile long acknowledged; // written by the committer thread only
+    private volatile long forced; // written by the committer thread only
     private volatile StorageException failure; // written under lock
 
     GroupCommitter(Path dir, SegmentWriter writer, Durability durability, long intervalNanos, long nextSequence) {
@@ -84,43 +81,33 @@ final class GroupCommitter {
     }
 
     /**
-     * Appends and waits for the acknowledgement. In SYNC mode, if no batch is being committed, the caller commits
-     * this batch itself (leader-follower): a lone writer then pays one write and one force, with no thread handoff.
+     * Appends and waits for the acknowledgement. The caller never does the I/O itself (no leader-follower): an
+     * interrupt of an appending thread would close the segment's channel and fail-stop the journal, so all file
+     * work stays on the committer thread, which nobody interrupts. An interrupt while waiting is kept for later.
      */
     long append(byte[] payload) {
         checkSize(payload);
         long sequence;
-        long first = 0;
-        int count = 0;
-        boolean lead = false;
         lock.lock();
         try {
             sequence = enqueueLocked(payload, Thread.currentThread());
-            if (durability == Durability.SYNC && !committing) {
-                lead = true;
-                committing = true;
-                count = takeBatchLocked();
-                first = nextSequence - count;
-            } else {
-                wakeCommitterLocked();
-            }
+            wakeCommitterLocked();
         } finally {
             lock.unlock();
         }
-        if (lead) {
-            try {
-                commit(first, count, false);
-            } catch (Throwable t) {
-                fail(t, first, count);
-            } finally {
-                release();
+        boolean interrupted = false;
+        try {
+            while (acknowledged < sequence) {
+                if (failure != null) {
+                    throw failureFor(sequence);
+                }
+                LockSupport.park(this);
+                interrupted |= Thread.interrupted();
             }
-        }
-        while (acknowledged < sequence) {
-            if (failure != null) {
-                throw failureFor(sequence);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
-            LockSupport.park(this);
         }
         return sequence;
     }
@@ -185,17 +172,6 @@ final class GroupCommitter {
         }
         pendingBytes = 0;
         return count;
-    }
-
-    /** Ends a commit by a leader or the committer; wakes the committer for whatever queued meanwhile. */
-    private void release() {
-        lock.lock();
-        try {
-            committing = false;
-            wakeCommitterLocked();
-        } finally {
-            lock.unlock();
-        }
     }
 
     /** Forces everything appended before this call. */
@@ -277,10 +253,9 @@ final class GroupCommitter {
             boolean exit;
             lock.lock();
             try {
-                while (failure == null && (committing
-                        || pendingCount == 0 && !closing && syncTarget <= forced && !intervalDue())) {
+                while (failure == null && pendingCount == 0 && !closing && syncTarget <= forced && !intervalDue()) {
                     committerIdle = true;
-                    if (!committing && durability == Durability.INTERVAL && forced < acknowledged) {
+                    if (durability == Durability.INTERVAL && forced < acknowledged) {
                         long wait = intervalNanos - (System.nanoTime() - lastForceNanos);
                         if (wait > 0) {
                             work.awaitNanos(wait);
@@ -293,7 +268,6 @@ final class GroupCommitter {
                 if (failure != null) {
                     return;
                 }
-                committing = true;
                 count = takeBatchLocked();
                 first = nextSequence - count;
                 wantForce = syncTarget > forced;
@@ -308,8 +282,6 @@ final class GroupCommitter {
             } catch (Throwable t) {
                 fail(t, first, count);
                 return;
-            } finally {
-                release();
             }
             if (exit) {
                 return;

@@ -235,6 +235,17 @@ class SegmentedFileJournalTest {
     }
 
     @Test
+    void interruptedAppenderIsAcknowledgedKeepsItsInterruptAndDoesNotStopTheJournal() {
+        try (Journal journal = open()) {
+            Thread.currentThread().interrupt();
+            assertEquals(1, journal.append(bytes("while interrupted")));
+            assertTrue(Thread.interrupted(), "the interrupt is kept for the caller");
+            assertEquals(2, journal.append(bytes("after")));
+            assertEquals(2, readAll(journal, 1).size());
+        }
+    }
+
+    @Test
     void closeIsIdempotentAndLaterAppendsAreRefused() {
         Journal journal = open();
         journal.append(bytes("x"));
