@@ -48,4 +48,30 @@ public interface Disk {
 
     /** Forces a directory so that creates, renames and deletes in it survive power loss. */
     void forceDirectory(Path dir) throws IOException;
+
+    /**
+     * Makes {@code dir} exist durably before anything in it is acknowledged: creates the missing levels (owner-only)
+     * and forces the parent of each level it created. If {@code dir} already exists its parent is forced anyway,
+     * because a process killed between creating it and forcing its parent leaves it present but not durable.
+     * (Ancestors above an existing {@code dir} are not forced: they are assumed to be the user's, not ours.)
+     */
+    default void createDirectoriesDurably(Path dir) throws IOException {
+        Path absolute = dir.toAbsolutePath().normalize();
+        if (exists(absolute)) {
+            if (absolute.getParent() != null) {
+                forceDirectory(absolute.getParent());
+            }
+            return;
+        }
+        Path existing = absolute.getParent();
+        while (existing != null && !exists(existing)) {
+            existing = existing.getParent();
+        }
+        createDirectories(absolute);
+        for (Path created = absolute; created != null && !created.equals(existing); created = created.getParent()) {
+            if (created.getParent() != null) {
+                forceDirectory(created.getParent());
+            }
+        }
+    }
 }

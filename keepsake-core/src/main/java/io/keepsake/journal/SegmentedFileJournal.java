@@ -78,7 +78,7 @@ final class SegmentedFileJournal implements Journal {
     static Journal open(Path dir, Disk disk, Durability durability, long segmentSize, long intervalNanos,
                         FileHeader template, long firstSequence) {
         try {
-            createDurably(disk, dir);
+            disk.createDirectoriesDurably(dir);
             disk.delete(dir.resolve(SpareSegment.NAME));
             TreeMap<Long, Path> segments = listSegments(disk, dir);
             Segment active;
@@ -110,21 +110,6 @@ final class SegmentedFileJournal implements Journal {
     }
 
     /** Creates the directory and forces the parent of every directory it had to create. */
-    private static void createDurably(Disk disk, Path dir) throws IOException {
-        Path absolute = dir.toAbsolutePath();
-        if (disk.exists(absolute)) {
-            return;
-        }
-        Path existing = absolute.getParent();
-        while (existing != null && !disk.exists(existing)) {
-            existing = existing.getParent();
-        }
-        disk.createDirectories(absolute);
-        for (Path created = absolute; created != null && !created.equals(existing); created = created.getParent()) {
-            disk.forceDirectory(created.getParent());
-        }
-    }
-
     static TreeMap<Long, Path> listSegments(Disk disk, Path dir) throws IOException {
         TreeMap<Long, Path> segments = new TreeMap<>();
         for (Path file : disk.list(dir)) {

@@ -82,12 +82,7 @@ public final class FileStore implements Store {
         Path absolute = dir.toAbsolutePath().normalize();
         DirectoryLocks locks;
         try {
-            if (!disk.exists(absolute)) {
-                disk.createDirectories(absolute);
-                if (absolute.getParent() != null) {
-                    disk.forceDirectory(absolute.getParent());
-                }
-            }
+            disk.createDirectoriesDurably(absolute);
             Path real = absolute.toRealPath();
             locks = DirectoryLocks.open(real);
         } catch (IOException e) {
