@@ -1,7 +1,6 @@
 package io.keepsake.prevalent;
 
 import io.keepsake.CorruptionException;
-import io.keepsake.KeepsakeException;
 import io.keepsake.format.Codec;
 import io.keepsake.format.FileHeader;
 import io.keepsake.format.FileKind;
@@ -92,7 +91,7 @@ final class Opening {
         if (settings.inMemory) {
             return Store.memory();
         }
-        return FileStore.at(settings.directory.resolve("snapshots"));
+        return FileStore.at(settings.directory.resolve("snapshots"), settings.disk);
     }
 
     private static Journal openJournal(PrevalentOptions.Settings settings, long firstSequence) {
@@ -102,7 +101,12 @@ final class Opening {
         if (settings.inMemory) {
             return new MemoryJournal();
         }
-        throw new KeepsakeException("directory journals arrive with the journal module");
+        var builder = Journal.files(settings.directory.resolve("journal")).durability(settings.durability)
+                .firstSequence(firstSequence).disk(settings.disk);
+        if (settings.segmentSize > 0) {
+            builder.segmentSize(settings.segmentSize);
+        }
+        return builder.open();
     }
 
     private static void closeQuietly(AutoCloseable c, Throwable primary) {

@@ -1,6 +1,7 @@
 package io.keepsake.prevalent;
 
 import io.keepsake.Durability;
+import io.keepsake.io.Disk;
 import io.keepsake.journal.Journal;
 import io.keepsake.store.Store;
 import java.nio.file.Path;
@@ -172,6 +173,16 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
         return self();
     }
 
+    /**
+     * The file system {@link #directory(Path)} goes through (default the local one); tests pass a fault-injecting
+     * {@link Disk}.
+     */
+    public B disk(Disk disk) {
+        settings.disk = Objects.requireNonNull(disk, "disk");
+        notInMemory("disk");
+        return self();
+    }
+
     private void notInMemory(String what) {
         if (settings.inMemory) {
             throw new IllegalStateException(what + " cannot be combined with inMemory()");
@@ -188,6 +199,7 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
     /** Everything set so far; read by the engine at open. */
     static final class Settings {
         Path directory;
+        Disk disk = Disk.local();
         Journal journal;
         Store snapshotStore;
         boolean inMemory;

@@ -36,7 +36,7 @@ class MutablePrevalentTest {
         try (Prevalent<Bank> bank = open()) {
             assertEquals(100L, bank.execute(new Bank.Deposit("alice", 100)));
             assertEquals(70L, bank.execute(new Bank.Withdraw("alice", 30)));
-            assertEquals(70L, bank.query(b -> b.balance("alice")));
+            assertEquals(70L, (long) bank.query(b -> b.balance("alice")));
             assertEquals(2, bank.lastSequence());
         }
     }
@@ -57,7 +57,7 @@ class MutablePrevalentTest {
         }
         try (Prevalent<Bank> bank = open()) {
             assertEquals(4, bank.lastSequence());
-            assertEquals(1L, bank.query(b -> b.balance("carol")));
+            assertEquals(1L, (long) bank.query(b -> b.balance("carol")));
         }
     }
 
@@ -104,7 +104,7 @@ class MutablePrevalentTest {
             CodecException e = assertThrows(CodecException.class, () -> bank.execute(new Bank.Stray("x")));
             assertTrue(e.getMessage().contains("Stray"), e.getMessage());
             assertEquals(1, bank.lastSequence());
-            assertEquals(1L, bank.query(b -> b.commands));
+            assertEquals(1L, (long) bank.query(b -> b.commands));
         }
         assertEquals(1, journalLast());
     }
@@ -125,7 +125,7 @@ class MutablePrevalentTest {
             RejectedException e = assertThrows(RejectedException.class,
                     () -> bank.execute(new Bank.Withdraw("alice", 11)));
             assertTrue(e.getMessage().contains("no overdraft"), e.getMessage());
-            assertEquals(10L, bank.query(b -> b.balance("alice")));
+            assertEquals(10L, (long) bank.query(b -> b.balance("alice")));
             assertEquals(1, bank.lastSequence());
         }
         assertEquals(1, journalLast());
@@ -145,7 +145,7 @@ class MutablePrevalentTest {
         }
         try (Prevalent<Bank> bank = open()) {
             assertEquals(live, bank.query(b -> b));
-            assertEquals(15L, bank.query(b -> b.balance("alice")));
+            assertEquals(15L, (long) bank.query(b -> b.balance("alice")));
         }
     }
 
@@ -188,10 +188,10 @@ class MutablePrevalentTest {
             assertThrows(CodecException.class, () -> bank.execute(new Bank.Stray("x")));
             assertEquals(1, bank.snapshot());
             bank.execute(new Bank.Deposit("alice", 3));
-            assertEquals(6L, bank.query(b -> b.balance("alice")));
+            assertEquals(6L, (long) bank.query(b -> b.balance("alice")));
         }
         try (Prevalent<Bank> bank = Keepsake.prevalent(Bank::new).inMemory().events(Bank.EVENTS).open()) {
-            assertEquals(0L, bank.query(Bank::total));
+            assertEquals(0L, (long) bank.query(Bank::total));
         }
     }
 }
