@@ -152,7 +152,7 @@ class MutablePrevalentTest {
     @Test
     void concurrentWritersEndInTheStateASequentialReplayGives() throws Exception {
         int threads = 8;
-        int each = 300;
+        int each = 120;
         Bank live;
         try (Prevalent<Bank> bank = open()) {
             ExecutorService pool = Executors.newFixedThreadPool(threads);
