@@ -2,8 +2,7 @@ package io.keepsake.prevalent;
 
 import io.keepsake.CorruptionException;
 import io.keepsake.format.Codec;
-import io.keepsake.format.FileHeader;
-import io.keepsake.format.FileKind;
+import io.keepsake.format.Pipeline;
 import io.keepsake.journal.Journal;
 import io.keepsake.journal.JournalReader;
 import io.keepsake.journal.JournalRecord;
@@ -36,11 +35,19 @@ final class Opening {
     static Recovered open(PrevalentOptions.Settings settings, Class<?> stateType, Supplier<?> initial,
                           Replayer replayer) {
         settings.requireWhere();
-        if (stateType != null && !settings.types.containsValue(stateType)) {
-            settings.types.put(stateType.getSimpleName(), stateType);
+        if (stateType != null && !settings.registered.contains(stateType)) {
+            settings.registry.register(stateType, stateType.getSimpleName());
+            settings.registered.add(stateType);
         }
-        InterimCodec codec = new InterimCodec(settings.types, settings.aliases);
-        Sealer sealer = plainSealer(codec);
+        Pipeline.Builder pb = Pipeline.builder().registry(settings.registry.build())
+                .compression(settings.compression);
+        if (settings.keys != null) {
+            pb.encryption(settings.keys);
+        }
+        Pipeline pipeline = pb.build();
+        Codec codec = pipeline.codec();
+        Sealer sealer = new PipelineSealer(pipeline);
+        StateCodec states = new BlockStateCodec(codec);
         Store store = null;
         Journal journal = null;
         try {
@@ -48,9 +55,9 @@ final class Opening {
             Snapshots snapshots = new Snapshots(store, sealer, settings.chunkSize);
             List<Long> manifests = snapshots.sequences();
             journal = openJournal(settings, manifests.isEmpty() ? 1 : manifests.get(0) + 1);
-            EngineCore core = new EngineCore(journal, store, snapshots, new EventFormat(codec, sealer), codec,
+            EngineCore core = new EngineCore(journal, store, snapshots, new EventFormat(codec, sealer), states,
                     settings);
-            Optional<Snapshots.Loaded> loaded = snapshots.loadNewest(journal.firstSequence(), codec);
+            Optional<Snapshots.Loaded> loaded = snapshots.loadNewest(journal.firstSequence(), states);
             long seq = loaded.map(Snapshots.Loaded::sequence).orElse(0L);
             if (loaded.isEmpty() && journal.firstSequence() > 1) {
                 throw new CorruptionException(store.describe(), 0, "no intact snapshot covers events before "
@@ -117,24 +124,5 @@ final class Opening {
                 primary.addSuppressed(e);
             }
         }
-    }
-
-    private static Sealer plainSealer(Codec codec) {
-        return new Sealer() {
-            @Override
-            public FileHeader header(FileKind kind, long base) {
-                return FileHeader.current(kind, codec.id(), 0, 0, 0, base);
-            }
-
-            @Override
-            public byte[] seal(byte[] raw, FileHeader header) {
-                return raw;
-            }
-
-            @Override
-            public byte[] open(byte[] sealed, FileHeader header) {
-                return sealed;
-            }
-        };
     }
 }

@@ -1,14 +1,17 @@
 package io.keepsake.prevalent;
 
 import io.keepsake.Durability;
+import io.keepsake.format.Compression;
+import io.keepsake.format.KeyProvider;
+import io.keepsake.format.TypeRegistry;
 import io.keepsake.io.Disk;
 import io.keepsake.journal.Journal;
 import io.keepsake.store.Store;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Objects;
 
 /**
@@ -91,27 +94,31 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
     /** Registers a class under a permanent name written into the journal and snapshots. */
     public B register(Class<?> type, String name) {
         Objects.requireNonNull(type, "type");
-        requireName(name);
-        Class<?> previous = settings.types.get(name);
-        if (previous != null && previous != type) {
-            throw new IllegalArgumentException("name '" + name + "' is already registered for " + previous.getName()
-                    + ", cannot register " + type.getName());
-        }
-        if (settings.types.containsValue(type) && previous == null) {
-            throw new IllegalArgumentException(type.getName() + " is already registered under another name");
-        }
-        settings.types.put(name, type);
+        Objects.requireNonNull(name, "name");
+        settings.registry.register(type, name); // checks the name and that the type can be decoded
+        settings.registered.add(type);
         return self();
     }
 
-    /** Lets records written under an old name decode as {@code type} (after a rename). */
+    /** Lets records written under an old name decode as {@code type}, which must be registered too (a rename). */
     public B alias(String oldName, Class<?> type) {
-        requireName(oldName);
         Objects.requireNonNull(type, "type");
-        if (settings.types.containsKey(oldName) || settings.aliases.containsKey(oldName)) {
-            throw new IllegalArgumentException("alias '" + oldName + "' is already a registered name or alias");
-        }
-        settings.aliases.put(oldName, type);
+        settings.registry.alias(oldName, type);
+        return self();
+    }
+
+    /** Compresses journal records and snapshot chunks (default {@link Compression#NONE}). */
+    public B compression(Compression compression) {
+        settings.compression = Objects.requireNonNull(compression, "compression");
+        return self();
+    }
+
+    /**
+     * Encrypts journal records and snapshot chunks with AES-256-GCM under the provider's current key; data written
+     * under an older key still reads as long as the provider still has that key (rotation).
+     */
+    public B keys(KeyProvider keys) {
+        settings.keys = Objects.requireNonNull(keys, "keys");
         return self();
     }
 
@@ -189,13 +196,6 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
         }
     }
 
-    private static void requireName(String name) {
-        Objects.requireNonNull(name, "name");
-        if (name.isBlank()) {
-            throw new IllegalArgumentException("a registered name must not be blank");
-        }
-    }
-
     /** Everything set so far; read by the engine at open. */
     static final class Settings {
         Path directory;
@@ -203,8 +203,10 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
         Journal journal;
         Store snapshotStore;
         boolean inMemory;
-        final Map<String, Class<?>> types = new LinkedHashMap<>();
-        final Map<String, Class<?>> aliases = new LinkedHashMap<>();
+        final TypeRegistry.Builder registry = TypeRegistry.builder();
+        final Set<Class<?>> registered = new HashSet<>();
+        Compression compression = Compression.NONE;
+        KeyProvider keys;
         Durability durability = Durability.SYNC;
         Clock clock = Clock.systemUTC();
         long snapshotEvery;

@@ -112,7 +112,7 @@ class MutablePrevalentTest {
     @Test
     void unserializableCommandIsRejectedBeforeAnythingIsWritten() {
         try (Prevalent<Bank> bank = open()) {
-            assertThrows(CodecException.class, () -> bank.execute(new Bank.Opaque(new Object())));
+            assertThrows(CodecException.class, () -> bank.execute(new Bank.Opaque(new Bank.Stray("unregistered inside"))));
             assertEquals(0, bank.lastSequence());
         }
         assertEquals(0, journalLast());
