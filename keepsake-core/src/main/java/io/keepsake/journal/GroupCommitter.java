@@ -3,17 +3,12 @@ package io.keepsake.journal;
 import io.keepsake.Durability;
 import io.keepsake.FailStopException;
 import io.keepsake.StorageException;
-import io.keepsake.format.FileHeader;
-import io.keepsake.io.Disk;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
-import java.util.zip.CRC32C;
 
 /**
  * Group commit: appenders hand records to one committer thread, which writes every pending record with one write and
@@ -33,16 +28,10 @@ import java.util.zip.CRC32C;
 final class GroupCommitter {
     private static final long MAX_PENDING_BYTES = 64L << 20;
 
-    private final Disk disk;
     private final Path dir;
-    private final FileHeader template;
-    private final long segmentSize;
     private final Durability durability;
     private final long intervalNanos;
-    private final Consumer<Segment> onRoll;
     private final Thread thread;
-    private final CRC32C crc = new CRC32C();
-    private final byte[] scratch = new byte[12];
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
@@ -61,28 +50,22 @@ final class GroupCommitter {
 
     private byte[][] batchPayloads = new byte[1024][]; // committer thread only
     private Object[] batchWaiters = new Object[1024]; // committer thread only
-    private Segment segment; // committer thread only (and close, after the thread ended)
-    private ByteBuffer out = ByteBuffer.allocateDirect(1 << 20); // committer thread only
+    private final SegmentWriter writer; // committer thread only (and close, after the thread ended)
     private long lastForceNanos = System.nanoTime(); // committer thread only
 
     private volatile long acknowledged; // written by the committer only
     private volatile long forced; // written by the committer only
     private volatile StorageException failure; // written under lock
 
-    GroupCommitter(Disk disk, Path dir, FileHeader template, long segmentSize, Durability durability,
-                   long intervalNanos, Segment segment, long nextSequence, Consumer<Segment> onRoll) {
-        this.disk = disk;
+    GroupCommitter(Path dir, SegmentWriter writer, Durability durability, long intervalNanos, long nextSequence) {
         this.dir = dir;
-        this.template = template;
-        this.segmentSize = segmentSize;
+        this.writer = writer;
         this.durability = durability;
         this.intervalNanos = intervalNanos;
-        this.segment = segment;
         this.nextSequence = nextSequence;
         this.acknowledged = nextSequence - 1;
         this.forced = nextSequence - 1;
         this.syncTarget = nextSequence - 1;
-        this.onRoll = onRoll;
         this.thread = Thread.ofPlatform().daemon().name("keepsake-journal-" + dir.getFileName()).unstarted(this::run);
     }
 
@@ -189,10 +172,7 @@ final class GroupCommitter {
                 interrupted = true;
             }
         }
-        if (segment != null) {
-            Segment.closeQuietly(segment.file);
-            segment = null;
-        }
+        writer.close();
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
@@ -274,11 +254,11 @@ final class GroupCommitter {
     private void commit(long first, int count, boolean forceAll) throws Exception {
         long last = first + count - 1;
         if (count > 0) {
-            writeBatch(first, count);
+            writer.write(batchPayloads, first, count);
         }
         if (durability == Durability.SYNC) {
             if (count > 0) {
-                segment.file.force(false);
+                writer.force();
                 forced = last;
                 acknowledged = last;
                 complete(first, count);
@@ -289,7 +269,7 @@ final class GroupCommitter {
                 complete(first, count);
             }
             if ((forceAll || intervalDue()) && forced < acknowledged) {
-                segment.file.force(false);
+                writer.force();
                 lastForceNanos = System.nanoTime();
                 forced = acknowledged;
                 forceAll = true;
@@ -303,54 +283,6 @@ final class GroupCommitter {
     private boolean intervalDue() {
         return durability == Durability.INTERVAL && forced < acknowledged
                 && System.nanoTime() - lastForceNanos >= intervalNanos;
-    }
-
-    private void writeBatch(long first, int count) throws Exception {
-        out.clear();
-        long position = segment.writePosition;
-        for (int i = 0; i < count; i++) {
-            byte[] payload = batchPayloads[i];
-            batchPayloads[i] = null;
-            int size = RecordFormat.HEAD + payload.length;
-            if (position + out.position() + size > segment.capacity) {
-                flush();
-                roll(first + i, size);
-                position = segment.writePosition;
-            }
-            if (out.remaining() < size) {
-                flush();
-                if (out.capacity() < size) {
-                    out = ByteBuffer.allocateDirect(size);
-                }
-            }
-            long sequence = first + i;
-            out.putInt(payload.length)
-                    .putInt(RecordFormat.checksum(crc, scratch, sequence, payload, 0, payload.length))
-                    .putLong(sequence)
-                    .put(payload);
-        }
-        flush();
-    }
-
-    private void flush() throws Exception {
-        out.flip();
-        int n = out.remaining();
-        if (n > 0) {
-            segment.file.write(out, segment.writePosition);
-            segment.writePosition += n;
-        }
-        out.clear();
-    }
-
-    /** Seals the current segment (forced) and starts a new one whose directory entry is forced. */
-    private void roll(long base, int firstRecordSize) throws Exception {
-        segment.file.force(false);
-        Segment.closeQuietly(segment.file);
-        long capacity = Math.max(segmentSize, FileHeader.SIZE + (long) firstRecordSize);
-        Segment next = Segment.create(disk, dir, base, capacity, template);
-        segment = next;
-        disk.forceDirectory(dir);
-        onRoll.accept(next);
     }
 
     private void complete(long first, int count) {
@@ -377,7 +309,7 @@ final class GroupCommitter {
     }
 
     private void fail(Throwable cause, long first, int count) {
-        Path file = segment == null ? dir : segment.path;
+        Path file = writer.path();
         StorageException error = new StorageException("journal: writing or forcing " + file + " failed ("
                 + cause + "); records " + first + ".." + (first + count - 1) + " are not acknowledged", cause);
         int queued;

@@ -64,8 +64,8 @@ final class SegmentedFileJournal implements Journal {
         this.disk = disk;
         this.durability = durability;
         this.segments = segments;
-        this.committer = new GroupCommitter(disk, dir, template, segmentSize, durability, intervalNanos, active,
-                next, this::rolled);
+        SegmentWriter writer = new SegmentWriter(disk, dir, template, segmentSize, active, this::rolled);
+        this.committer = new GroupCommitter(dir, writer, durability, intervalNanos, next);
     }
 
     static Journal open(Path dir, Disk disk, Durability durability, long segmentSize, long intervalNanos,
