@@ -48,6 +48,7 @@ final class SmileMappers {
     static ObjectMapper values(TypeRegistry registry) {
         return SmileMapper.builder(factory())
                 .polymorphicTypeValidator(DENY_ALL)
+                .annotationIntrospector(new NoClassNameTypeIds())
                 .visibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .disable(DeserializationFeature.FAIL_ON_IGNORED_PROPERTIES)
