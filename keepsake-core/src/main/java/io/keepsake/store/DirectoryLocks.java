@@ -63,12 +63,24 @@ final class DirectoryLocks {
         }
     }
 
-    /** Drops one user; the last one closes the lock file. */
+    /**
+     * Drops one user; the last one closes the lock file. Waits for every stripe held in this JVM to be unlocked
+     * first, so that closing the channel never drops the OS lock of a write in flight.
+     */
     void release() throws IOException {
         synchronized (OPEN) {
-            if (--users == 0) {
-                OPEN.remove(dir);
-                channel.close();
+            for (ReentrantLock stripe : stripes) {
+                stripe.lock();
+            }
+            try {
+                if (--users == 0) {
+                    OPEN.remove(dir);
+                    channel.close();
+                }
+            } finally {
+                for (ReentrantLock stripe : stripes) {
+                    stripe.unlock();
+                }
             }
         }
     }
