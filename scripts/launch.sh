@@ -15,9 +15,9 @@ keepsake_stale_input() {
 }
 
 if [ ! -f "$jar" ] || [ -n "$(keepsake_stale_input)" ]; then
-  mkdir -p "$root/$MODULE/target"
-  # One build at a time per module, so two launchers started together do not write the same jar.
-  exec 9>"$root/$MODULE/target/.launcher-build.lock"
+  # One launcher build at a time: ./keepsake and ./bench both build keepsake-core (-am), so they share one lock.
+  mkdir -p "$root/target"
+  exec 9>"$root/target/.launcher-build.lock"
   command -v flock >/dev/null 2>&1 && flock 9
   if [ ! -f "$jar" ] || [ -n "$(keepsake_stale_input)" ]; then
     echo "building $MODULE (first run or sources changed)..." >&2

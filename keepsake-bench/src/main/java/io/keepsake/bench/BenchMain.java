@@ -83,8 +83,9 @@ public final class BenchMain {
                 + RunSettings.QUICK_WINDOW.toSeconds() + "s; full: " + RunSettings.FULL_WARMUP.toSeconds() + "s + "
                 + RunSettings.FULL_WINDOW.toSeconds() + "s)");
         out.println("  --out      where <suite>.csv is written (default: bench-results)");
-        out.println("  --data     where temporary data directories go, deleted afterwards (default: the system "
-                + "temp dir; must be a real disk, not tmpfs)");
+        out.println("  --data     where temporary data directories go, deleted afterwards");
+        out.println("             (default: the system temp dir; must be a real disk, not tmpfs)");
+        out.println("  --warmup, --window   override the seconds per case");
         out.println("suites:");
         for (Suite suite : SUITES) {
             out.printf("  %-10s %s%n", suite.name(), suite.description());

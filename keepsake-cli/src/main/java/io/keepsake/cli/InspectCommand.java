@@ -14,8 +14,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code keepsake inspect PATH}: what a journal holds, or what any other Keepsake file's header says. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = {"Show what a journal holds (each segment, its sequence range and header, then last seq),",
-                "or the header of any other Keepsake file. Read-only."})
+        description = {"Show what a journal or Keepsake file holds.",
+                "For a journal: each segment with its sequence range and header, then the last seq and whether",
+                "every checksum holds (exit 1 if one fails). For any other Keepsake file: its header. Read-only."})
 final class InspectCommand implements Callable<Integer> {
 
     @Spec

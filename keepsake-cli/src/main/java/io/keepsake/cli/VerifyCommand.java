@@ -10,8 +10,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code keepsake verify PATH}: checks every record of a journal; exit 1 naming the damage if one fails. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"Check every header and record checksum of a journal. Read-only: a torn tail is reported,",
-                "not cut. Exit 0 when intact; exit 1 naming the file, byte offset and failed check otherwise."})
+        description = {"Check every checksum of a journal.",
+                "Exit 0 when intact; exit 1 naming the file, byte offset and failed check otherwise.",
+                "Read-only: a torn tail (an interrupted last write) is reported, not cut."})
 final class VerifyCommand implements Callable<Integer> {
 
     @Spec

@@ -164,6 +164,29 @@ class SegmentedFileJournalTest {
     }
 
     @Test
+    void recordLargerThanASegmentGetsASegmentOfItsOwn() {
+        byte[] big = new byte[3 << 20];
+        big[0] = 1;
+        big[big.length - 1] = 2;
+        try (Journal journal = Journal.files(dir).segmentSize(1 << 20).open()) {
+            journal.append(bytes("small"));
+            journal.append(big);
+            journal.append(bytes("after"));
+        }
+        try (Journal journal = Journal.files(dir).segmentSize(1 << 20).open()) {
+            List<JournalRecord> records = readAll(journal, 1);
+            assertEquals(3, records.size());
+            assertArrayEquals(big, records.get(1).payload());
+            assertArrayEquals(bytes("after"), records.get(2).payload());
+        }
+        assertThrows(IllegalArgumentException.class, () -> {
+            try (Journal journal = Journal.files(dir).open()) {
+                journal.append(new byte[RecordFormat.MAX_PAYLOAD + 1]);
+            }
+        });
+    }
+
+    @Test
     void closeIsIdempotentAndLaterAppendsAreRefused() {
         Journal journal = open();
         journal.append(bytes("x"));
