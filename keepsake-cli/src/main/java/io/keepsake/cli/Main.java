@@ -1,5 +1,6 @@
 package io.keepsake.cli;
 
+import io.keepsake.cli.torture.TortureCommand;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
@@ -18,7 +19,7 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "keepsake", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Inspect, verify and demonstrate Keepsake data.",
-        subcommands = {InspectCommand.class, VerifyCommand.class, DemoCommand.class,
+        subcommands = {InspectCommand.class, VerifyCommand.class, DemoCommand.class, TortureCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:corruption found (verify, inspect)", "2:bad arguments",

@@ -193,9 +193,9 @@ class MainTest {
     }
 
     @Test
-    void demoRunsForTheGivenSecondsAndReportsTheLastSequence() {
+    void journalDemoRunsForTheGivenSecondsAndReportsTheLastSequence() {
         Path dir = tmp.resolve("demo");
-        Outcome outcome = keepsake("demo", "--dir", dir.toString(), "--seconds", "1", "--writers", "2");
+        Outcome outcome = keepsake("demo", "--journal", "--dir", dir.toString(), "--seconds", "1", "--writers", "2");
         assertEquals(Main.OK, outcome.code(), outcome.err());
         assertTrue(outcome.out().contains("recovered, last seq 0"), outcome.out());
         String stopped = outcome.out().lines().filter(l -> l.startsWith("stopped: ")).findFirst().orElseThrow();
@@ -203,5 +203,21 @@ class MainTest {
         try (Journal journal = Journal.files(dir).open()) {
             assertEquals(last, journal.lastSequence());
         }
+    }
+
+    @Test
+    void bankDemoRecoversWhatTheLastRunAcknowledgedAndItsJournalInspects() {
+        Path dir = tmp.resolve("bank");
+        Outcome first = keepsake("demo", "--dir", dir.toString(), "--seconds", "1", "--writers", "2", "--accounts", "20");
+        assertEquals(Main.OK, first.code(), first.err());
+        String stopped = first.out().lines().filter(l -> l.startsWith("stopped: ")).findFirst().orElseThrow();
+        long last = Long.parseLong(stopped.replaceAll(".*last seq (\\d+),.*", "$1"));
+        assertTrue(last >= 20, stopped);
+        Outcome second = keepsake("demo", "--dir", dir.toString(), "--seconds", "1", "--writers", "1", "--accounts", "20");
+        assertEquals(Main.OK, second.code(), second.err());
+        assertTrue(second.out().contains("last seq " + last + ", 20 accounts"), second.out());
+        assertTrue(second.out().contains("money conserved: true"), second.out());
+        Outcome inspect = keepsake("inspect", dir.resolve("journal").toString());
+        assertEquals(Main.OK, inspect.code(), inspect.err());
     }
 }
