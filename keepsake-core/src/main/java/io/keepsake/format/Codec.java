@@ -21,4 +21,9 @@ public interface Codec {
      * @throws io.keepsake.CodecException if the bytes do not decode to a registered type
      */
     Object decode(byte[] bytes);
+
+    /** @return the codec with id 0, whose values are byte arrays passed through unchanged (and not copied) */
+    static Codec raw() {
+        return RawCodec.INSTANCE;
+    }
 }

@@ -1,0 +1,82 @@
+package io.keepsake.format;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.keepsake.CorruptionException;
+import io.keepsake.FormatException;
+import java.nio.ByteBuffer;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class CompressionTest {
+
+    @Test
+    void lz4RoundTripsEmptySmallAndRepetitiveData() {
+        Random random = new Random(1);
+        byte[] noise = new byte[10_000];
+        random.nextBytes(noise);
+        for (byte[] data : new byte[][] {new byte[0], {42}, "abc".repeat(10_000).getBytes(), noise}) {
+            byte[] packed = Compression.LZ4.compress(data);
+            assertArrayEquals(data, Compression.LZ4.decompress(packed, Integer.MAX_VALUE, "f", 0));
+        }
+        assertTrue(Compression.LZ4.compress(new byte[100_000]).length < 1_000, "zeros should compress");
+    }
+
+    @Test
+    void aLengthOverTheLimitIsACorruptionNotAnAllocation() {
+        byte[] packed = Compression.LZ4.compress(new byte[1000]);
+        CorruptionException e = assertThrows(CorruptionException.class,
+                () -> Compression.LZ4.decompress(packed, 999, "seg-1", 77));
+        assertEquals("seg-1", e.file());
+        assertEquals(77, e.offset());
+    }
+
+    @Test
+    void aBogusHugeLengthIsRefusedBeforeAllocating() {
+        byte[] packed = Compression.LZ4.compress("hello".getBytes());
+        ByteBuffer.wrap(packed).putInt(0, 0x7FFF_FFF0);
+        assertThrows(CorruptionException.class, () -> Compression.LZ4.decompress(packed, Integer.MAX_VALUE, "f", 0));
+        ByteBuffer.wrap(packed).putInt(0, -1);
+        assertThrows(CorruptionException.class, () -> Compression.LZ4.decompress(packed, Integer.MAX_VALUE, "f", 0));
+    }
+
+    @Test
+    void aLengthThatDisagreesWithTheBlockIsACorruption() {
+        byte[] packed = Compression.LZ4.compress("hello hello hello".getBytes());
+        ByteBuffer.wrap(packed).putInt(0, 16);
+        assertThrows(CorruptionException.class, () -> Compression.LZ4.decompress(packed, 1000, "f", 0));
+        ByteBuffer.wrap(packed).putInt(0, 18);
+        assertThrows(CorruptionException.class, () -> Compression.LZ4.decompress(packed, 1000, "f", 0));
+    }
+
+    @Test
+    void truncatedOrGarbageBlocksAreCorruptions() {
+        byte[] packed = Compression.LZ4.compress("some text that is long enough, some text".getBytes());
+        for (int n = 0; n < packed.length; n++) {
+            byte[] cut = java.util.Arrays.copyOf(packed, n);
+            assertThrows(CorruptionException.class, () -> Compression.LZ4.decompress(cut, 1000, "f", 0));
+        }
+        assertThrows(CorruptionException.class,
+                () -> Compression.LZ4.decompress(new byte[] {0, 0, 0, 50, -1, -1, -1, -1, -1}, 1000, "f", 0));
+    }
+
+    @Test
+    void idsArePermanent() {
+        assertEquals(0, Compression.NONE.id());
+        assertEquals(1, Compression.LZ4.id());
+        assertEquals(Compression.LZ4, Compression.of(1));
+        assertThrows(FormatException.class, () -> Compression.of(2));
+    }
+
+    @Test
+    void aPipelineLimitAppliesToDecoding() {
+        Pipeline big = Pipeline.builder().compression(Compression.LZ4).build();
+        Pipeline small = Pipeline.builder().compression(Compression.LZ4).maxValueBytes(100).build();
+        byte[] frame = big.seal("x".repeat(1000));
+        assertThrows(CorruptionException.class, () -> small.open(frame, "k"));
+        assertEquals("x".repeat(1000), big.open(frame, "k"));
+    }
+}

@@ -1,0 +1,113 @@
+package io.keepsake.format;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.keepsake.CorruptionException;
+import io.keepsake.FormatException;
+import io.keepsake.format.Samples.Deposit;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+class PipelineTest {
+    static final byte[] KEY_1 = new byte[32];
+    static final byte[] KEY_2 = new byte[32];
+
+    static {
+        for (int i = 0; i < 32; i++) {
+            KEY_1[i] = (byte) i;
+            KEY_2[i] = (byte) (100 + i);
+        }
+    }
+
+    static KeyProvider keys() {
+        return KeyProvider.of(Map.of(1, KEY_1, 2, KEY_2), 1);
+    }
+
+    static Stream<Arguments> everyCombination() {
+        Stream.Builder<Arguments> all = Stream.builder();
+        for (String codec : new String[] {"raw", "smile"}) {
+            for (Compression compression : Compression.values()) {
+                for (boolean encrypted : new boolean[] {false, true}) {
+                    all.add(Arguments.of(codec, compression, encrypted));
+                }
+            }
+        }
+        return all.build();
+    }
+
+    static Pipeline pipeline(String codec, Compression compression, boolean encrypted) {
+        Pipeline.Builder b = Pipeline.builder().registry(Samples.registry()).compression(compression);
+        if (codec.equals("raw")) {
+            b.codec(Codec.raw());
+        }
+        if (encrypted) {
+            b.encryption(keys());
+        }
+        return b.build();
+    }
+
+    static Object sample(String codec) {
+        return codec.equals("raw") ? "raw bytes raw bytes raw bytes".getBytes() : new Deposit("alice", 100);
+    }
+
+    @ParameterizedTest(name = "{0} {1} encrypted={2}")
+    @MethodSource("everyCombination")
+    void sealedValueOpensToTheSameValue(String codec, Compression compression, boolean encrypted) {
+        Pipeline p = pipeline(codec, compression, encrypted);
+        Object value = sample(codec);
+        Object out = p.open(p.seal(value), "k");
+        if (value instanceof byte[] bytes) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(bytes, (byte[]) out);
+        } else {
+            assertEquals(value, out);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1} encrypted={2}")
+    @MethodSource("everyCombination")
+    void encodedPayloadDecodesUnderItsHeader(String codec, Compression compression, boolean encrypted) {
+        Pipeline p = pipeline(codec, compression, encrypted);
+        FileHeader header = p.header(FileKind.JOURNAL_SEGMENT, 42);
+        assertEquals(compression.id(), header.compressionId());
+        assertEquals(encrypted ? 1 : 0, header.cipherId());
+        Object value = sample(codec);
+        Object out = p.decode(p.encode(value, header), header);
+        if (value instanceof byte[] bytes) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(bytes, (byte[]) out);
+        } else {
+            assertEquals(value, out);
+        }
+    }
+
+    @Test
+    void defaultPipelineIsSmilePlain() {
+        Pipeline p = Pipeline.builder().build();
+        FileHeader h = p.header(FileKind.VALUE, 0);
+        assertEquals(SmileCodec.ID, h.codecId());
+        assertEquals(0, h.compressionId());
+        assertEquals(0, h.cipherId());
+        assertEquals("hi", p.open(p.seal("hi"), "k"));
+    }
+
+    @Test
+    void aFlippedBitIsACorruptionNamingTheKey() {
+        Pipeline p = Pipeline.builder().build();
+        byte[] frame = p.seal("hello");
+        frame[frame.length - 6] ^= 1;
+        CorruptionException e = assertThrows(CorruptionException.class, () -> p.open(frame, "my-key"));
+        assertEquals("my-key", e.file());
+    }
+
+    @Test
+    void aNewerReadVersionIsAFormatException() {
+        Pipeline p = Pipeline.builder().build();
+        FileHeader future = new FileHeader(FileKind.VALUE, 9, 9, SmileCodec.ID, 0, 0, 0, 0);
+        byte[] frame = ValueFrame.seal(future, p.encode("x", p.header(FileKind.VALUE, 0)));
+        assertThrows(FormatException.class, () -> p.open(frame, "k"));
+    }
+}
