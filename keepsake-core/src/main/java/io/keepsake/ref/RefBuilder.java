@@ -1,6 +1,8 @@
 package io.keepsake.ref;
 
 import io.keepsake.KeepsakeException;
+import io.keepsake.format.Pipeline;
+import io.keepsake.format.TypeRegistry;
 import io.keepsake.store.Store;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +22,7 @@ public final class RefBuilder<T> {
     private String key;
     private T initial;
     private WriteMode mode = WriteMode.SYNC;
-    private ValueFormat format;
+    private Pipeline pipeline;
     private final List<Predicate<? super T>> validators = new ArrayList<>();
     private final List<DurableRef.Watch<? super T>> watches = new ArrayList<>();
     private Consumer<? super KeepsakeException> failureListener = e -> { };
@@ -92,10 +94,26 @@ public final class RefBuilder<T> {
         return this;
     }
 
-    /** Sets how values are sealed and opened (tests; the public setter takes the format layer's pipeline). */
-    RefBuilder<T> format(ValueFormat format) {
-        this.format = Objects.requireNonNull(format, "format");
+    /**
+     * Sets how values are encoded, compressed and encrypted. The default, {@code Pipeline.builder().build()},
+     * handles the built-in JDK types only (String, Long, Integer, Boolean, byte[], lists and maps of them); a ref of
+     * an application type needs a pipeline whose {@link TypeRegistry} registers it, or {@link #types}.
+     */
+    public RefBuilder<T> pipeline(Pipeline pipeline) {
+        Objects.requireNonNull(pipeline, "pipeline");
+        if (this.pipeline != null) {
+            throw new IllegalStateException("pipeline already set (by pipeline(...) or types(...))");
+        }
+        this.pipeline = pipeline;
         return this;
+    }
+
+    /**
+     * Shorthand for {@code pipeline(Pipeline.builder().registry(types).build())}: Smile over {@code types}, no
+     * compression, no encryption.
+     */
+    public RefBuilder<T> types(TypeRegistry types) {
+        return pipeline(Pipeline.builder().registry(Objects.requireNonNull(types, "types")).build());
     }
 
     /**
@@ -121,8 +139,8 @@ public final class RefBuilder<T> {
             throw new IllegalStateException("initial value is a " + initial.getClass().getName() + ", not a "
                     + type.getName());
         }
-        ValueFormat f = format != null ? format : Formats.defaultFor(type);
-        RefConfig<T> config = new RefConfig<>(type, store, key, initial, new Validators<>(key, validators), f,
+        Pipeline p = pipeline != null ? pipeline : Pipeline.builder().build();
+        RefConfig<T> config = new RefConfig<>(type, store, key, initial, new Validators<>(key, validators), p,
                 failureListener);
         Watchers<T> watchers = new Watchers<>(key);
         watches.forEach(watchers::add);

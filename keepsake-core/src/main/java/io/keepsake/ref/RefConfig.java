@@ -2,6 +2,7 @@ package io.keepsake.ref;
 
 import io.keepsake.CodecException;
 import io.keepsake.KeepsakeException;
+import io.keepsake.format.Pipeline;
 import io.keepsake.store.Blob;
 import io.keepsake.store.Store;
 import java.util.Optional;
@@ -19,7 +20,7 @@ import java.util.function.Consumer;
  * @param failureListener told of a failed background write (COALESCING)
  */
 record RefConfig<T>(Class<T> type, Store store, String key, T initial, Validators<T> validators,
-                    ValueFormat format, Consumer<? super KeepsakeException> failureListener) {
+                    Pipeline format, Consumer<? super KeepsakeException> failureListener) {
 
     /** A value read from the store and the version it was stored under. */
     record Stored<T>(T value, String version) {

@@ -1,5 +1,7 @@
 package io.keepsake.ref;
 
+import io.keepsake.format.Pipeline;
+import io.keepsake.format.TypeRegistry;
 import io.keepsake.store.Store;
 import java.util.Objects;
 
@@ -10,7 +12,7 @@ public final class RegistryBuilder {
 
     private final Store store;
     private String key = DEFAULT_KEY;
-    private ValueFormat format;
+    private Pipeline pipeline;
 
     RegistryBuilder(Store store) {
         this.store = Objects.requireNonNull(store, "store");
@@ -26,10 +28,23 @@ public final class RegistryBuilder {
         return this;
     }
 
-    /** Sets how values are sealed and opened (tests; the public setter takes the format layer's pipeline). */
-    RegistryBuilder format(ValueFormat format) {
-        this.format = Objects.requireNonNull(format, "format");
+    /**
+     * Sets how values are encoded, compressed and encrypted. The default, {@code Pipeline.builder().build()},
+     * handles the built-in JDK types only; application types need a pipeline whose {@link TypeRegistry} registers
+     * them, or {@link #types}.
+     */
+    public RegistryBuilder pipeline(Pipeline pipeline) {
+        Objects.requireNonNull(pipeline, "pipeline");
+        if (this.pipeline != null) {
+            throw new IllegalStateException("pipeline already set (by pipeline(...) or types(...))");
+        }
+        this.pipeline = pipeline;
         return this;
+    }
+
+    /** Shorthand for {@code pipeline(Pipeline.builder().registry(types).build())}. */
+    public RegistryBuilder types(TypeRegistry types) {
+        return pipeline(Pipeline.builder().registry(Objects.requireNonNull(types, "types")).build());
     }
 
     /**
@@ -39,6 +54,6 @@ public final class RegistryBuilder {
      * @throws io.keepsake.FormatException     if the last save is not a registry save this build reads
      */
     public StateRegistry open() {
-        return new SnapshotRegistry(store, key, format != null ? format : Formats.defaultFor(Object.class));
+        return new SnapshotRegistry(store, key, pipeline != null ? pipeline : Pipeline.builder().build());
     }
 }

@@ -3,6 +3,7 @@ package io.keepsake.ref;
 import io.keepsake.CodecException;
 import io.keepsake.FormatException;
 import io.keepsake.KeepsakeException;
+import io.keepsake.format.Pipeline;
 import io.keepsake.store.Blob;
 import io.keepsake.store.Expected;
 import io.keepsake.store.Store;
@@ -34,7 +35,7 @@ import java.util.function.Supplier;
 final class SnapshotRegistry implements StateRegistry {
     private final Store store;
     private final String key;
-    private final ValueFormat format;
+    private final Pipeline format;
     private final ReentrantReadWriteLock rw = new ReentrantReadWriteLock();
     private final ReentrantLock saveLock = new ReentrantLock();
     // The transaction of the current thread, if any (per registry).
@@ -55,7 +56,7 @@ final class SnapshotRegistry implements StateRegistry {
         final List<Runnable> notifications = new ArrayList<>();
     }
 
-    SnapshotRegistry(Store store, String key, ValueFormat format) {
+    SnapshotRegistry(Store store, String key, Pipeline format) {
         this.store = store;
         this.key = key;
         this.format = format;
