@@ -4,7 +4,9 @@ import io.keepsake.FailStopException;
 import io.keepsake.KeepsakeException;
 import io.keepsake.StorageException;
 import io.keepsake.store.Expected;
+import java.util.HashSet;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
@@ -14,10 +16,13 @@ import org.slf4j.LoggerFactory;
 /**
  * A {@link WriteMode#COALESCING} ref.
  *
- * <p>Design: a change validates and seals the new value in the caller's thread (so bad input fails at once and
- * changes nothing), publishes it, and leaves its sealed bytes in a one-slot mailbox, overwriting bytes the writer
- * has not taken yet. One writer thread takes the latest bytes, puts them with compare-and-set on the version it
- * wrote last, and then tells the watches (old durable value, new durable value). Changes are numbered; the
+ * <p>Design: a change validates the new value in the caller's thread, publishes it, and leaves it in a one-slot
+ * mailbox, overwriting a value the writer has not taken yet. One writer thread takes the latest value, seals it,
+ * puts it with compare-and-set on the version it wrote last, and then tells the watches (old durable value, new
+ * durable value). Sealing costs about a microsecond, so only the values actually written are sealed, except that
+ * the first value of each class is sealed in the caller's thread: a type the pipeline cannot encode (not
+ * registered) fails the change at once and changes nothing. A value whose class encoded before but which still
+ * cannot be encoded (an unregistered type deep inside it) fails in the writer, like a failed put. Changes are numbered; the
  * writer records the number it made durable, and {@link #flush()} waits for the number current at its call.
  * The first failed put is kept: the listener is told, the writer stops, and {@link #flush()} and every later
  * change throw {@link FailStopException} until the ref is reopened. Everything but {@code value} and the writer's
@@ -33,9 +38,12 @@ final class CoalescingRef<T> implements DurableRef<T> {
     private final Thread writer;
     // Written under lock; volatile so get() needs no lock.
     private volatile T value;
-    // Guarded by lock: the newest sealed value the writer has not taken, and its value; null when none.
-    private byte[] pendingBytes;
+    // Guarded by lock: the newest value the writer has not taken (null when none), and its sealed bytes if the
+    // caller sealed it (else null).
     private T pendingValue;
+    private byte[] pendingBytes;
+    // Guarded by lock: the classes of values sealed successfully so far.
+    private final Set<Class<?>> sealedClasses = new HashSet<>();
     // Guarded by lock: number of changes made, and the number of the newest change known durable.
     private long made;
     private long durable;
@@ -71,7 +79,7 @@ final class CoalescingRef<T> implements DurableRef<T> {
         lock.lock();
         try {
             checkWritable();
-            publish(newValue, config.format().seal(config.validators().check(newValue)));
+            publish(config.validators().check(newValue));
         } finally {
             lock.unlock();
         }
@@ -85,7 +93,7 @@ final class CoalescingRef<T> implements DurableRef<T> {
             if (!Objects.equals(value, expect)) {
                 return false;
             }
-            publish(update, config.format().seal(config.validators().check(update)));
+            publish(config.validators().check(update));
             return true;
         } finally {
             lock.unlock();
@@ -109,7 +117,7 @@ final class CoalescingRef<T> implements DurableRef<T> {
             checkWritable();
             T old = value;
             T next = config.validators().check(function.apply(old));
-            publish(next, config.format().seal(next));
+            publish(next);
             return returnOld ? old : next;
         } finally {
             lock.unlock();
@@ -117,8 +125,13 @@ final class CoalescingRef<T> implements DurableRef<T> {
     }
 
     /** Caller holds the lock. */
-    private void publish(T next, byte[] bytes) {
-        boolean idle = pendingBytes == null && !writing;
+    private void publish(T next) {
+        byte[] bytes = null;
+        if (!sealedClasses.contains(next.getClass())) {
+            bytes = config.format().seal(next);
+            sealedClasses.add(next.getClass());
+        }
+        boolean idle = pendingValue == null && !writing;
         value = next;
         pendingValue = next;
         pendingBytes = bytes;
@@ -148,10 +161,10 @@ final class CoalescingRef<T> implements DurableRef<T> {
             long number;
             lock.lock();
             try {
-                while (pendingBytes == null && state == RefState.OPEN) {
+                while (pendingValue == null && state == RefState.OPEN) {
                     changed.awaitUninterruptibly();
                 }
-                if (pendingBytes == null || state == RefState.DESTROYED) {
+                if (pendingValue == null || state == RefState.DESTROYED) {
                     return;
                 }
                 bytes = pendingBytes;
@@ -164,6 +177,9 @@ final class CoalescingRef<T> implements DurableRef<T> {
                 lock.unlock();
             }
             KeepsakeException failed = write(bytes, next);
+            if (failed != null) {
+                tellListener(failed); // before flush() can see the failure, so a caller of flush() knows it was told
+            }
             lock.lock();
             try {
                 writing = false;
@@ -177,21 +193,21 @@ final class CoalescingRef<T> implements DurableRef<T> {
                 lock.unlock();
             }
             if (failed != null) {
-                tellListener(failed);
                 return;
             }
         }
     }
 
     /** Writer thread only. @return the failure, or null when the value is durable */
-    private KeepsakeException write(byte[] bytes, T next) {
+    private KeepsakeException write(byte[] sealed, T next) {
         try {
+            byte[] bytes = sealed != null ? sealed : config.format().seal(next);
             version = config.store().put(config.key(), bytes,
                     version == null ? Expected.absent() : Expected.version(version));
         } catch (KeepsakeException e) {
             return e;
         } catch (RuntimeException e) {
-            return new StorageException("ref " + config.where() + ": background write failed", e);
+            return new StorageException("ref " + config.where() + ": background write failed: " + e, e);
         }
         T old = written;
         written = next;

@@ -273,6 +273,25 @@ public abstract class RefContract extends RefContractRegistry {
     }
 
     @Test
+    void coalescingEncodingFailuresAreNeverSilent() {
+        List<KeepsakeException> told = new CopyOnWriteArrayList<>();
+        DurableRef<Object> ref = track(DurableRef.builder(Object.class).store(store).key("k").initial("start")
+                .mode(WriteMode.COALESCING).onWriteFailure(told::add).open());
+        assertThrows(CodecException.class, () -> ref.set(new Object()), "an unencodable type fails at once");
+        assertEquals("start", ref.get());
+        ref.set(List.of("fine"));
+        ref.flush();
+        ref.set(List.of("deep", new Object()));
+        FailStopException e = assertThrows(FailStopException.class, ref::flush);
+        assertInstanceOf(CodecException.class, e.getCause());
+        assertEquals(1, told.size());
+        try (DurableRef<Object> fresh = DurableRef.builder(Object.class).store(store).key("k").initial("x")
+                .open()) {
+            assertEquals(List.of("fine"), fresh.get());
+        }
+    }
+
+    @Test
     void coalescingCloseFlushes() {
         DurableRef<Long> ref = longRef(store, "k", 0, WriteMode.COALESCING);
         for (int i = 0; i < 100; i++) {
