@@ -7,8 +7,9 @@ import java.util.function.UnaryOperator;
  * in a {@link io.keepsake.store.Store} under one key and survives {@code kill -9} and power loss.
  *
  * <pre>{@code
+ * TypeRegistry types = TypeRegistry.builder().register(Settings.class, "settings").build();
  * try (DurableRef<Settings> settings = DurableRef.builder(Settings.class)
- *         .store(FileStore.at(Path.of("data")))
+ *         .store(FileStore.at(Path.of("data"))).types(types)
  *         .key("settings").initial(Settings.DEFAULTS).open()) {
  *     settings.updateAndGet(s -> s.withTheme("dark"));   // durable before it returns; watches fire after
  * }
@@ -69,7 +70,9 @@ public interface DurableRef<T> extends AutoCloseable {
      * @throws io.keepsake.CodecException      if {@code value} cannot be encoded; nothing is written
      * @throws io.keepsake.ConflictException   if another writer changed the stored value since this ref last read
      *                                         or wrote it; the ref then holds the stored value
-     * @throws io.keepsake.StorageException    if the store fails; the value stays as it was
+     * @throws io.keepsake.StorageException    if the store fails; the in-memory value stays as it was (whether
+     *                                         the store got the value is unknown; if it did, the next change sees
+     *                                         a conflict and re-reads it)
      */
     void set(T value);
 

@@ -3,11 +3,13 @@ package io.keepsake.ref;
 import io.keepsake.CodecException;
 import io.keepsake.FormatException;
 import io.keepsake.KeepsakeException;
+import io.keepsake.StorageException;
 import io.keepsake.format.Pipeline;
 import io.keepsake.store.Blob;
 import io.keepsake.store.Expected;
 import io.keepsake.store.Store;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -170,7 +172,12 @@ final class SnapshotRegistry implements StateRegistry {
             }
             long next = generation + 1;
             byte[] frame = format.seal(RegistryFrame.encode(next, cut));
-            version = store.put(key, frame, version == null ? Expected.absent() : Expected.version(version));
+            try {
+                version = store.put(key, frame, version == null ? Expected.absent() : Expected.version(version));
+            } catch (StorageException e) {
+                adoptIfStored(frame, next, e);
+                throw e;
+            }
             generation = next;
         } finally {
             saveLock.unlock();
@@ -208,6 +215,23 @@ final class SnapshotRegistry implements StateRegistry {
             saveLock.unlock();
         }
         notifications.forEach(Runnable::run);
+    }
+
+    /**
+     * After a failed put, which may still have reached the store (a lost reply, a failed directory force): if the
+     * store now holds exactly this frame, chain the next save onto its version instead of conflicting forever.
+     * The save is still reported as failed. Caller holds saveLock.
+     */
+    private void adoptIfStored(byte[] frame, long next, StorageException failure) {
+        try {
+            Optional<Blob> now = store.get(key);
+            if (now.isPresent() && Arrays.equals(now.get().value(), frame)) {
+                version = now.get().version();
+                generation = next;
+            }
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     private <T> RegistryRef.Entry<T> restoredEntry(RegistryRef<T> ref, byte[] sealed) {

@@ -69,8 +69,9 @@ public interface StateRegistry extends AutoCloseable {
      * when this returns. Other threads keep updating while it writes.
      *
      * @throws io.keepsake.ConflictException if another writer saved under the same key since this registry last
-     *                                       read or saved it
-     * @throws io.keepsake.StorageException  if the store fails; the last save stays what it was
+     *                                       read or saved it; nothing is written ({@link #reloadAll()} adopts
+     *                                       the other save)
+     * @throws io.keepsake.StorageException  if the store fails; the save may or may not have reached the store
      * @throws IllegalStateException         inside {@link #transact}
      */
     void saveAll();

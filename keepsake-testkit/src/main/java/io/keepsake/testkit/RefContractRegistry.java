@@ -8,6 +8,7 @@ import io.keepsake.CodecException;
 import io.keepsake.ConflictException;
 import io.keepsake.CorruptionException;
 import io.keepsake.KeepsakeException;
+import io.keepsake.StorageException;
 import io.keepsake.ValidationException;
 import io.keepsake.ref.DurableRef;
 import io.keepsake.ref.StateRegistry;
@@ -173,6 +174,34 @@ public abstract class RefContractRegistry extends RefContractSupport {
         ConflictException e = assertThrows(ConflictException.class, second::saveAll);
         assertEquals("app", e.key());
         assertEquals(1L, registry(store, "app").define("a", Long.class, 0L).get());
+    }
+
+    @Test
+    void aSaveWhoseReplyWasLostDoesNotMakeEveryLaterSaveConflict() {
+        FailingStore failing = new FailingStore(store);
+        StateRegistry state = registry(failing, "app");
+        DurableRef<Long> a = state.define("a", Long.class, 1L);
+        state.saveAll();
+        a.set(2L);
+        failing.loseReplies(true);
+        assertThrows(StorageException.class, state::saveAll);
+        failing.loseReplies(false);
+        a.set(3L);
+        state.saveAll();
+        assertEquals(3L, registry(store, "app").define("a", Long.class, 0L).get());
+    }
+
+    @Test
+    void aSyncRefWhoseReplyWasLostRereadsAndGoesOn() {
+        FailingStore failing = new FailingStore(store);
+        DurableRef<Long> ref = longRef(failing, "k", 0, WriteMode.SYNC);
+        ref.set(1L);
+        failing.loseReplies(true);
+        assertThrows(StorageException.class, () -> ref.updateAndGet(x -> x + 1));
+        assertEquals(1L, ref.get(), "a failed write leaves the in-memory value as it was");
+        failing.loseReplies(false);
+        assertEquals(3L, ref.updateAndGet(x -> x + 1), "the update re-reads the value the store did take");
+        assertEquals(3L, storedLong(store, "k"));
     }
 
     @Test

@@ -139,9 +139,13 @@ public abstract class RefContractSupport {
         }
     }
 
-    /** Passes every call to a store, except that puts throw {@link StorageException} while it is failing. */
+    /**
+     * Passes every call to a store, except that puts throw {@link StorageException} while it is failing: before
+     * reaching the store, or (like a lost reply) after the store took the value.
+     */
     protected static final class FailingStore extends ForwardingStore {
         private volatile boolean failing; // set by the test thread, read by writer threads
+        private volatile boolean loseReplies; // set by the test thread, read by writer threads
 
         /** @param inner the store to break */
         public FailingStore(Store inner) {
@@ -153,12 +157,21 @@ public abstract class RefContractSupport {
             failing = on;
         }
 
+        /** Makes every later put store the value and then throw (true), or behave (false). */
+        public void loseReplies(boolean on) {
+            loseReplies = on;
+        }
+
         @Override
         public String put(String key, byte[] value, Expected expected) {
             if (failing) {
                 throw new StorageException("injected put failure for key '" + key + "'");
             }
-            return super.put(key, value, expected);
+            String version = super.put(key, value, expected);
+            if (loseReplies) {
+                throw new StorageException("injected lost reply for key '" + key + "'");
+            }
+            return version;
         }
     }
 
