@@ -11,19 +11,22 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Group commit: appenders hand records to one committer thread, which writes every pending record with one write and
- * forces once, then acknowledges them all in sequence order.
+ * Group commit: every pending record goes out with one write and one force, then all are acknowledged in sequence
+ * order.
  *
  * <p>Concurrency. Appenders take {@link #lock} only to take a sequence number and drop the payload into the pending
- * arrays (no allocation, no I/O under the lock). The committer swaps the pending arrays with its own spare pair
- * under the lock, then encodes, writes and forces without it, so appenders keep queueing the next batch meanwhile.
- * A synchronous appender parks until {@link #acknowledged} reaches its sequence; the committer unparks it. An
- * asynchronous appender gets a future the committer completes. Pending bytes are capped, so a fast asynchronous
- * appender waits instead of exhausting memory.
+ * arrays (no allocation, no I/O under the lock). Whoever commits sets {@link #committing}, swaps the pending arrays
+ * with the spare pair under the lock, then encodes, writes and forces without it, so appenders keep queueing the
+ * next batch meanwhile. Two kinds of thread commit, never at once: a synchronous SYNC appender that finds no commit
+ * in progress leads and commits the batch itself (a lone writer: one write, one force, no handoff), and the
+ * committer thread takes everything else (batches queued while a commit was running, async appends, interval and
+ * requested forces, the final force at close). A waiting appender parks until {@link #acknowledged} reaches its
+ * sequence; the committing thread unparks it. An asynchronous appender gets a future completed by the committing
+ * thread. Pending bytes are capped, so a fast asynchronous appender waits instead of exhausting memory.
  *
  * <p>Failure. If a write, force or segment roll fails, the whole batch fails with a {@link StorageException}
  * naming the file, everything still queued fails with {@link FailStopException}, and every later append, sync or
- * roll is refused: the committer never retries a failed force.
+ * roll is refused: nothing retries a failed force.
  */
 final class GroupCommitter {
     private static final long MAX_PENDING_BYTES = 64L << 20;
@@ -43,18 +46,21 @@ final class GroupCommitter {
     private long pendingBytes; // guarded by lock
     private long nextSequence; // guarded by lock
     private boolean committerIdle; // guarded by lock
+    private boolean committing; // guarded by lock: a leader or the committer owns the batch arrays and the writer
     private boolean closing; // guarded by lock
     private long syncTarget; // guarded by lock: the highest sequence a sync() asked to be forced
     private long failedThrough; // guarded by lock: last sequence of the failed batch
     private volatile int syncWaiters; // written under lock: threads waiting in sync()
 
-    private byte[][] batchPayloads = new byte[1024][]; // committer thread only
-    private Object[] batchWaiters = new Object[1024]; // committer thread only
-    private final SegmentWriter writer; // committer thread only (and close, after the thread ended)
-    private long lastForceNanos = System.nanoTime(); // committer thread only
+    // The next five are used only by whoever set committing (handed over under lock), and by close after the
+    // committer thread ended.
+    private byte[][] batchPayloads = new byte[1024][];
+    private Object[] batchWaiters = new Object[1024];
+    private final SegmentWriter writer;
+    private long lastForceNanos = System.nanoTime();
 
-    private volatile long acknowledged; // written by the committer only
-    private volatile long forced; // written by the committer only
+    private volatile long acknowledged; // written only by the thread that set committing
+    private volatile long forced; // written only by the thread that set committing
     private volatile StorageException failure; // written under lock
 
     GroupCommitter(Path dir, SegmentWriter writer, Durability durability, long intervalNanos, long nextSequence) {
@@ -77,9 +83,39 @@ final class GroupCommitter {
         return acknowledged;
     }
 
-    /** Appends and waits for the acknowledgement. */
+    /**
+     * Appends and waits for the acknowledgement. In SYNC mode, if no batch is being committed, the caller commits
+     * this batch itself (leader-follower): a lone writer then pays one write and one force, with no thread handoff.
+     */
     long append(byte[] payload) {
-        long sequence = enqueue(payload, Thread.currentThread());
+        checkSize(payload);
+        long sequence;
+        long first = 0;
+        int count = 0;
+        boolean lead = false;
+        lock.lock();
+        try {
+            sequence = enqueueLocked(payload, Thread.currentThread());
+            if (durability == Durability.SYNC && !committing) {
+                lead = true;
+                committing = true;
+                count = takeBatchLocked();
+                first = nextSequence - count;
+            } else {
+                wakeCommitterLocked();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (lead) {
+            try {
+                commit(first, count, false);
+            } catch (Throwable t) {
+                fail(t, first, count);
+            } finally {
+                release();
+            }
+        }
         while (acknowledged < sequence) {
             if (failure != null) {
                 throw failureFor(sequence);
@@ -89,36 +125,74 @@ final class GroupCommitter {
         return sequence;
     }
 
+    /** Appends without waiting; the committer thread writes and forces. */
     CompletableFuture<Long> appendAsync(byte[] payload) {
+        checkSize(payload);
         CompletableFuture<Long> future = new CompletableFuture<>();
-        enqueue(payload, future);
+        lock.lock();
+        try {
+            enqueueLocked(payload, future);
+            wakeCommitterLocked();
+        } finally {
+            lock.unlock();
+        }
         return future;
     }
 
-    private long enqueue(byte[] payload, Object waiter) {
+    private static void checkSize(byte[] payload) {
         if (payload.length > RecordFormat.MAX_PAYLOAD) {
             throw new IllegalArgumentException("journal record of " + payload.length + " bytes exceeds the maximum of "
                     + RecordFormat.MAX_PAYLOAD);
         }
+    }
+
+    /** Queues a record under {@link #lock}. @return its sequence number */
+    private long enqueueLocked(byte[] payload, Object waiter) {
+        while (pendingBytes >= MAX_PENDING_BYTES && failure == null && !closing) {
+            room.awaitUninterruptibly();
+        }
+        checkOpen();
+        if (pendingCount == pendingPayloads.length) {
+            pendingPayloads = Arrays.copyOf(pendingPayloads, pendingCount * 2);
+            pendingWaiters = Arrays.copyOf(pendingWaiters, pendingCount * 2);
+        }
+        pendingPayloads[pendingCount] = payload;
+        pendingWaiters[pendingCount] = waiter;
+        pendingCount++;
+        pendingBytes += RecordFormat.HEAD + payload.length;
+        return nextSequence++;
+    }
+
+    private void wakeCommitterLocked() {
+        if (committerIdle) {
+            committerIdle = false;
+            work.signal();
+        }
+    }
+
+    /** Moves the pending records into the batch arrays under {@link #lock}. @return how many */
+    private int takeBatchLocked() {
+        int count = pendingCount;
+        byte[][] payloads = pendingPayloads;
+        Object[] waiters = pendingWaiters;
+        pendingPayloads = batchPayloads;
+        pendingWaiters = batchWaiters;
+        batchPayloads = payloads;
+        batchWaiters = waiters;
+        pendingCount = 0;
+        if (pendingBytes >= MAX_PENDING_BYTES) {
+            room.signalAll();
+        }
+        pendingBytes = 0;
+        return count;
+    }
+
+    /** Ends a commit by a leader or the committer; wakes the committer for whatever queued meanwhile. */
+    private void release() {
         lock.lock();
         try {
-            while (pendingBytes >= MAX_PENDING_BYTES && failure == null && !closing) {
-                room.awaitUninterruptibly();
-            }
-            checkOpen();
-            if (pendingCount == pendingPayloads.length) {
-                pendingPayloads = Arrays.copyOf(pendingPayloads, pendingCount * 2);
-                pendingWaiters = Arrays.copyOf(pendingWaiters, pendingCount * 2);
-            }
-            pendingPayloads[pendingCount] = payload;
-            pendingWaiters[pendingCount] = waiter;
-            pendingCount++;
-            pendingBytes += RecordFormat.HEAD + payload.length;
-            if (committerIdle) {
-                committerIdle = false;
-                work.signal();
-            }
-            return nextSequence++;
+            committing = false;
+            wakeCommitterLocked();
         } finally {
             lock.unlock();
         }
@@ -133,10 +207,7 @@ final class GroupCommitter {
             if (target > syncTarget) {
                 syncTarget = target;
             }
-            if (committerIdle) {
-                committerIdle = false;
-                work.signal();
-            }
+            wakeCommitterLocked();
             syncWaiters++;
             try {
                 while (forced < target) {
@@ -165,7 +236,7 @@ final class GroupCommitter {
             lock.unlock();
         }
         boolean interrupted = false;
-        while (thread.isAlive()) {
+        while (thread.isAlive() && Thread.currentThread() != thread) {
             try {
                 thread.join();
             } catch (InterruptedException e) {
@@ -206,9 +277,10 @@ final class GroupCommitter {
             boolean exit;
             lock.lock();
             try {
-                while (pendingCount == 0 && !closing && syncTarget <= forced && !intervalDue()) {
+                while (failure == null && (committing
+                        || pendingCount == 0 && !closing && syncTarget <= forced && !intervalDue())) {
                     committerIdle = true;
-                    if (durability == Durability.INTERVAL && forced < acknowledged) {
+                    if (!committing && durability == Durability.INTERVAL && forced < acknowledged) {
                         long wait = intervalNanos - (System.nanoTime() - lastForceNanos);
                         if (wait > 0) {
                             work.awaitNanos(wait);
@@ -218,19 +290,12 @@ final class GroupCommitter {
                     }
                     committerIdle = false;
                 }
-                count = pendingCount;
-                first = nextSequence - count;
-                byte[][] payloads = pendingPayloads;
-                Object[] waiters = pendingWaiters;
-                pendingPayloads = batchPayloads;
-                pendingWaiters = batchWaiters;
-                batchPayloads = payloads;
-                batchWaiters = waiters;
-                pendingCount = 0;
-                if (pendingBytes >= MAX_PENDING_BYTES) {
-                    room.signalAll();
+                if (failure != null) {
+                    return;
                 }
-                pendingBytes = 0;
+                committing = true;
+                count = takeBatchLocked();
+                first = nextSequence - count;
                 wantForce = syncTarget > forced;
                 exit = closing && count == 0;
             } catch (InterruptedException e) {
@@ -243,6 +308,8 @@ final class GroupCommitter {
             } catch (Throwable t) {
                 fail(t, first, count);
                 return;
+            } finally {
+                release();
             }
             if (exit) {
                 return;
@@ -261,12 +328,12 @@ final class GroupCommitter {
                 writer.force();
                 forced = last;
                 acknowledged = last;
-                complete(first, count);
+                Waiters.complete(batchWaiters, first, count);
             }
         } else {
             if (count > 0) {
                 acknowledged = last;
-                complete(first, count);
+                Waiters.complete(batchWaiters, first, count);
             }
             if ((forceAll || intervalDue()) && forced < acknowledged) {
                 writer.force();
@@ -278,25 +345,12 @@ final class GroupCommitter {
         if (forceAll || syncWaiters > 0) {
             signalForced();
         }
+        writer.prepareSpareIfDue();
     }
 
     private boolean intervalDue() {
         return durability == Durability.INTERVAL && forced < acknowledged
                 && System.nanoTime() - lastForceNanos >= intervalNanos;
-    }
-
-    private void complete(long first, int count) {
-        for (int i = 0; i < count; i++) {
-            Object waiter = batchWaiters[i];
-            batchWaiters[i] = null;
-            if (waiter instanceof Thread t) {
-                LockSupport.unpark(t);
-            } else {
-                @SuppressWarnings("unchecked")
-                CompletableFuture<Long> future = (CompletableFuture<Long>) waiter;
-                future.complete(first + i);
-            }
-        }
     }
 
     private void signalForced() {
@@ -322,24 +376,11 @@ final class GroupCommitter {
             pendingBytes = 0;
             room.signalAll();
             forcedChanged.signalAll();
-            failWaiters(batchWaiters, 0, count, first, error);
-            failWaiters(pendingWaiters, 0, queued, first + count, null);
+            Waiters.fail(batchWaiters, count, error);
+            Waiters.fail(pendingWaiters, queued, new FailStopException("journal " + dir + " fail-stopped before"
+                    + " these records were written: " + error.getMessage(), error));
         } finally {
             lock.unlock();
-        }
-    }
-
-    private void failWaiters(Object[] waiters, int from, int count, long first, StorageException error) {
-        for (int i = from; i < count; i++) {
-            Object waiter = waiters[i];
-            waiters[i] = null;
-            if (waiter instanceof Thread t) {
-                LockSupport.unpark(t);
-            } else if (waiter instanceof CompletableFuture<?> future) {
-                future.completeExceptionally(error != null ? error : new FailStopException("journal " + dir
-                        + " fail-stopped before record " + (first + i) + " was written: " + failure.getMessage(),
-                        failure));
-            }
         }
     }
 }
