@@ -114,15 +114,17 @@ public interface DurableRef<T> extends AutoCloseable {
     void removeWatch(Watch<? super T> watch);
 
     /**
-     * Waits until every change made before this call is durable. Does nothing in SYNC mode.
+     * Waits until every change made before this call is durable. Does nothing in SYNC mode; saves the whole
+     * registry ({@link StateRegistry#saveAll()}) in ON_SAVE mode.
      *
      * @throws io.keepsake.FailStopException if a background write failed
      */
     void flush();
 
     /**
-     * Deletes the stored value (in COALESCING mode, discarding any value not yet written). Afterwards every call
-     * but {@link #close()} throws {@link IllegalStateException}.
+     * Deletes the stored value (in COALESCING mode, discarding any value not yet written; in ON_SAVE mode, leaving
+     * the registry, so that the next save no longer holds it). Afterwards every call but {@link #close()} throws
+     * {@link IllegalStateException}.
      *
      * @throws io.keepsake.ConflictException if another writer changed the stored value since this ref wrote it
      */
