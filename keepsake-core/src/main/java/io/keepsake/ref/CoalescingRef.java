@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * durable value). Sealing costs about a microsecond, so only the values actually written are sealed, except that
  * the first value of each class is sealed in the caller's thread: a type the pipeline cannot encode (not
  * registered) fails the change at once and changes nothing. A value whose class encoded before but which still
- * cannot be encoded (an unregistered type deep inside it) fails in the writer, like a failed put. Changes are numbered; the
- * writer records the number it made durable, and {@link #flush()} waits for the number current at its call.
+ * cannot be encoded (an unregistered type deep inside it) fails in the writer, like a failed put. Changes are
+ * numbered; the writer records the number it made durable, and {@link #flush()} waits for the number current at
+ * its call.
  * The first failed put is kept: the listener is told, the writer stops, and {@link #flush()} and every later
  * change throw {@link FailStopException} until the ref is reopened. Everything but {@code value} and the writer's
  * own fields is guarded by {@code lock}.
