@@ -247,6 +247,7 @@ final class CoalescingRef<T> implements DurableRef<T> {
 
     @Override
     public void flush() {
+        checkNotWriter("flush");
         lock.lock();
         try {
             state.checkReadable(config.key());
@@ -264,6 +265,7 @@ final class CoalescingRef<T> implements DurableRef<T> {
 
     @Override
     public void destroy() {
+        checkNotWriter("destroy");
         lock.lock();
         try {
             state.checkWritable(config.key());
@@ -287,6 +289,7 @@ final class CoalescingRef<T> implements DurableRef<T> {
 
     @Override
     public void close() {
+        checkNotWriter("close");
         KeepsakeException flushFailure = null;
         lock.lock();
         try {
@@ -306,6 +309,14 @@ final class CoalescingRef<T> implements DurableRef<T> {
         joinWriter();
         if (flushFailure != null) {
             throw flushFailure;
+        }
+    }
+
+    /** A watch runs on the writer thread; waiting there for the writer would wait forever. */
+    private void checkNotWriter(String what) {
+        if (Thread.currentThread() == writer) {
+            throw new IllegalStateException("ref '" + config.key() + "': " + what + " cannot be called from a watch"
+                    + " of a COALESCING ref (it would wait for the writer thread the watch runs on)");
         }
     }
 

@@ -292,6 +292,23 @@ public abstract class RefContract extends RefContractRegistry {
     }
 
     @Test
+    void coalescingWatchThatFlushesGetsAnErrorInsteadOfAHang() throws Exception {
+        List<Throwable> thrown = new CopyOnWriteArrayList<>();
+        DurableRef<Long> ref = longRef(store, "k", 0, WriteMode.COALESCING);
+        ref.addWatch((o, n) -> {
+            try {
+                ref.flush();
+            } catch (IllegalStateException e) {
+                thrown.add(e);
+            }
+        });
+        ref.set(1L);
+        ref.flush();
+        assertEquals(1, thrown.size());
+        assertEquals(1L, storedLong(store, "k"));
+    }
+
+    @Test
     void coalescingCloseFlushes() {
         DurableRef<Long> ref = longRef(store, "k", 0, WriteMode.COALESCING);
         for (int i = 0; i < 100; i++) {
