@@ -14,11 +14,11 @@ import org.HdrHistogram.Histogram;
  * the harness opens a measurement window, and only operations started inside it are counted and their latencies
  * recorded (per thread, in an HdrHistogram; merged at the end, so recording takes no lock).
  */
-final class LoadHarness {
+public final class LoadHarness {
 
     /** One operation, called in a loop by one thread. */
     @FunctionalInterface
-    interface Operation {
+    public interface Operation {
         void run() throws Exception;
     }
 
@@ -30,16 +30,16 @@ final class LoadHarness {
      * @param nanos      the length of the window
      * @param latency    latencies of those operations, in nanoseconds
      */
-    record Sample(int threads, long operations, long nanos, Histogram latency) {
-        double perSecond() {
+    public record Sample(int threads, long operations, long nanos, Histogram latency) {
+        public double perSecond() {
             return operations * 1e9 / nanos;
         }
 
-        double p50Micros() {
+        public double p50Micros() {
             return latency.getValueAtPercentile(50) / 1000.0;
         }
 
-        double p99Micros() {
+        public double p99Micros() {
             return latency.getValueAtPercentile(99) / 1000.0;
         }
     }
@@ -56,7 +56,7 @@ final class LoadHarness {
      *
      * @throws Exception the first failure of any operation (the case is abandoned)
      */
-    static Sample run(int threads, Duration warmup, Duration window, IntFunction<Operation> perThread)
+    public static Sample run(int threads, Duration warmup, Duration window, IntFunction<Operation> perThread)
             throws Exception {
         Phase state = new Phase();
         CountDownLatch started = new CountDownLatch(threads);

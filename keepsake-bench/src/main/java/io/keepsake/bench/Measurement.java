@@ -11,13 +11,13 @@ package io.keepsake.bench;
  * @param value    the number
  * @param unit     e.g. {@code events/s}, {@code us}
  */
-record Measurement(String suite, String caseName, String system, int threads, String metric, double value,
+public record Measurement(String suite, String caseName, String system, int threads, String metric, double value,
                    String unit) {
 
     /** Throughput metric name. */
-    static final String EVENTS_PER_S = "events_per_s";
+    public static final String EVENTS_PER_S = "events_per_s";
     /** Median latency metric name. */
-    static final String P50_US = "p50_us";
+    public static final String P50_US = "p50_us";
     /** 99th percentile latency metric name. */
-    static final String P99_US = "p99_us";
+    public static final String P99_US = "p99_us";
 }

@@ -11,7 +11,7 @@ import java.util.Optional;
  * @param measurements every number measured, in the order to print
  * @param ratios       comparisons to print under the table
  */
-record Report(String suite, String headline, List<Measurement> measurements, List<Ratio> ratios) {
+public record Report(String suite, String headline, List<Measurement> measurements, List<Ratio> ratios) {
 
     /**
      * One comparison.
@@ -20,11 +20,11 @@ record Report(String suite, String headline, List<Measurement> measurements, Lis
      * @param value  the quotient, or NaN when a side is missing or zero
      * @param target the target it is held against, or "" if none
      */
-    record Ratio(String label, double value, String target) {
+    public record Ratio(String label, double value, String target) {
     }
 
     /** @return the value of one metric of one system at one thread count, if it was measured */
-    static Optional<Double> find(List<Measurement> measurements, String system, int threads, String metric) {
+    public static Optional<Double> find(List<Measurement> measurements, String system, int threads, String metric) {
         return measurements.stream()
                 .filter(m -> m.system().equals(system) && m.threads() == threads && m.metric().equals(metric))
                 .map(Measurement::value)
@@ -32,7 +32,7 @@ record Report(String suite, String headline, List<Measurement> measurements, Lis
     }
 
     /** @return numerator / denominator for two measured values, NaN if either is missing or the denominator is 0 */
-    static Ratio ratio(List<Measurement> measurements, String label, String target,
+    public static Ratio ratio(List<Measurement> measurements, String label, String target,
                        String numeratorSystem, int numeratorThreads, String denominatorSystem,
                        int denominatorThreads, String metric) {
         double numerator = find(measurements, numeratorSystem, numeratorThreads, metric).orElse(Double.NaN);

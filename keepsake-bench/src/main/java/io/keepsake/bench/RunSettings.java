@@ -11,7 +11,7 @@ import java.time.Duration;
  * @param window   how long each case is measured
  * @param dataRoot where suites create their (deleted afterwards) temporary data directories
  */
-record RunSettings(boolean quick, Duration warmup, Duration window, Path dataRoot) {
+public record RunSettings(boolean quick, Duration warmup, Duration window, Path dataRoot) {
 
     /** Warmup and window of a {@code --quick} run: the journal suite finishes in about a minute. */
     static final Duration QUICK_WARMUP = Duration.ofSeconds(2);
@@ -20,7 +20,7 @@ record RunSettings(boolean quick, Duration warmup, Duration window, Path dataRoo
     static final Duration FULL_WARMUP = Duration.ofSeconds(5);
     static final Duration FULL_WINDOW = Duration.ofSeconds(20);
 
-    RunSettings {
+    public RunSettings {
         if (warmup.isNegative() || window.isNegative() || window.isZero()) {
             throw new IllegalArgumentException("warmup must be >= 0 and window > 0");
         }

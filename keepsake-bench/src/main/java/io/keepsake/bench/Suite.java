@@ -8,7 +8,7 @@ import java.io.PrintWriter;
  * {@code bench-results/<name>.csv} and prints them with {@link ResultTable}. A new suite implements this and is
  * added to {@link BenchMain#SUITES}.
  */
-interface Suite {
+public interface Suite {
 
     /** @return the name users type: {@code ./bench <name>} */
     String name();

@@ -8,15 +8,15 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** A data directory for one case, deleted with everything in it on close. */
-final class TempDirectory implements AutoCloseable {
+public final class TempDirectory implements AutoCloseable {
     private final Path path;
 
-    TempDirectory(Path root, String prefix) throws IOException {
+    public TempDirectory(Path root, String prefix) throws IOException {
         Files.createDirectories(root);
         path = Files.createTempDirectory(root, prefix);
     }
 
-    Path path() {
+    public Path path() {
         return path;
     }
 
