@@ -19,6 +19,11 @@ import java.util.Optional;
  */
 public interface Store extends AutoCloseable {
 
+    /** @return a new, empty, thread-safe store in memory; nothing survives the JVM (see {@link MemoryStore}) */
+    static Store memory() {
+        return MemoryStore.create();
+    }
+
     /** @return the value and version stored under {@code key}, or empty if there is none */
     Optional<Blob> get(String key);
 

@@ -1,0 +1,324 @@
+package io.keepsake.store;
+
+import io.keepsake.CorruptionException;
+import io.keepsake.FailStopException;
+import io.keepsake.KeepsakeException;
+import io.keepsake.StorageException;
+import io.keepsake.io.Disk;
+import io.keepsake.io.DiskFile;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The embedded {@link Store}: one file per key in one directory, every change forced before it is acknowledged.
+ *
+ * <p>Files: each key is one entry file (layout in {@code EntryFile}: a {@code STORE_ENTRY} header whose base is the
+ * version number, the key, the value, a CRC32C). Keys map to flat file names with {@code /} as {@code ~} and
+ * upper case escaped, long keys hashed (see {@code EntryNames}), so no key can reach outside the directory.
+ * Files and directories are owner-only. All data access goes through the {@link Disk} given at open.
+ *
+ * <p>Durability: a put writes a temporary file in the directory, forces it, atomically renames it over the entry
+ * file and forces the directory; a delete removes the file and forces the directory. If forcing the directory
+ * fails after the rename or delete, the store no longer knows what is durable and refuses further writes
+ * ({@link FailStopException}) until reopened. A failure before the rename changes nothing and only fails that call.
+ *
+ * <p>Concurrency: a read opens the entry file and reads it whole; renames are atomic, so it sees the old or the new
+ * file, never a mix, and takes no lock. A put or delete holds its key's stripe lock (see {@code DirectoryLocks}:
+ * a lock shared by this JVM's stores on the directory plus an OS lock on the {@code +lock} file) across
+ * read-version, compare and write, so compare-and-set holds across threads and processes. At open, temporary files
+ * left by a crash are deleted, each under its stripe lock so that a live writer's temporary file is never taken.
+ *
+ * <p>Versions: a new key starts at {@code (currentTimeMillis << 20) | random 20 bits} and every put adds one, so
+ * the token (the decimal number) changes on every put, and a deleted and re-created key gets back a version an
+ * old reader may still hold only if the clock went back or, within one millisecond, with odds of about 2^-20
+ * per version of the old incarnation. Calls after {@link #close()} throw
+ * {@link KeepsakeException}.
+ */
+public final class FileStore implements Store {
+    private final Path dir;
+    private final Disk disk;
+    private final DirectoryLocks locks;
+    private volatile boolean closed; // guarded by this for the transition; read without a lock
+    private volatile Throwable failure; // set once, under a stripe lock, when a directory force failed
+
+    private FileStore(Path dir, Disk disk, DirectoryLocks locks) {
+        this.dir = dir;
+        this.disk = disk;
+        this.locks = locks;
+    }
+
+    /**
+     * Opens (creating if needed) a store in {@code dir} on the local file system.
+     *
+     * @throws StorageException if the directory cannot be created or read
+     */
+    public static FileStore at(Path dir) {
+        return at(dir, Disk.local());
+    }
+
+    /**
+     * Opens (creating if needed) a store in {@code dir}, reading and writing through {@code disk} (for example a
+     * fault-injecting disk in tests). Temporary files left by a crash are deleted.
+     *
+     * @throws StorageException if the directory cannot be created, read or cleaned
+     */
+    public static FileStore at(Path dir, Disk disk) {
+        Objects.requireNonNull(dir, "dir");
+        Objects.requireNonNull(disk, "disk");
+        Path absolute = dir.toAbsolutePath().normalize();
+        DirectoryLocks locks;
+        try {
+            if (!disk.exists(absolute)) {
+                disk.createDirectories(absolute);
+                if (absolute.getParent() != null) {
+                    disk.forceDirectory(absolute.getParent());
+                }
+            }
+            Path real = absolute.toRealPath();
+            locks = DirectoryLocks.open(real);
+        } catch (IOException e) {
+            throw new StorageException("file:" + absolute + ": cannot open store directory", e);
+        }
+        FileStore store = new FileStore(absolute, disk, locks);
+        try {
+            store.removeTempFiles();
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        return store;
+    }
+
+    @Override
+    public Optional<Blob> get(String key) {
+        StoreKeys.requireValidKey(key);
+        ensureOpen();
+        Path file = fileOf(key);
+        try (DiskFile in = disk.openRead(file)) {
+            EntryFile.Entry entry = EntryFile.read(in, file.toString());
+            if (!entry.key().equals(key)) {
+                throw new CorruptionException(file.toString(), EntryFile.KEY_OFFSET, "file records key '"
+                        + entry.key() + "', expected '" + key + "'");
+            }
+            return Optional.of(new Blob(entry.value(), Long.toString(entry.version())));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new StorageException(describe() + ": cannot read " + file, e);
+        }
+    }
+
+    @Override
+    public String put(String key, byte[] value, Expected expected) {
+        StoreKeys.requireValidKey(key);
+        Objects.requireNonNull(value, "value");
+        Objects.requireNonNull(expected, "expected");
+        ensureWritable();
+        Path file = fileOf(key);
+        int stripe = DirectoryLocks.stripeOf(key);
+        try (DirectoryLocks.Held held = locks.lock(stripe)) {
+            ensureWritable();
+            Long current = currentVersion(file, expected.isAny());
+            check(key, expected, current);
+            long next = current == null || current == Long.MAX_VALUE ? freshVersion() : current + 1;
+            Path temp = dir.resolve(EntryNames.TEMP_PREFIX + stripe + "-"
+                    + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1));
+            writeTemp(temp, key, next, value);
+            try {
+                disk.move(temp, file);
+            } catch (IOException e) {
+                deleteQuietly(temp);
+                throw new StorageException(describe() + ": cannot rename " + temp + " to " + file, e);
+            }
+            forceDirectory("put of key '" + key + "'");
+            return Long.toString(next);
+        } catch (IOException e) {
+            throw new StorageException(describe() + ": cannot lock key '" + key + "'", e);
+        }
+    }
+
+    @Override
+    public boolean delete(String key, Expected expected) {
+        StoreKeys.requireValidKey(key);
+        Objects.requireNonNull(expected, "expected");
+        ensureWritable();
+        Path file = fileOf(key);
+        try (DirectoryLocks.Held held = locks.lock(DirectoryLocks.stripeOf(key))) {
+            ensureWritable();
+            Long current = currentVersion(file, expected.isAny());
+            check(key, expected, current);
+            if (current == null) {
+                return false;
+            }
+            boolean existed;
+            try {
+                existed = disk.delete(file);
+            } catch (IOException e) {
+                throw new StorageException(describe() + ": cannot delete " + file, e);
+            }
+            forceDirectory("delete of key '" + key + "'");
+            return existed;
+        } catch (IOException e) {
+            throw new StorageException(describe() + ": cannot lock key '" + key + "'", e);
+        }
+    }
+
+    @Override
+    public List<String> list(String prefix) {
+        StoreKeys.requireValidPrefix(prefix);
+        ensureOpen();
+        String encodedPrefix = EntryNames.encode(prefix);
+        List<String> keys = new ArrayList<>();
+        try {
+            for (Path path : disk.list(dir)) {
+                String name = path.getFileName().toString();
+                if (EntryNames.isHashed(name)) {
+                    String key = keyRecordedIn(path);
+                    if (key != null && key.startsWith(prefix)) {
+                        keys.add(key);
+                    }
+                } else if (name.startsWith(encodedPrefix)) {
+                    String key = EntryNames.keyOf(name);
+                    if (key != null) {
+                        keys.add(key);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new StorageException(describe() + ": cannot list " + dir, e);
+        }
+        keys.sort(null);
+        return keys;
+    }
+
+    @Override
+    public String describe() {
+        return "file:" + dir;
+    }
+
+    /** Releases this store's share of the directory lock file; idempotent. Later calls throw. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        try {
+            locks.release();
+        } catch (IOException e) {
+            throw new StorageException(describe() + ": cannot close the lock file", e);
+        }
+    }
+
+    /** @return the entry file of a valid key (package-private for tests) */
+    Path fileOf(String key) {
+        return dir.resolve(EntryNames.fileName(key));
+    }
+
+    private Long currentVersion(Path file, boolean tolerateCorruption) throws IOException {
+        try (DiskFile in = disk.openRead(file)) {
+            return EntryFile.readVersion(in, file.toString());
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (CorruptionException e) {
+            if (tolerateCorruption) {
+                return Long.MAX_VALUE; // present but unreadable: an unconditional write replaces it
+            }
+            throw e;
+        }
+    }
+
+    private void check(String key, Expected expected, Long current) {
+        String found = current == null ? null : Long.toString(current);
+        if (!expected.matches(found)) {
+            throw MemoryStore.conflict(key, expected, found);
+        }
+    }
+
+    private void writeTemp(Path temp, String key, long version, byte[] value) {
+        try (DiskFile out = disk.open(temp, true)) {
+            EntryFile.write(out, key, version, value);
+            out.force(true);
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(temp);
+            throw new StorageException(describe() + ": cannot write " + temp + " for key '" + key + "'", e);
+        }
+    }
+
+    private void forceDirectory(String what) {
+        try {
+            disk.forceDirectory(dir);
+        } catch (IOException e) {
+            failure = e;
+            throw new FailStopException(describe() + ": forcing the directory failed after the " + what
+                    + "; reopen the store", e);
+        }
+    }
+
+    private String keyRecordedIn(Path path) throws IOException {
+        try (DiskFile in = disk.openRead(path)) {
+            return EntryFile.readKey(in, path.toString(), in.size());
+        } catch (NoSuchFileException e) {
+            return null; // deleted since the directory was listed
+        }
+    }
+
+    private void removeTempFiles() {
+        try {
+            boolean removed = false;
+            for (Path path : disk.list(dir)) {
+                String name = path.getFileName().toString();
+                if (!name.startsWith(EntryNames.TEMP_PREFIX)) {
+                    continue;
+                }
+                int stripe = EntryNames.tempStripe(name);
+                if (stripe < 0 || stripe >= DirectoryLocks.STRIPES) {
+                    removed |= disk.delete(path);
+                    continue;
+                }
+                try (DirectoryLocks.Held held = locks.lock(stripe)) {
+                    removed |= disk.delete(path); // a live writer's file is renamed before it unlocks
+                }
+            }
+            if (removed) {
+                disk.forceDirectory(dir);
+            }
+        } catch (IOException e) {
+            throw new StorageException(describe() + ": cannot remove temporary files", e);
+        }
+    }
+
+    private void deleteQuietly(Path temp) {
+        try {
+            disk.delete(temp);
+        } catch (IOException e) {
+            // the temporary file is removed at the next open
+        }
+    }
+
+    private static long freshVersion() {
+        return (System.currentTimeMillis() << 20) | ThreadLocalRandom.current().nextInt(1 << 20);
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new KeepsakeException(describe() + " is closed");
+        }
+    }
+
+    private void ensureWritable() {
+        ensureOpen();
+        Throwable cause = failure;
+        if (cause != null) {
+            throw new FailStopException(describe() + " refuses writes after an earlier failure; reopen it", cause);
+        }
+    }
+}

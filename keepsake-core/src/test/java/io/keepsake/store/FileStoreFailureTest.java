@@ -1,0 +1,107 @@
+package io.keepsake.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.keepsake.FailStopException;
+import io.keepsake.StorageException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileStoreFailureTest {
+    @TempDir
+    Path tmp;
+
+    private final FailingDisk disk = new FailingDisk();
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private List<String> namesIn(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void aFailedFileForceFailsThatPutOnlyAndLeavesNoTempFile() throws IOException {
+        try (FileStore store = FileStore.at(tmp, disk)) {
+            String v = store.put("k", bytes("one"), Expected.absent());
+            disk.failNextFileForce = true;
+            StorageException e = assertThrows(StorageException.class,
+                    () -> store.put("k", bytes("two"), Expected.version(v)));
+            assertTrue(e.getMessage().contains("'k'"), e::getMessage);
+            assertEquals(v, store.get("k").orElseThrow().version());
+            assertEquals(List.of("+lock", "k.kse"), namesIn(tmp));
+            store.put("k", bytes("three"), Expected.version(v));
+            assertArrayEquals(bytes("three"), store.get("k").orElseThrow().value());
+        }
+    }
+
+    @Test
+    void aFailedMoveFailsThatPutOnly() throws IOException {
+        try (FileStore store = FileStore.at(tmp, disk)) {
+            disk.failNextMove = true;
+            assertThrows(StorageException.class, () -> store.put("k", bytes("one"), Expected.absent()));
+            assertTrue(store.get("k").isEmpty());
+            assertEquals(List.of("+lock"), namesIn(tmp));
+            store.put("k", bytes("one"), Expected.absent());
+        }
+    }
+
+    @Test
+    void aFailedDirectoryForceFailStopsUntilReopened() {
+        try (FileStore store = FileStore.at(tmp, disk)) {
+            store.put("a", bytes("one"), Expected.absent());
+            disk.failNextDirectoryForce = true;
+            assertThrows(FailStopException.class, () -> store.put("b", bytes("two"), Expected.absent()));
+            assertThrows(FailStopException.class, () -> store.put("c", bytes("three"), Expected.absent()));
+            assertThrows(FailStopException.class, () -> store.delete("a", Expected.any()));
+            assertArrayEquals(bytes("one"), store.get("a").orElseThrow().value(), "reads still work");
+        }
+        try (FileStore reopened = FileStore.at(tmp, disk)) {
+            assertTrue(reopened.get("c").isEmpty());
+            reopened.put("c", bytes("three"), Expected.absent());
+            assertEquals(List.of("a", "b", "c"), reopened.list(""));
+        }
+    }
+
+    @Test
+    void aFailedDirectoryForceAfterDeleteFailStops() {
+        try (FileStore store = FileStore.at(tmp, disk)) {
+            store.put("a", bytes("one"), Expected.absent());
+            disk.failNextDirectoryForce = true;
+            assertThrows(FailStopException.class, () -> store.delete("a", Expected.any()));
+            assertThrows(FailStopException.class, () -> store.put("a", bytes("two"), Expected.any()));
+        }
+    }
+
+    @Test
+    void anInterruptedWriterDoesNotBreakLockingForOthers() throws Exception {
+        try (FileStore store = FileStore.at(tmp)) {
+            String v = store.put("k", bytes("0"), Expected.absent());
+            Thread.currentThread().interrupt();
+            try {
+                v = store.put("k", bytes("1"), Expected.version(v));
+            } catch (StorageException interruptedIo) {
+                // NIO file writes fail on an interrupted thread; the put changed nothing
+            } finally {
+                assertTrue(Thread.interrupted(), "the caller's interrupt status is kept");
+            }
+            String current = store.get("k").orElseThrow().version();
+            String next = store.put("k", bytes("2"), Expected.version(current));
+            assertThrows(io.keepsake.ConflictException.class,
+                    () -> store.put("k", bytes("3"), Expected.version(current)));
+            assertEquals(next, store.get("k").orElseThrow().version());
+        }
+    }
+}

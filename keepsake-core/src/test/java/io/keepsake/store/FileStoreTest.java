@@ -1,0 +1,194 @@
+package io.keepsake.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.keepsake.ConflictException;
+import io.keepsake.CorruptionException;
+import io.keepsake.FormatException;
+import io.keepsake.format.FileHeader;
+import io.keepsake.format.FileKind;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileStoreTest {
+    @TempDir
+    Path tmp;
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void reopenSeesDataAndVersions() {
+        Path dir = tmp.resolve("store");
+        String version;
+        try (FileStore store = FileStore.at(dir)) {
+            version = store.put("config/Main", bytes("v1"), Expected.absent());
+        }
+        try (FileStore store = FileStore.at(dir)) {
+            Blob blob = store.get("config/Main").orElseThrow();
+            assertArrayEquals(bytes("v1"), blob.value());
+            assertEquals(version, blob.version());
+            assertEquals(List.of("config/Main"), store.list("config/"));
+            assertEquals("file:" + dir.toAbsolutePath(), store.describe());
+        }
+    }
+
+    @Test
+    void entryFileHasTheDocumentedLayout() throws IOException {
+        try (FileStore store = FileStore.at(tmp)) {
+            String version = store.put("k/A", bytes("xyz"), Expected.absent());
+            byte[] raw = Files.readAllBytes(tmp.resolve("k~^a.kse"));
+            assertEquals(EntryFile.OVERHEAD + 3 + 3, raw.length);
+            FileHeader header = FileHeader.readFrom(java.nio.ByteBuffer.wrap(raw), "entry");
+            assertEquals(FileKind.STORE_ENTRY, header.kind());
+            assertEquals(Long.parseLong(version), header.base());
+            java.nio.ByteBuffer body = java.nio.ByteBuffer.wrap(raw);
+            assertEquals(3, body.getShort(32));
+            assertEquals("k/A", new String(raw, 34, 3, StandardCharsets.US_ASCII));
+            assertEquals(3, body.getInt(37));
+            assertEquals("xyz", new String(raw, 41, 3, StandardCharsets.US_ASCII));
+            assertEquals(io.keepsake.format.Checksums.crc32c(raw, 0, 44), body.getInt(44));
+        }
+    }
+
+    @Test
+    void aFlippedByteAnywhereIsCorruptionNamingTheFile() throws IOException {
+        try (FileStore store = FileStore.at(tmp)) {
+            store.put("victim", bytes("some value"), Expected.absent());
+            Path file = store.fileOf("victim");
+            byte[] good = Files.readAllBytes(file);
+            for (int offset = 0; offset < good.length; offset++) {
+                byte[] bad = good.clone();
+                bad[offset] ^= 0x10;
+                Files.write(file, bad);
+                int at = offset;
+                CorruptionException e = assertThrows(CorruptionException.class, () -> store.get("victim"),
+                        () -> "flip at offset " + at);
+                assertEquals(file.toString(), e.file());
+                assertTrue(e.getMessage().contains(file.toString()));
+            }
+        }
+    }
+
+    @Test
+    void aTruncatedEntryIsCorruptionNotAbsence() throws IOException {
+        try (FileStore store = FileStore.at(tmp)) {
+            store.put("victim", bytes("some value"), Expected.absent());
+            Path file = store.fileOf("victim");
+            byte[] good = Files.readAllBytes(file);
+            for (int length : new int[] {0, 10, 32, 40, good.length - 1}) {
+                Files.write(file, java.util.Arrays.copyOf(good, length));
+                CorruptionException e = assertThrows(CorruptionException.class, () -> store.get("victim"));
+                assertEquals(file.toString(), e.file());
+            }
+        }
+    }
+
+    @Test
+    void aCorruptHeaderFailsACompareAndSetButAnOverwriteReplacesIt() throws IOException {
+        try (FileStore store = FileStore.at(tmp)) {
+            String v = store.put("k", bytes("one"), Expected.absent());
+            Path file = store.fileOf("k");
+            byte[] raw = Files.readAllBytes(file);
+            raw[20] ^= 1;
+            Files.write(file, raw);
+            assertThrows(CorruptionException.class, () -> store.put("k", bytes("two"), Expected.version(v)));
+            assertThrows(CorruptionException.class, () -> store.put("k", bytes("two"), Expected.absent()));
+            store.put("k", bytes("fixed"), Expected.any());
+            assertArrayEquals(bytes("fixed"), store.get("k").orElseThrow().value());
+        }
+    }
+
+    @Test
+    void anEntryUnderTheWrongNameIsCorruption() throws IOException {
+        try (FileStore store = FileStore.at(tmp)) {
+            store.put("a", bytes("for a"), Expected.absent());
+            Files.copy(store.fileOf("a"), store.fileOf("b"));
+            CorruptionException e = assertThrows(CorruptionException.class, () -> store.get("b"));
+            assertEquals(store.fileOf("b").toString(), e.file());
+        }
+    }
+
+    @Test
+    void aNewerFormatIsAFormatErrorNotCorruption() throws IOException {
+        try (FileStore store = FileStore.at(tmp)) {
+            store.put("k", bytes("v"), Expected.absent());
+            Path file = store.fileOf("k");
+            byte[] raw = Files.readAllBytes(file);
+            byte[] header = new FileHeader(FileKind.STORE_ENTRY, 9, 9, 0, 0, 0, 0, 1).toBytes();
+            System.arraycopy(header, 0, raw, 0, header.length);
+            Files.write(file, raw);
+            assertThrows(FormatException.class, () -> store.get("k"));
+        }
+    }
+
+    @Test
+    void tempFilesLeftByACrashAreRemovedAtOpen() throws IOException {
+        try (FileStore store = FileStore.at(tmp)) {
+            store.put("kept", bytes("v"), Expected.absent());
+        }
+        Files.write(tmp.resolve("+tmp-5-abcdef"), bytes("half an entry"));
+        Files.write(tmp.resolve("+tmp-garbage"), bytes("x"));
+        Files.write(tmp.resolve("notes.txt"), bytes("not ours"));
+        try (FileStore store = FileStore.at(tmp)) {
+            assertFalse(Files.exists(tmp.resolve("+tmp-5-abcdef")));
+            assertFalse(Files.exists(tmp.resolve("+tmp-garbage")));
+            assertTrue(Files.exists(tmp.resolve("notes.txt")), "files that are not the store's are left alone");
+            assertEquals(List.of("kept"), store.list(""));
+        }
+    }
+
+    @Test
+    void filesAndDirectoryAreOwnerOnly() throws IOException {
+        Path dir = tmp.resolve("private/store");
+        try (FileStore store = FileStore.at(dir)) {
+            store.put("a/b", bytes("secret"), Expected.absent());
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path file : files.toList()) {
+                    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)),
+                            file.toString());
+                }
+            }
+            assertTrue(Files.exists(dir.resolve(EntryNames.LOCK_FILE)));
+        }
+    }
+
+    @Test
+    void aSecondInstanceOnTheSameDirectoryGetsAConflictOnAStaleVersion() {
+        try (FileStore first = FileStore.at(tmp); FileStore second = FileStore.at(tmp)) {
+            String v1 = first.put("k", bytes("one"), Expected.absent());
+            assertEquals(v1, second.get("k").orElseThrow().version());
+            String v2 = second.put("k", bytes("two"), Expected.version(v1));
+            ConflictException e = assertThrows(ConflictException.class,
+                    () -> first.put("k", bytes("lost"), Expected.version(v1)));
+            assertEquals("k", e.key());
+            assertThrows(ConflictException.class, () -> first.put("k", bytes("lost"), Expected.absent()));
+            assertEquals(v2, first.get("k").orElseThrow().version());
+            assertArrayEquals(bytes("two"), first.get("k").orElseThrow().value());
+        }
+    }
+
+    @Test
+    void closingOneInstanceLeavesAnotherOnTheSameDirectoryWorking() {
+        FileStore first = FileStore.at(tmp);
+        try (FileStore second = FileStore.at(tmp)) {
+            first.close();
+            String v = second.put("k", bytes("one"), Expected.absent());
+            second.put("k", bytes("two"), Expected.version(v));
+            assertArrayEquals(bytes("two"), second.get("k").orElseThrow().value());
+        }
+    }
+}
