@@ -2,6 +2,7 @@ package io.keepsake.store;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -67,6 +68,17 @@ public final class Stores {
     }
 
     private static Store openCore(URI uri) {
-        throw new UnsupportedOperationException("TODO after merging the store branch: " + StoreUri.redacted(uri));
+        if ("memory".equalsIgnoreCase(uri.getScheme())) {
+            return MemoryStore.create();
+        }
+        if (uri.getAuthority() != null && !uri.getAuthority().isEmpty() && !"localhost".equals(uri.getAuthority())) {
+            throw new IllegalArgumentException("file store URI must name a local directory (file:///path): "
+                    + StoreUri.redacted(uri));
+        }
+        if (uri.getPath() == null || uri.getPath().isEmpty() || uri.getQuery() != null) {
+            throw new IllegalArgumentException("file store URI must be file:///absolute/path with no query: "
+                    + StoreUri.redacted(uri));
+        }
+        return FileStore.at(Path.of(uri.getPath()));
     }
 }

@@ -9,6 +9,7 @@ final class PostgresEndpoint {
     private PostgresEndpoint() {
     }
 
+    /** @return host:port/database of a PostgreSQL JDBC data source, or null for another kind */
     static String describe(DataSource dataSource) {
         BaseDataSource pg = null;
         if (dataSource instanceof BaseDataSource base) {
@@ -23,7 +24,7 @@ final class PostgresEndpoint {
             }
         }
         if (pg == null) {
-            return "data source " + dataSource.getClass().getSimpleName();
+            return null;
         }
         String[] hosts = pg.getServerNames();
         int[] ports = pg.getPortNumbers();
@@ -37,5 +38,23 @@ final class PostgresEndpoint {
             b.append(':').append(port > 0 ? port : 5432);
         }
         return b.append('/').append(pg.getDatabaseName()).toString();
+    }
+
+    /**
+     * @return host:port/database from a JDBC URL such as {@code jdbc:postgresql://h:5432/db?user=u}: no user
+     *         info, no parameters; {@code fallback} if it is not such a URL
+     */
+    static String fromJdbcUrl(String url, String fallback) {
+        String scheme = "jdbc:postgresql://";
+        if (url == null || !url.startsWith(scheme)) {
+            return fallback;
+        }
+        String rest = url.substring(scheme.length());
+        int query = rest.indexOf('?');
+        if (query >= 0) {
+            rest = rest.substring(0, query);
+        }
+        int at = rest.lastIndexOf('@');
+        return at >= 0 ? rest.substring(at + 1) : rest;
     }
 }

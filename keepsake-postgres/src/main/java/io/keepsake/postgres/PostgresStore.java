@@ -35,8 +35,8 @@ import javax.sql.DataSource;
  * durable in PostgreSQL's terms: with the default {@code synchronous_commit = on} the commit record was flushed
  * to the server's WAL; with {@code off} a server crash can lose the last few hundred milliseconds of writes.
  *
- * <p><b>Dropped connections.</b> Reads ({@code get}, {@code list}) are retried once on a fresh connection when the
- * connection breaks (SQLState class 08, or 57P01-57P03 when the server ends the session). Writes are never retried:
+ * <p><b>Dropped connections.</b> Reads ({@code get}, {@code list}) are retried on another connection, up to three
+ * attempts with a short pause, when the connection breaks (SQLState class 08, or 57P01-57P03 when the server ends the session). Writes are never retried:
  * a connection lost during a write may have lost the request or only its reply, so the caller gets a
  * {@link io.keepsake.StorageException} saying that the outcome is unknown and can read the key to find out.
  * Versions are random 128-bit tokens made by the writer, so a write that did commit is recognisable by its version.

@@ -28,6 +28,7 @@ import javax.sql.DataSource;
  */
 final class PostgresTableStore implements Store {
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int READ_ATTEMPTS = 3;
 
     private final DataSource dataSource;
     private final String table;
@@ -60,9 +61,18 @@ final class PostgresTableStore implements Store {
         listPrefix = "SELECT key FROM " + table + " WHERE key LIKE ? ESCAPE '\\' ORDER BY key COLLATE \"C\"";
     }
 
+    /**
+     * @param where how to name the server, or null to learn it from the connection's metadata (a pool that is not
+     *              a PostgreSQL data source)
+     */
     static PostgresTableStore open(DataSource dataSource, String table, String where, boolean createTable) {
-        PostgresTableStore store = new PostgresTableStore(dataSource, table, where);
+        PostgresTableStore store = new PostgresTableStore(dataSource, table,
+                where != null ? where : "data source " + dataSource.getClass().getSimpleName());
         try (Connection c = store.connect("open")) {
+            if (where == null) {
+                store = new PostgresTableStore(dataSource, table, PostgresEndpoint.fromJdbcUrl(
+                        c.getMetaData().getURL(), store.where));
+            }
             if (createTable) {
                 store.createTable(c);
             } else {
@@ -212,20 +222,36 @@ final class PostgresTableStore implements Store {
         T run(Connection c) throws SQLException;
     }
 
-    /** Runs a read, once more on a fresh connection if the first one broke. */
+    /**
+     * Runs a read; when the connection broke, again on another connection, up to {@value #READ_ATTEMPTS} times in
+     * all (a pool may hold several connections that died together, as after a server restart).
+     */
     private <T> T read(String what, Work<T> work) {
-        try {
-            return attempt(what, work);
-        } catch (SQLException first) {
-            if (!PostgresErrors.isConnectionLost(first)) {
-                throw failure(what, first, false);
-            }
+        SQLException failure = null;
+        for (int attempt = 1; attempt <= READ_ATTEMPTS; attempt++) {
             try {
                 return attempt(what, work);
-            } catch (SQLException second) {
-                second.addSuppressed(first);
-                throw failure(what, second, false);
+            } catch (SQLException e) {
+                if (failure != null) {
+                    e.addSuppressed(failure);
+                }
+                failure = e;
+                if (!PostgresErrors.isConnectionLost(e)) {
+                    break;
+                }
+                if (attempt > 1) {
+                    pause(attempt * 50L);
+                }
             }
+        }
+        throw failure(what, failure, false);
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
