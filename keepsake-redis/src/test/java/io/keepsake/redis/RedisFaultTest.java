@@ -43,7 +43,7 @@ class RedisFaultTest {
                 while (!stop.get()) {
                     killed.addAndGet(RedisTestServer.killClients(name));
                     try {
-                        Thread.sleep(5);
+                        Thread.sleep(20);
                     } catch (InterruptedException e) {
                         return;
                     }
@@ -53,7 +53,7 @@ class RedisFaultTest {
             killer.start();
             int failures = 0;
             try {
-                for (int i = 1; i <= 3000 && (i <= 300 || failures < 3); i++) {
+                for (int i = 1; i <= 1000 && (i <= 100 || failures < 3); i++) {
                     try {
                         store.put("k/" + i, bytes(i), Expected.absent());
                         acked.add(i);

@@ -29,18 +29,28 @@ final class RedisTestServer {
         return "kstest:" + UUID.randomUUID().toString().substring(0, 12) + ":";
     }
 
-    /** Runs {@code call} on a fresh admin connection; fails the test clearly if Redis is down. */
+    private static StatefulRedisConnection<String, String> admin; // guarded by RedisTestServer.class
+    private static RedisClient adminClient; // guarded by RedisTestServer.class
+
+    /** Runs {@code call} on the shared admin connection; fails the test clearly if Redis is down. */
     static <T> T admin(Function<RedisCommands<String, String>, T> call) {
-        RedisClient client = RedisClient.create(RedisURI.builder().withHost(HOST).withPort(PORT)
-                .withTimeout(Duration.ofSeconds(5)).build());
-        try (StatefulRedisConnection<String, String> c = client.connect()) {
-            return call.apply(c.sync());
-        } catch (RedisException e) {
-            return fail("Redis is not reachable on " + HOST + ":" + PORT + ": " + e.getMessage()
-                    + ". Start it with scripts/services.sh.", e);
-        } finally {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        RedisCommands<String, String> commands;
+        synchronized (RedisTestServer.class) {
+            try {
+                if (admin == null || !admin.isOpen()) {
+                    if (adminClient == null) {
+                        adminClient = RedisClient.create(RedisURI.builder().withHost(HOST).withPort(PORT)
+                                .withTimeout(Duration.ofSeconds(5)).build());
+                    }
+                    admin = adminClient.connect();
+                }
+                commands = admin.sync();
+            } catch (RedisException e) {
+                return fail("Redis is not reachable on " + HOST + ":" + PORT + ": " + e.getMessage()
+                        + ". Start it with scripts/services.sh.", e);
+            }
         }
+        return call.apply(commands);
     }
 
     /** Deletes every Redis key starting with {@code prefix}. */
