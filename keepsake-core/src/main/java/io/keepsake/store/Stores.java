@@ -13,7 +13,7 @@ import java.util.ServiceLoader;
  *
  * <pre>
  * file:///var/lib/app/state                            a FileStore in that directory (core)
- * memory:                                              a new, empty MemoryStore (core; for tests)
+ * memory:                                              a new, empty MemoryStore (core; for tests; also memory:name)
  * postgresql://host:5432/db?table=keepsake_store       keepsake-postgres
  * s3://bucket/prefix?region=eu-west-1                  keepsake-s3 (endpoint=..., pathStyle=true for S3-compatible servers)
  * redis://host:6379/prefix                             keepsake-redis (rediss:// for TLS)
@@ -35,6 +35,9 @@ public final class Stores {
      */
     public static Store open(String uri) {
         Objects.requireNonNull(uri, "uri");
+        if (uri.regionMatches(true, 0, "memory:", 0, uri.length()) && uri.length() == "memory:".length()) {
+            return MemoryStore.create(); // java.net.URI rejects an empty scheme-specific part
+        }
         URI parsed;
         try {
             parsed = new URI(uri);
