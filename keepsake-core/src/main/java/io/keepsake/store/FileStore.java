@@ -24,28 +24,31 @@ import java.util.concurrent.ThreadLocalRandom;
  * Files and directories are owner-only. All data access goes through the {@link Disk} given at open.
  *
  * <p>Durability: a put writes a temporary file in the directory, forces it, atomically renames it over the entry
- * file and forces the directory; a delete removes the file and forces the directory. If forcing the directory
- * fails after the rename or delete, the store no longer knows what is durable and refuses further writes
- * ({@link FailStopException}) until reopened. A failure before the rename changes nothing and only fails that call.
+ * file and forces the directory; a delete removes the file and forces the directory. If the rename, the delete or
+ * the directory force fails, what readers see may be ahead of what is durable, so the store refuses further writes
+ * ({@link FailStopException}) until reopened. A failure while writing or forcing the temporary file changes
+ * nothing visible and only fails that call ({@link StorageException}).
  *
  * <p>Concurrency: a read opens the entry file and reads it whole; renames are atomic, so it sees the old or the new
  * file, never a mix, and takes no lock. A put or delete holds its key's stripe lock (see {@code DirectoryLocks}:
  * a lock shared by this JVM's stores on the directory plus an OS lock on the {@code +lock} file) across
- * read-version, compare and write, so compare-and-set holds across threads and processes. At open, temporary files
- * left by a crash are deleted, each under its stripe lock so that a live writer's temporary file is never taken.
+ * read-version, compare and write, so compare-and-set holds across threads and processes. Every operation's file
+ * work runs on a virtual thread nobody interrupts ({@code Uninterruptible}): NIO closes a channel on interrupt,
+ * which would fail a write half-way and fail-stop the store, so an interrupted caller's call completes normally and
+ * the caller keeps its interrupt status. At open, temporary files left by a crash are deleted, each under its
+ * stripe lock so that a live writer's temporary file is never taken.
  *
  * <p>Versions: a new key starts at {@code (currentTimeMillis << 20) | random 20 bits} and every put adds one, so
  * the token (the decimal number) changes on every put, and a deleted and re-created key gets back a version an
  * old reader may still hold only if the clock went back or, within one millisecond, with odds of about 2^-20
- * per version of the old incarnation. Calls after {@link #close()} throw
- * {@link KeepsakeException}.
+ * per version of the old incarnation. Calls after {@link #close()} throw {@link KeepsakeException}.
  */
 public final class FileStore implements Store {
     private final Path dir;
     private final Disk disk;
     private final DirectoryLocks locks;
-    private volatile boolean closed; // guarded by this for the transition; read without a lock
-    private volatile Throwable failure; // set once, under a stripe lock, when a directory force failed
+    private volatile boolean closed; // set once under this (close); read without a lock
+    private volatile Throwable failure; // set under a stripe lock when a rename, delete or directory force failed
 
     private FileStore(Path dir, Disk disk, DirectoryLocks locks) {
         this.dir = dir;
@@ -56,6 +59,8 @@ public final class FileStore implements Store {
     /**
      * Opens (creating if needed) a store in {@code dir} on the local file system.
      *
+     * @param dir the store's directory; created owner-only if absent
+     * @return the open store
      * @throws StorageException if the directory cannot be created or read
      */
     public static FileStore at(Path dir) {
@@ -66,6 +71,9 @@ public final class FileStore implements Store {
      * Opens (creating if needed) a store in {@code dir}, reading and writing through {@code disk} (for example a
      * fault-injecting disk in tests). Temporary files left by a crash are deleted.
      *
+     * @param dir  the store's directory; created owner-only if absent
+     * @param disk the file system every data file is read and written through
+     * @return the open store
      * @throws StorageException if the directory cannot be created, read or cleaned
      */
     public static FileStore at(Path dir, Disk disk) {
@@ -87,7 +95,10 @@ public final class FileStore implements Store {
         }
         FileStore store = new FileStore(absolute, disk, locks);
         try {
-            store.removeTempFiles();
+            Uninterruptible.call(() -> {
+                store.removeTempFiles();
+                return null;
+            });
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -99,6 +110,10 @@ public final class FileStore implements Store {
     public Optional<Blob> get(String key) {
         StoreKeys.requireValidKey(key);
         ensureOpen();
+        return Uninterruptible.call(() -> read(key));
+    }
+
+    private Optional<Blob> read(String key) {
         Path file = fileOf(key);
         try (DiskFile in = disk.openRead(file)) {
             EntryFile.Entry entry = EntryFile.read(in, file.toString());
@@ -120,6 +135,11 @@ public final class FileStore implements Store {
         Objects.requireNonNull(value, "value");
         Objects.requireNonNull(expected, "expected");
         ensureWritable();
+        return Uninterruptible.call(() -> write(key, value, expected));
+    }
+
+    @SuppressWarnings("try") // the held lock is used only for its scope
+    private String write(String key, byte[] value, Expected expected) {
         Path file = fileOf(key);
         int stripe = DirectoryLocks.stripeOf(key);
         try (DirectoryLocks.Held held = locks.lock(stripe)) {
@@ -132,14 +152,15 @@ public final class FileStore implements Store {
             writeTemp(temp, key, next, value);
             try {
                 disk.move(temp, file);
+                disk.forceDirectory(dir);
             } catch (IOException e) {
                 deleteQuietly(temp);
-                throw new StorageException(describe() + ": cannot rename " + temp + " to " + file, e);
+                throw failStop("renaming " + temp.getFileName() + " over " + file.getFileName()
+                        + " or forcing the directory for key '" + key + "'", e);
             }
-            forceDirectory("put of key '" + key + "'");
             return Long.toString(next);
         } catch (IOException e) {
-            throw new StorageException(describe() + ": cannot lock key '" + key + "'", e);
+            throw lockFailure(key, e);
         }
     }
 
@@ -148,6 +169,11 @@ public final class FileStore implements Store {
         StoreKeys.requireValidKey(key);
         Objects.requireNonNull(expected, "expected");
         ensureWritable();
+        return Uninterruptible.call(() -> remove(key, expected));
+    }
+
+    @SuppressWarnings("try") // the held lock is used only for its scope
+    private boolean remove(String key, Expected expected) {
         Path file = fileOf(key);
         try (DirectoryLocks.Held held = locks.lock(DirectoryLocks.stripeOf(key))) {
             ensureWritable();
@@ -156,16 +182,16 @@ public final class FileStore implements Store {
             if (current == null) {
                 return false;
             }
-            boolean existed;
             try {
-                existed = disk.delete(file);
+                boolean existed = disk.delete(file);
+                disk.forceDirectory(dir);
+                return existed;
             } catch (IOException e) {
-                throw new StorageException(describe() + ": cannot delete " + file, e);
+                throw failStop("deleting " + file.getFileName() + " or forcing the directory for key '" + key
+                        + "'", e);
             }
-            forceDirectory("delete of key '" + key + "'");
-            return existed;
         } catch (IOException e) {
-            throw new StorageException(describe() + ": cannot lock key '" + key + "'", e);
+            throw lockFailure(key, e);
         }
     }
 
@@ -173,6 +199,10 @@ public final class FileStore implements Store {
     public List<String> list(String prefix) {
         StoreKeys.requireValidPrefix(prefix);
         ensureOpen();
+        return Uninterruptible.call(() -> scan(prefix));
+    }
+
+    private List<String> scan(String prefix) {
         String encodedPrefix = EntryNames.encode(prefix);
         List<String> keys = new ArrayList<>();
         try {
@@ -202,7 +232,10 @@ public final class FileStore implements Store {
         return "file:" + dir;
     }
 
-    /** Releases this store's share of the directory lock file; idempotent. Later calls throw. */
+    /**
+     * Releases this store's share of the directory lock file, after writes in flight in this JVM finish;
+     * idempotent. Later calls throw {@link KeepsakeException}.
+     */
     @Override
     public void close() {
         synchronized (this) {
@@ -223,17 +256,26 @@ public final class FileStore implements Store {
         return dir.resolve(EntryNames.fileName(key));
     }
 
-    private Long currentVersion(Path file, boolean tolerateCorruption) throws IOException {
+    private Long currentVersion(Path file, boolean tolerateCorruption) {
         try (DiskFile in = disk.openRead(file)) {
             return EntryFile.readVersion(in, file.toString());
         } catch (NoSuchFileException e) {
             return null;
+        } catch (IOException e) {
+            throw new StorageException(describe() + ": cannot read " + file, e);
         } catch (CorruptionException e) {
             if (tolerateCorruption) {
                 return Long.MAX_VALUE; // present but unreadable: an unconditional write replaces it
             }
             throw e;
         }
+    }
+
+    private KeepsakeException lockFailure(String key, IOException e) {
+        if (closed) {
+            return new KeepsakeException(describe() + " is closed");
+        }
+        return new StorageException(describe() + ": cannot lock or unlock key '" + key + "'", e);
     }
 
     private void check(String key, Expected expected, Long current) {
@@ -253,14 +295,11 @@ public final class FileStore implements Store {
         }
     }
 
-    private void forceDirectory(String what) {
-        try {
-            disk.forceDirectory(dir);
-        } catch (IOException e) {
-            failure = e;
-            throw new FailStopException(describe() + ": forcing the directory failed after the " + what
-                    + "; reopen the store", e);
-        }
+    /** Records a failure that leaves the visible state possibly ahead of the durable state. */
+    private FailStopException failStop(String what, IOException e) {
+        failure = e;
+        return new FailStopException(describe() + ": " + what + " failed; the store refuses writes until it is "
+                + "reopened", e);
     }
 
     private String keyRecordedIn(Path path) throws IOException {
@@ -271,6 +310,7 @@ public final class FileStore implements Store {
         }
     }
 
+    @SuppressWarnings("try") // the held lock is used only for its scope
     private void removeTempFiles() {
         try {
             boolean removed = false;

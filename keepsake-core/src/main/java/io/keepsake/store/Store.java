@@ -9,9 +9,11 @@ import java.util.Optional;
  * own modules. Every backend passes the contract suite in {@code keepsake-testkit}.
  *
  * <p>A put is acknowledged only once durable in the backend's terms (forced file and directory, committed row,
- * completed S3 write, Redis reply). Versions are opaque tokens: compare them only for equality. Keys are
- * non-empty strings of letters, digits and {@code - _ . /}, without empty segments, {@code .} or {@code ..}
- * segments, at most 512 characters.
+ * completed S3 write, Redis reply). Versions are opaque tokens: compare them only for equality; every put gives a
+ * new one. Keys are non-empty strings of letters, digits and {@code - _ . /}, without empty segments, {@code .} or
+ * {@code ..} segments, at most 512 characters ({@link StoreKeys}); a key that breaks a rule is an
+ * {@link IllegalArgumentException} from every method. Values are copied: changing an array passed to or returned by
+ * a store does not change what is stored.
  *
  * <p>Implementations are thread-safe. Errors are unchecked: {@link io.keepsake.ConflictException} when a
  * precondition fails, {@link io.keepsake.StorageException} (naming the file or endpoint, never a credential) when
@@ -43,13 +45,19 @@ public interface Store extends AutoCloseable {
      */
     boolean delete(String key, Expected expected);
 
-    /** @return every key that starts with {@code prefix}, sorted */
+    /**
+     * @param prefix any string of key characters, {@code ""} for all keys
+     * @return every key that starts with {@code prefix}, sorted by {@link String#compareTo} (byte order)
+     */
     List<String> list(String prefix);
 
     /** @return a short description of where the data lives, without credentials (for messages and logs) */
     String describe();
 
-    /** Releases files, connections and threads; idempotent. Later calls throw. */
+    /**
+     * Releases files, connections and threads; idempotent. Later calls throw a
+     * {@link io.keepsake.KeepsakeException} (the core stores) or an {@link IllegalStateException}.
+     */
     @Override
     void close();
 }

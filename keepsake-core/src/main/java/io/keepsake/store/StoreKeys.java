@@ -19,6 +19,7 @@ public final class StoreKeys {
     /**
      * Checks a key against the rules above.
      *
+     * @param key the key to check
      * @return the key, for chaining
      * @throws NullPointerException     if the key is null
      * @throws IllegalArgumentException if the key breaks a rule; the message says which
@@ -49,6 +50,7 @@ public final class StoreKeys {
     /**
      * Checks a {@link Store#list(String)} prefix: allowed characters only, at most {@value #MAX_LENGTH}.
      *
+     * @param prefix the prefix to check
      * @return the prefix, for chaining
      * @throws NullPointerException     if the prefix is null
      * @throws IllegalArgumentException if it has a character no key can hold or is too long
@@ -59,7 +61,10 @@ public final class StoreKeys {
         return prefix;
     }
 
-    /** @return whether {@code c} may appear in a key */
+    /**
+     * @param c a character
+     * @return whether {@code c} may appear in a key
+     */
     public static boolean isKeyCharacter(char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
                 || c == '-' || c == '_' || c == '.' || c == '/';

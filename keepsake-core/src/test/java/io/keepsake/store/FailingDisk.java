@@ -7,8 +7,12 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 
-/** A local disk that fails the next directory force, file force or move once when armed. For FileStore tests. */
+/**
+ * A local disk that fails the next directory force, file force or move once when armed, and records every
+ * mutating call by file name. For FileStore tests.
+ */
 final class FailingDisk implements Disk {
+    final List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>(); // thread-safe
     volatile boolean failNextDirectoryForce; // test thread only
     volatile boolean failNextFileForce; // test thread only
     volatile boolean failNextMove; // test thread only
@@ -17,6 +21,7 @@ final class FailingDisk implements Disk {
     @Override
     public DiskFile open(Path file, boolean create) throws IOException {
         DiskFile real = local.open(file, create);
+        log.add("open " + file.getFileName());
         return new DiskFile() {
             @Override
             public void write(ByteBuffer src, long position) throws IOException {
@@ -45,6 +50,7 @@ final class FailingDisk implements Disk {
                     throw new IOException("injected: force failed");
                 }
                 real.force(metadata);
+                log.add("force " + file.getFileName());
             }
 
             @Override
@@ -76,10 +82,12 @@ final class FailingDisk implements Disk {
             throw new IOException("injected: move failed");
         }
         local.move(source, target);
+        log.add("move " + source.getFileName() + " " + target.getFileName());
     }
 
     @Override
     public boolean delete(Path file) throws IOException {
+        log.add("delete " + file.getFileName());
         return local.delete(file);
     }
 
@@ -95,5 +103,6 @@ final class FailingDisk implements Disk {
             throw new IOException("injected: directory force failed");
         }
         local.forceDirectory(dir);
+        log.add("forceDirectory " + dir.getFileName());
     }
 }

@@ -33,6 +33,22 @@ class FileStoreFailureTest {
     }
 
     @Test
+    void putForcesTheTempFileBeforeTheRenameAndTheDirectoryAfterIt() {
+        try (FileStore store = FileStore.at(tmp.resolve("s"), disk)) {
+            disk.log.clear();
+            store.put("k", bytes("v"), Expected.absent());
+            assertEquals(4, disk.log.size(), disk.log::toString);
+            String temp = disk.log.get(0).substring("open ".length());
+            assertTrue(temp.startsWith(EntryNames.TEMP_PREFIX), temp);
+            assertEquals(List.of("open " + temp, "force " + temp, "move " + temp + " k.kse", "forceDirectory s"),
+                    disk.log);
+            disk.log.clear();
+            store.delete("k", Expected.any());
+            assertEquals(List.of("delete k.kse", "forceDirectory s"), disk.log);
+        }
+    }
+
+    @Test
     void aFailedFileForceFailsThatPutOnlyAndLeavesNoTempFile() throws IOException {
         try (FileStore store = FileStore.at(tmp, disk)) {
             String v = store.put("k", bytes("one"), Expected.absent());
@@ -48,13 +64,17 @@ class FileStoreFailureTest {
     }
 
     @Test
-    void aFailedMoveFailsThatPutOnly() throws IOException {
+    void aFailedMoveFailStopsAndLeavesNoTempFile() throws IOException {
         try (FileStore store = FileStore.at(tmp, disk)) {
             disk.failNextMove = true;
-            assertThrows(StorageException.class, () -> store.put("k", bytes("one"), Expected.absent()));
+            assertThrows(FailStopException.class, () -> store.put("k", bytes("one"), Expected.absent()));
             assertTrue(store.get("k").isEmpty());
             assertEquals(List.of("+lock"), namesIn(tmp));
-            store.put("k", bytes("one"), Expected.absent());
+            assertThrows(FailStopException.class, () -> store.put("k", bytes("one"), Expected.absent()));
+        }
+        try (FileStore reopened = FileStore.at(tmp, disk)) {
+            reopened.put("k", bytes("one"), Expected.absent());
+            assertArrayEquals(bytes("one"), reopened.get("k").orElseThrow().value());
         }
     }
 
@@ -86,22 +106,24 @@ class FileStoreFailureTest {
     }
 
     @Test
-    void anInterruptedWriterDoesNotBreakLockingForOthers() throws Exception {
+    void anInterruptedCallerCompletesItsCallsAndKeepsItsInterruptStatus() {
         try (FileStore store = FileStore.at(tmp)) {
             String v = store.put("k", bytes("0"), Expected.absent());
             Thread.currentThread().interrupt();
             try {
                 v = store.put("k", bytes("1"), Expected.version(v));
-            } catch (StorageException interruptedIo) {
-                // NIO file writes fail on an interrupted thread; the put changed nothing
+                assertArrayEquals(bytes("1"), store.get("k").orElseThrow().value());
+                assertEquals(List.of("k"), store.list(""));
+                assertTrue(Thread.currentThread().isInterrupted(), "the caller's interrupt status is kept");
+                String stale = v;
+                v = store.put("k", bytes("2"), Expected.version(v));
+                assertThrows(io.keepsake.ConflictException.class,
+                        () -> store.put("k", bytes("3"), Expected.version(stale)));
+                assertTrue(store.delete("k", Expected.version(v)));
             } finally {
                 assertTrue(Thread.interrupted(), "the caller's interrupt status is kept");
             }
-            String current = store.get("k").orElseThrow().version();
-            String next = store.put("k", bytes("2"), Expected.version(current));
-            assertThrows(io.keepsake.ConflictException.class,
-                    () -> store.put("k", bytes("3"), Expected.version(current)));
-            assertEquals(next, store.get("k").orElseThrow().version());
+            store.put("k", bytes("4"), Expected.absent());
         }
     }
 }

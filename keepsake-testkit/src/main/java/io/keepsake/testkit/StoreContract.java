@@ -24,15 +24,16 @@ import org.junit.jupiter.api.function.Executable;
  * {@link #createStore()} (and {@link #reopen(Store)} when its data outlives the instance):
  *
  * <pre>{@code
- * class PostgresStoreTest extends StoreContract {
- *     protected Store createStore() { return PostgresStore.create(dataSource, freshTable()); }
+ * class MyStoreTest extends StoreContract {
+ *     protected Store createStore() { return MyStore.open(freshNamespace()); }   // empty for every test
+ *     protected Store reopen(Store old) { old.close(); return MyStore.open(sameNamespace()); }
  * }
  * }</pre>
  *
  * <p>Tests are backend-neutral and make at most a few hundred round trips each, so they stay fast over a network.
  * After {@link Store#close()}, calls must throw a {@link KeepsakeException} or an {@link IllegalStateException}.
  */
-public abstract class StoreContract extends StoreContractKeys {
+public abstract class StoreContract extends StoreContractModel {
 
     @Test
     void getOfAbsentKeyIsEmpty() {
@@ -139,6 +140,16 @@ public abstract class StoreContract extends StoreContractKeys {
     }
 
     @Test
+    void everyByteValueRoundTrips() {
+        byte[] all = new byte[512];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = (byte) (255 - i % 256);
+        }
+        store.put("binary", all, Expected.absent());
+        assertValue(store, "binary", all);
+    }
+
+    @Test
     void valuesAreDefensiveCopies() {
         byte[] value = bytes("original");
         store.put("k", value, Expected.absent());
@@ -202,6 +213,34 @@ public abstract class StoreContract extends StoreContractKeys {
         assertTrue(succeeded.get() > 0);
         assertEquals(succeeded.get(), versions.size(), "every successful put returns a new version");
         assertValue(store, "counter", bytes(Integer.toString(succeeded.get())));
+    }
+
+    @Test
+    void concurrentWritersOfDifferentKeysAllLand() throws Exception {
+        int threads = 8;
+        int keysPerThread = 5;
+        List<Thread> workers = new java.util.ArrayList<>();
+        java.util.Queue<Throwable> errors = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        for (int t = 0; t < threads; t++) {
+            int id = t;
+            Thread worker = new Thread(() -> {
+                try {
+                    for (int i = 0; i < keysPerThread; i++) {
+                        store.put("w" + id + "/" + i, bytes(id + ":" + i), Expected.absent());
+                    }
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+            });
+            workers.add(worker);
+            worker.start();
+        }
+        for (Thread worker : workers) {
+            worker.join();
+        }
+        assertTrue(errors.isEmpty(), () -> "workers failed: " + errors);
+        assertEquals(threads * keysPerThread, store.list("w").size());
+        assertValue(store, "w7/4", bytes("7:4"));
     }
 
     @Test
