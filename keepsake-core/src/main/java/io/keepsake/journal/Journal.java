@@ -1,6 +1,7 @@
 package io.keepsake.journal;
 
 import io.keepsake.Durability;
+import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -15,6 +16,22 @@ import java.util.concurrent.CompletableFuture;
  * <p>Implementations are thread-safe.
  */
 public interface Journal extends AutoCloseable {
+
+    /**
+     * Starts configuring a journal kept as a directory of segment files (the embedded default).
+     *
+     * <pre>{@code
+     * try (Journal journal = Journal.files(Path.of("data/journal")).open()) {
+     *     long sequence = journal.append(bytes);
+     * }
+     * }</pre>
+     *
+     * @param dir the directory holding the segments; created if absent
+     * @return a builder with defaults: SYNC durability, 64 MiB segments, the local disk
+     */
+    static FileJournalBuilder files(Path dir) {
+        return new FileJournalBuilder(dir);
+    }
 
     /**
      * Appends a record and waits until it is acknowledged under the journal's durability.
@@ -35,7 +52,10 @@ public interface Journal extends AutoCloseable {
     /** @return the sequence number of the first record still held, or {@code lastSequence() + 1} if none is */
     long firstSequence();
 
-    /** @return the sequence number of the last appended record, or {@code firstSequence() - 1} if none */
+    /**
+     * @return the sequence number of the last acknowledged record (appends still in flight are not counted), or
+     *     {@code firstSequence() - 1} if there is none
+     */
     long lastSequence();
 
     /**

@@ -1,0 +1,120 @@
+package io.keepsake.journal;
+
+import io.keepsake.Durability;
+import io.keepsake.format.FileHeader;
+import io.keepsake.format.FileKind;
+import io.keepsake.io.Disk;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Configures and opens a journal kept as a directory of segment files; get one from {@link Journal#files(Path)}.
+ * Every setter checks its argument at once. Not thread-safe; a builder may open several journals in turn.
+ */
+public final class FileJournalBuilder {
+    /** The smallest segment size accepted: room for the header and a few small records. */
+    public static final long MIN_SEGMENT_SIZE = 4096;
+
+    private final Path dir;
+    private Durability durability = Durability.SYNC;
+    private long segmentSize = 64L << 20;
+    private Duration syncInterval = Duration.ofMillis(10);
+    private Disk disk = Disk.local();
+    private FileHeader template = FileHeader.current(FileKind.JOURNAL_SEGMENT, 0, 0, 0, 0, 0);
+    private long firstSequence = 1;
+
+    FileJournalBuilder(Path dir) {
+        this.dir = Objects.requireNonNull(dir, "journal directory must not be null");
+    }
+
+    /**
+     * @param durability when an append counts as acknowledged (default {@link Durability#SYNC})
+     * @return this builder
+     */
+    public FileJournalBuilder durability(Durability durability) {
+        this.durability = Objects.requireNonNull(durability, "durability must not be null");
+        return this;
+    }
+
+    /**
+     * @param bytes the size a segment is preallocated to and rolled at (default 64 MiB, at least
+     *              {@link #MIN_SEGMENT_SIZE}); a record larger than a segment gets a segment of its own
+     * @return this builder
+     */
+    public FileJournalBuilder segmentSize(long bytes) {
+        if (bytes < MIN_SEGMENT_SIZE) {
+            throw new IllegalArgumentException("segment size must be at least " + MIN_SEGMENT_SIZE + " bytes, was "
+                    + bytes);
+        }
+        this.segmentSize = bytes;
+        return this;
+    }
+
+    /**
+     * @param interval how often the committer forces in {@link Durability#INTERVAL} mode (default 10 ms; 1 ms to
+     *                 1 hour)
+     * @return this builder
+     */
+    public FileJournalBuilder syncInterval(Duration interval) {
+        Objects.requireNonNull(interval, "sync interval must not be null");
+        if (interval.compareTo(Duration.ofMillis(1)) < 0 || interval.compareTo(Duration.ofHours(1)) > 0) {
+            throw new IllegalArgumentException("sync interval must be between 1 ms and 1 hour, was " + interval);
+        }
+        this.syncInterval = interval;
+        return this;
+    }
+
+    /**
+     * @param disk the file system every file access goes through (default {@link Disk#local()}); tests pass a
+     *             fault-injecting one
+     * @return this builder
+     */
+    public FileJournalBuilder disk(Disk disk) {
+        this.disk = Objects.requireNonNull(disk, "disk must not be null");
+        return this;
+    }
+
+    /**
+     * @param template the header written into each new segment: its format versions, codec, compression, cipher
+     *                 and key ids are copied; its kind must be {@link FileKind#JOURNAL_SEGMENT}; its base is
+     *                 replaced by each segment's first sequence
+     * @return this builder
+     */
+    public FileJournalBuilder header(FileHeader template) {
+        Objects.requireNonNull(template, "header template must not be null");
+        if (template.kind() != FileKind.JOURNAL_SEGMENT) {
+            throw new IllegalArgumentException("journal header template must be of kind JOURNAL_SEGMENT, was "
+                    + template.kind());
+        }
+        this.template = template;
+        return this;
+    }
+
+    /**
+     * @param sequence the sequence number of the first record if the directory holds no segment yet (default 1,
+     *                 at least 1); ignored when the journal already exists
+     * @return this builder
+     */
+    public FileJournalBuilder firstSequence(long sequence) {
+        if (sequence < 1 || sequence == Long.MAX_VALUE) {
+            throw new IllegalArgumentException("first sequence must be at least 1 and below Long.MAX_VALUE, was "
+                    + sequence);
+        }
+        this.firstSequence = sequence;
+        return this;
+    }
+
+    /**
+     * Opens the journal, creating the directory and its first segment if needed. Recovery happens here: a torn
+     * tail of the newest segment is cut off.
+     *
+     * @return the open journal; close it
+     * @throws io.keepsake.CorruptionException if a segment is damaged other than by a torn tail
+     * @throws io.keepsake.StorageException    if the directory or a segment cannot be read or written
+     */
+    public Journal open() {
+        return SegmentedFileJournal.open(dir, disk, durability, segmentSize, syncInterval.toNanos(), template,
+                firstSequence);
+    }
+}

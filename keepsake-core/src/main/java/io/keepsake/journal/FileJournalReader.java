@@ -1,0 +1,94 @@
+package io.keepsake.journal;
+
+import io.keepsake.CorruptionException;
+import io.keepsake.StorageException;
+import io.keepsake.format.FileHeader;
+import io.keepsake.io.Disk;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+
+/**
+ * Reads records in sequence order across segment files, checking every checksum and sequence number. It stops at
+ * the last record acknowledged when it was created, so it never sees a torn tail; any damaged record before that
+ * is a {@link CorruptionException}. Opens one segment at a time. Not thread-safe.
+ */
+final class FileJournalReader implements JournalReader {
+    private final Disk disk;
+    private final List<Map.Entry<Long, Path>> segments; // base -> file, in order
+    private final long last;
+    private long next; // the sequence next() returns
+    private int segmentIndex = -1; // index into segments of the open cursor
+    private SegmentCursor cursor; // null before the first segment and after close
+    private long position; // offset of the next record in the open segment
+    private long expected; // the sequence of the record at position
+    private boolean closed;
+
+    FileJournalReader(Disk disk, List<Map.Entry<Long, Path>> segments, long from, long last) {
+        this.disk = disk;
+        this.segments = segments;
+        this.next = from;
+        this.last = last;
+    }
+
+    @Override
+    public boolean hasNext() {
+        return !closed && next <= last;
+    }
+
+    @Override
+    public JournalRecord next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException("no journal record after " + (next - 1));
+        }
+        while (cursor == null
+                || segmentIndex + 1 < segments.size() && segments.get(segmentIndex + 1).getKey() <= next) {
+            openNext();
+        }
+        while (true) {
+            int kind = cursor.parse(position);
+            if (kind != SegmentCursor.RECORD) {
+                String what = kind == SegmentCursor.BAD ? cursor.problem() : "segment ends before sequence " + next;
+                throw new CorruptionException(cursor.path().toString(), position, what);
+            }
+            if (cursor.sequence() != expected) {
+                throw new CorruptionException(cursor.path().toString(), position, "sequence gap: expected "
+                        + expected + ", found " + cursor.sequence());
+            }
+            position += cursor.recordSize();
+            expected++;
+            if (cursor.sequence() == next) {
+                next++;
+                return new JournalRecord(cursor.sequence(), cursor.copyPayload());
+            }
+        }
+    }
+
+    private void openNext() {
+        if (cursor != null) {
+            cursor.close();
+            cursor = null;
+        }
+        segmentIndex++;
+        Path path = segments.get(segmentIndex).getValue();
+        SegmentScanner.header(disk, path);
+        try {
+            cursor = new SegmentCursor(disk.openRead(path), path);
+        } catch (IOException e) {
+            throw new StorageException("journal: cannot open " + path + ": " + e.getMessage(), e);
+        }
+        position = FileHeader.SIZE;
+        expected = segments.get(segmentIndex).getKey();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (cursor != null) {
+            cursor.close();
+            cursor = null;
+        }
+    }
+}

@@ -1,0 +1,263 @@
+package io.keepsake.journal;
+
+import io.keepsake.Durability;
+import io.keepsake.StorageException;
+import io.keepsake.format.FileHeader;
+import io.keepsake.io.Disk;
+import io.keepsake.io.DiskFile;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded journal: a directory of segment files (layout in {@link RecordFormat}), appended to by a
+ * {@link GroupCommitter}.
+ *
+ * <p>Design note: power-loss safety.
+ * <ul>
+ *   <li>A segment is created by writing its header, zero-filling it to its full size and forcing it with metadata;
+ *       then the directory is forced, and only then is any record written into it. From then on its size and block
+ *       map never change, so each commit needs only a data force ({@code force(false)}, fdatasync), which is much
+ *       cheaper than a metadata force and still covers everything a reader needs.</li>
+ *   <li>Records are written after the last one and forced before they are acknowledged (SYNC). After a crash the
+ *       bytes after the last forced record are any mix of old zeros, new records and pieces of records. Recovery
+ *       ({@link SegmentScanner}) keeps the longest run of records with matching checksums and consecutive sequence
+ *       numbers and cuts what follows when nothing valid comes after it; every acknowledged record lies in that
+ *       run because it was forced before the bytes after it were written.</li>
+ *   <li>A roll forces the old segment before the new one is created, so only the newest segment can be torn; a
+ *       damaged record in an older segment, or before a valid record, is corruption, never a tail. The new segment
+ *       is normally a {@link SpareSegment} zero-filled and forced in the background: its header is written and
+ *       forced, it is renamed to its segment name and the directory is forced before any record goes into it.</li>
+ *   <li>A segment whose creation did not reach the disk (header not valid, nothing but zeros after it) can only be
+ *       the newest and holds no acknowledged record: it is rewritten as an empty segment.</li>
+ *   <li>A torn tail is cut by truncating at the end of the last valid record and zero-filling back to the size,
+ *       forced with metadata before the first new append.</li>
+ *   <li>deleteBefore deletes sealed segments oldest first and forces the directory; a crash in between leaves a
+ *       contiguous suffix of segments, which is still a valid journal.</li>
+ *   <li>Limit: the rule reads any valid record after a damaged one as proof of corruption. If power loss persists a
+ *       later page of the last unforced write but not an earlier one, open reports corruption (loudly, never
+ *       losing an acknowledged record) instead of cutting the tail.</li>
+ * </ul>
+ *
+ * <p>Concurrency: appends go through the committer (see {@link GroupCommitter}); the segment map is guarded by
+ * {@link #segments}' monitor and changed only by a roll (committer thread) and {@link #deleteBefore(long)}.
+ * Readers work on their own read-only file handles. Futures from {@link #appendAsync(byte[])} complete on the
+ * committer thread: a dependent action must not wait for another append of the same journal there.
+ *
+ * <p>Open scans the newest segment completely; older segments get a header check at open and a full check of
+ * every record when read (and by {@link JournalTools#verify}), so opening a long journal does not read it twice.
+ * One process at a time: nothing locks the directory against a second writer.
+ */
+final class SegmentedFileJournal implements Journal {
+    private static final Logger LOG = LoggerFactory.getLogger(SegmentedFileJournal.class);
+
+    private final Path dir;
+    private final Disk disk;
+    private final Durability durability;
+    private final TreeMap<Long, Path> segments; // guarded by itself: base sequence -> file
+    private final GroupCommitter committer;
+    private boolean closed; // guarded by segments
+
+    private SegmentedFileJournal(Path dir, Disk disk, Durability durability, TreeMap<Long, Path> segments,
+                                 Segment active, long next, FileHeader template, long segmentSize,
+                                 long intervalNanos) {
+        this.dir = dir;
+        this.disk = disk;
+        this.durability = durability;
+        this.segments = segments;
+        SegmentWriter writer = new SegmentWriter(disk, dir, template, segmentSize, active, this::rolled);
+        this.committer = new GroupCommitter(dir, writer, durability, intervalNanos, next);
+    }
+
+    static Journal open(Path dir, Disk disk, Durability durability, long segmentSize, long intervalNanos,
+                        FileHeader template, long firstSequence) {
+        try {
+            createDurably(disk, dir);
+            disk.delete(dir.resolve(SpareSegment.NAME));
+            TreeMap<Long, Path> segments = listSegments(disk, dir);
+            Segment active;
+            long next;
+            if (segments.isEmpty()) {
+                active = Segment.create(disk, dir, firstSequence, segmentSize, template);
+                disk.forceDirectory(dir);
+                segments.put(firstSequence, active.path);
+                next = firstSequence;
+            } else {
+                checkSealedBases(disk, segments);
+                Map.Entry<Long, Path> last = segments.lastEntry();
+                SegmentScanner.Scan scan = SegmentScanner.scan(disk, last.getValue(), true);
+                active = recover(disk, dir, scan, last.getValue(), segmentSize, template);
+                next = scan.base() + scan.records();
+            }
+            SegmentedFileJournal journal = new SegmentedFileJournal(dir, disk, durability, segments, active, next,
+                    template, segmentSize, intervalNanos);
+            journal.committer.start();
+            return journal;
+        } catch (IOException e) {
+            throw new StorageException("journal: cannot open " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Creates the directory and forces the parent of every directory it had to create. */
+    private static void createDurably(Disk disk, Path dir) throws IOException {
+        Path absolute = dir.toAbsolutePath();
+        if (disk.exists(absolute)) {
+            return;
+        }
+        Path existing = absolute.getParent();
+        while (existing != null && !disk.exists(existing)) {
+            existing = existing.getParent();
+        }
+        disk.createDirectories(absolute);
+        for (Path created = absolute; created != null && !created.equals(existing); created = created.getParent()) {
+            disk.forceDirectory(created.getParent());
+        }
+    }
+
+    static TreeMap<Long, Path> listSegments(Disk disk, Path dir) throws IOException {
+        TreeMap<Long, Path> segments = new TreeMap<>();
+        for (Path file : disk.list(dir)) {
+            long base = RecordFormat.baseOf(file);
+            if (base >= 1) {
+                segments.put(base, file);
+            }
+        }
+        return segments;
+    }
+
+    /** Checks the header of every segment but the last; their records are checked when read. */
+    private static void checkSealedBases(Disk disk, TreeMap<Long, Path> segments) throws IOException {
+        for (Path path : segments.headMap(segments.lastKey()).values()) {
+            SegmentScanner.header(disk, path);
+        }
+    }
+
+    /** Turns the scanned last segment into the active one, cutting a torn tail or rewriting a torn creation. */
+    private static Segment recover(Disk disk, Path dir, SegmentScanner.Scan scan, Path path, long segmentSize,
+                                   FileHeader template) throws IOException {
+        if (scan.header() == null) {
+            LOG.warn("journal {}: segment {} was being created when the journal stopped; rewriting it empty",
+                    dir, path.getFileName());
+            Segment segment = Segment.create(disk, dir, scan.base(), segmentSize, template);
+            disk.forceDirectory(dir);
+            return segment;
+        }
+        DiskFile file = disk.open(path, false);
+        try {
+            long capacity = scan.size();
+            if (scan.torn()) {
+                LOG.warn("journal {}: cutting a torn tail of {} at offset {} ({}), {} bytes", dir,
+                        path.getFileName(), scan.tornAt(), scan.tornWhat(), scan.size() - scan.tornAt());
+                capacity = Math.max(scan.size(), segmentSize);
+                file.truncate(scan.validEnd());
+                Segment.zeroFill(file, scan.validEnd(), capacity);
+                file.force(true);
+            }
+            return new Segment(path, scan.base(), file, capacity, scan.validEnd());
+        } catch (IOException | RuntimeException e) {
+            Segment.closeQuietly(file);
+            throw e;
+        }
+    }
+
+    private void rolled(Segment segment) {
+        synchronized (segments) {
+            segments.put(segment.base, segment.path);
+        }
+    }
+
+    @Override
+    public long append(byte[] payload) {
+        return committer.append(payload);
+    }
+
+    @Override
+    public CompletableFuture<Long> appendAsync(byte[] payload) {
+        return committer.appendAsync(payload);
+    }
+
+    @Override
+    public long firstSequence() {
+        synchronized (segments) {
+            return segments.firstKey();
+        }
+    }
+
+    @Override
+    public long lastSequence() {
+        return committer.acknowledged();
+    }
+
+    @Override
+    public JournalReader read(long fromSequence) {
+        long last = committer.acknowledged();
+        List<Map.Entry<Long, Path>> files;
+        synchronized (segments) {
+            long first = segments.firstKey();
+            if (fromSequence < first || fromSequence > last + 1) {
+                throw new IllegalArgumentException("journal " + dir + " holds sequences " + first + ".." + last
+                        + ", cannot read from " + fromSequence);
+            }
+            Long from = segments.floorKey(fromSequence);
+            files = new ArrayList<>(segments.tailMap(from, true).entrySet());
+        }
+        return new FileJournalReader(disk, files, fromSequence, last);
+    }
+
+    @Override
+    public void sync() {
+        committer.sync();
+    }
+
+    @Override
+    public void deleteBefore(long sequence) {
+        synchronized (segments) {
+            if (closed) {
+                throw new IllegalStateException("journal " + dir + " is closed");
+            }
+            boolean deleted = false;
+            try {
+                while (segments.size() > 1) {
+                    Map.Entry<Long, Path> oldest = segments.firstEntry();
+                    long nextBase = segments.higherKey(oldest.getKey());
+                    if (nextBase > sequence) {
+                        break;
+                    }
+                    disk.delete(oldest.getValue());
+                    segments.remove(oldest.getKey());
+                    deleted = true;
+                }
+                if (deleted) {
+                    disk.forceDirectory(dir);
+                }
+            } catch (IOException e) {
+                throw new StorageException("journal: deleting old segments of " + dir + " failed: "
+                        + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public Durability durability() {
+        return durability;
+    }
+
+    @Override
+    public void close() {
+        synchronized (segments) {
+            closed = true;
+        }
+        committer.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Journal[" + dir + ", " + durability + "]";
+    }
+}

@@ -1,0 +1,112 @@
+package io.keepsake.journal;
+
+import io.keepsake.io.Disk;
+import io.keepsake.io.DiskFile;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A local disk that counts forces and writes and can be told to fail the next force, write or directory force
+ * once (the simple form of catalog 8; the faults helper builds the full injector).
+ */
+final class FlakyDisk implements Disk {
+    final AtomicInteger forces = new AtomicInteger();
+    final AtomicInteger dataForces = new AtomicInteger();
+    final AtomicInteger writes = new AtomicInteger();
+    final AtomicInteger failNextForce = new AtomicInteger();
+    final AtomicInteger failNextWrite = new AtomicInteger();
+    final AtomicInteger failNextDirectoryForce = new AtomicInteger();
+    final AtomicInteger failNextMetadataForce = new AtomicInteger();
+    private final Disk local = Disk.local();
+
+    private static void maybeFail(AtomicInteger armed, String what) throws IOException {
+        if (armed.get() > 0 && armed.getAndDecrement() > 0) {
+            throw new IOException("injected " + what + " failure");
+        }
+    }
+
+    @Override
+    public DiskFile open(Path file, boolean create) throws IOException {
+        DiskFile real = local.open(file, create);
+        return new DiskFile() {
+            @Override
+            public void write(ByteBuffer src, long position) throws IOException {
+                maybeFail(failNextWrite, "write");
+                writes.incrementAndGet();
+                real.write(src, position);
+            }
+
+            @Override
+            public int read(ByteBuffer dst, long position) throws IOException {
+                return real.read(dst, position);
+            }
+
+            @Override
+            public long size() throws IOException {
+                return real.size();
+            }
+
+            @Override
+            public void truncate(long size) throws IOException {
+                real.truncate(size);
+            }
+
+            @Override
+            public void force(boolean metadata) throws IOException {
+                maybeFail(failNextForce, "force");
+                if (metadata) {
+                    maybeFail(failNextMetadataForce, "metadata force");
+                }
+                forces.incrementAndGet();
+                if (!metadata) {
+                    dataForces.incrementAndGet();
+                }
+                real.force(metadata);
+            }
+
+            @Override
+            public void close() throws IOException {
+                real.close();
+            }
+        };
+    }
+
+    @Override
+    public DiskFile openRead(Path file) throws IOException {
+        return local.openRead(file);
+    }
+
+    @Override
+    public boolean exists(Path path) {
+        return local.exists(path);
+    }
+
+    @Override
+    public void createDirectories(Path dir) throws IOException {
+        local.createDirectories(dir);
+    }
+
+    @Override
+    public void move(Path source, Path target) throws IOException {
+        local.move(source, target);
+    }
+
+    @Override
+    public boolean delete(Path file) throws IOException {
+        return local.delete(file);
+    }
+
+    @Override
+    public List<Path> list(Path dir) throws IOException {
+        return local.list(dir);
+    }
+
+    @Override
+    public void forceDirectory(Path dir) throws IOException {
+        maybeFail(failNextDirectoryForce, "directory force");
+        local.forceDirectory(dir);
+    }
+}
