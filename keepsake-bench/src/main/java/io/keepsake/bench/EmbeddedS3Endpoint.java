@@ -15,6 +15,13 @@ final class EmbeddedS3Endpoint implements AutoCloseable {
     static final String ACCESS_KEY = "keepsake-bench";
     static final String SECRET_KEY = "keepsake-bench-secret";
 
+    static {
+        // S3Proxy's Jetty logs every start and stop at INFO; keep the bench output to results (slf4j-simple reads
+        // these when each logger is created, so this must run before S3Proxy's classes load).
+        System.setProperty("org.slf4j.simpleLogger.log.org.gaul", System.getProperty(
+                "org.slf4j.simpleLogger.log.org.gaul", "warn"));
+    }
+
     private final S3Proxy proxy;
 
     private EmbeddedS3Endpoint(S3Proxy proxy) {

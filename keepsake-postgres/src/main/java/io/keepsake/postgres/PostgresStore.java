@@ -39,7 +39,7 @@ import javax.sql.DataSource;
  * attempts with a short pause, when the connection breaks (SQLState class 08, or 57P01-57P03 when the server ends the session). Writes are never retried:
  * a connection lost during a write may have lost the request or only its reply, so the caller gets a
  * {@link io.keepsake.StorageException} saying that the outcome is unknown and can read the key to find out.
- * Versions are random 128-bit tokens made by the writer, so a write that did commit is recognisable by its version.
+ * Versions are random 128-bit tokens made by the writer (32 hex digits), never reused, even after a delete.
  *
  * <p>The store does not close the {@link DataSource}: whoever made the pool closes it.
  */
