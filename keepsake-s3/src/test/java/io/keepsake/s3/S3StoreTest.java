@@ -159,6 +159,37 @@ class S3StoreTest {
     }
 
     @Test
+    void withoutExplicitCredentialsTheSdkDefaultChainIsUsed() {
+        // The default chains read system properties first among their sources: set them for this test only.
+        String[] names = {"aws.accessKeyId", "aws.secretAccessKey", "aws.region"};
+        String[] saved = new String[names.length];
+        for (int i = 0; i < names.length; i++) {
+            saved[i] = System.getProperty(names[i]);
+        }
+        System.setProperty("aws.accessKeyId", EmbeddedS3.ACCESS_KEY);
+        System.setProperty("aws.secretAccessKey", EmbeddedS3.SECRET_KEY);
+        System.setProperty("aws.region", EmbeddedS3.REGION);
+        try (Store store = S3Store.builder(bucket).endpoint(s3.endpoint()).pathStyle(true).build()) {
+            String v = store.put("k", bytes("chain"), Expected.absent());
+            assertEquals(v, store.get("k").orElseThrow().version());
+        } finally {
+            for (int i = 0; i < names.length; i++) {
+                if (saved[i] == null) {
+                    System.clearProperty(names[i]);
+                } else {
+                    System.setProperty(names[i], saved[i]);
+                }
+            }
+        }
+        // And a wrong secret through the chain is refused by the server, clearly and without the secret.
+        StorageException e = assertThrows(StorageException.class, () -> S3Store.builder(bucket)
+                .endpoint(s3.endpoint()).pathStyle(true).region(EmbeddedS3.REGION)
+                .credentials(EmbeddedS3.ACCESS_KEY, "Wrong-Secret-991").build());
+        assertTrue(e.getMessage().contains("403"), e::getMessage);
+        assertNoSecret(e, "Wrong-Secret-991");
+    }
+
+    @Test
     void unreachableEndpointIsOneStorageExceptionNamingItAndNotTheSecret() throws Exception {
         int closedPort;
         try (ServerSocket s = new ServerSocket(0)) {
