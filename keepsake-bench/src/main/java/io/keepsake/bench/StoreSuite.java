@@ -35,7 +35,7 @@ final class StoreSuite implements Suite {
         Store open() throws Exception;
 
         @Override
-        void close() throws Exception;
+        void close();
     }
 
     @Override
@@ -135,8 +135,15 @@ final class StoreSuite implements Suite {
             }
 
             @Override
-            public void close() throws Exception {
-                cleanup.run();
+            public void close() {
+                try {
+                    cleanup.run();
+                } catch (Exception e) {
+                    if (e instanceof InterruptedException) {
+                        Thread.currentThread().interrupt();
+                    }
+                    throw new IllegalStateException("cleanup of the " + system + " backend failed", e);
+                }
             }
         };
     }

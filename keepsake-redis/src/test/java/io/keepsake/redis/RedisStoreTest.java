@@ -103,6 +103,10 @@ class RedisStoreTest {
                 store.put("k", new byte[] {5}, Expected.absent());
                 assertArrayEquals(new byte[] {5}, store.get("k").orElseThrow().value());
             }
+            try (Store viaUri = Stores.open("redis://" + user + ":" + password + "@127.0.0.1:6379/" + prefix)) {
+                assertArrayEquals(new byte[] {5}, viaUri.get("k").orElseThrow().value());
+                assertFalse(viaUri.describe().contains(password), viaUri::describe);
+            }
             StorageException e = assertThrows(StorageException.class, () -> RedisStore.builder("127.0.0.1", 6379)
                     .prefix(prefix).username(user).password("wrong-Secret-77".toCharArray()).build());
             assertTrue(e.getMessage().contains("127.0.0.1:6379"), e::getMessage);

@@ -80,7 +80,14 @@ final class EmbeddedS3 implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        proxy.stop();
+    public void close() {
+        try {
+            proxy.stop();
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("S3Proxy did not stop", e);
+        }
     }
 }

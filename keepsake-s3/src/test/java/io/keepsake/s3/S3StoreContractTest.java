@@ -21,7 +21,7 @@ class S3StoreContractTest extends StoreContract {
     }
 
     @AfterAll
-    static void stopServer() throws Exception {
+    static void stopServer() {
         s3.close();
     }
 

@@ -42,7 +42,7 @@ class S3StoreTest {
     }
 
     @AfterAll
-    static void stopServer() throws Exception {
+    static void stopServer() {
         s3.close();
     }
 
