@@ -30,7 +30,8 @@ import java.util.Objects;
  * the write is fsync'd to the append-only file; with {@code appendfsync everysec} (Redis's default for AOF) up to
  * about a second of acknowledged writes can be lost on a power failure; with RDB snapshots only, or no
  * persistence at all (as on the test machine), a restart loses everything. Use Redis as a cache or hot tier
- * unless its persistence is configured for the durability you need.
+ * unless its persistence is configured for the durability you need, and with {@code maxmemory-policy noeviction}:
+ * an eviction policy could drop a value or the index behind the store's back.
  *
  * <p><b>Dropped connections.</b> The store uses one multiplexed connection and reconnects on demand. Reads are
  * retried (up to three attempts) on a new connection; writes are not: a write on a connection that broke may or
