@@ -14,7 +14,7 @@ import java.util.List;
 public final class BenchMain {
 
     /** Every suite, by name; a new suite is added here and nowhere else. */
-    static final List<Suite> SUITES = List.of(new JournalSuite());
+    static final List<Suite> SUITES = List.of(new JournalSuite(), new PrevalenceSuite());
 
     private BenchMain() {
     }
