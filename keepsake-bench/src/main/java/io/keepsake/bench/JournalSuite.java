@@ -46,7 +46,8 @@ final class JournalSuite implements Suite {
             measure(name(), CASE, settings, progress, PrevaylerAppender::new, writers, measurements);
         }
         String headline = String.format(Locale.ROOT,
-                "%s run, warmup %.1fs + window %.1fs per case, data on %s (%s)", settings.quick() ? "quick" : "full", settings.warmup().toMillis() / 1000.0,
+                "%s run, warmup %.1fs + window %.1fs per case, data on %s (%s)", settings.quick() ? "quick" : "full",
+                settings.warmup().toMillis() / 1000.0,
                 settings.window().toMillis() / 1000.0,
                 settings.dataRoot(), fileSystemType(settings.dataRoot()));
         return new Report(name(), headline, measurements, ratios(measurements));

@@ -15,9 +15,9 @@ record PrevalenceSizes(int recoveryEvents, int snapshotEntries, int duringEntrie
         return new PrevalenceSizes(10_000_000, 2_000_000, 1_000_000, 16);
     }
 
-    /** A {@code --quick} run: 1M events, 400k entries (about 70 MB serialized). */
+    /** A {@code --quick} run: 1M events, 300k entries (about 50 MB serialized), 200k during writers. */
     static PrevalenceSizes quick() {
-        return new PrevalenceSizes(1_000_000, 400_000, 400_000, 16);
+        return new PrevalenceSizes(1_000_000, 300_000, 200_000, 16);
     }
 
     /** @return a label for a count: 10M, 400k, 1500 */
