@@ -14,7 +14,8 @@ import java.util.List;
 public final class BenchMain {
 
     /** Every suite, by name; a new suite is added here and nowhere else. */
-    static final List<Suite> SUITES = List.of(new JournalSuite(), new io.keepsake.bench.ref.RefSuite());
+    static final List<Suite> SUITES = List.of(new JournalSuite(), new PrevalenceSuite(),
+            new io.keepsake.bench.ref.RefSuite(), new StoreSuite());
 
     private BenchMain() {
     }

@@ -8,8 +8,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Durable appends of 100-byte events: the raw fsync limit (one thread), Keepsake's journal in SYNC mode and
- * Prevayler 2.6 with journal disk sync, at 1, 16 and 64 writers, interleaved so both see the same machine state.
+ * Durable appends of 100-byte events: the raw fsync limit for the journal's write pattern ({@code raw-fsync}:
+ * overwrite of a preallocated region with fdatasync, one thread), the same on a growing file
+ * ({@code raw-fsync-grow}, for contrast), Keepsake's journal in SYNC mode and Prevayler 2.6 with journal disk sync,
+ * at 1, 16 and 64 writers, interleaved so both see the same machine state.
  */
 final class JournalSuite implements Suite {
 
@@ -30,19 +32,22 @@ final class JournalSuite implements Suite {
 
     @Override
     public String description() {
-        return "durable 100-byte appends: raw fsync, Keepsake SYNC journal, Prevayler 2.6 (1/16/64 writers)";
+        return "durable 100-byte appends: raw fsync (preallocated, and growing), Keepsake SYNC journal, "
+                + "Prevayler 2.6 (1/16/64 writers)";
     }
 
     @Override
     public Report run(RunSettings settings, PrintWriter progress) throws Exception {
         List<Measurement> measurements = new ArrayList<>();
-        measure(settings, progress, RawFsyncAppender::new, 1, measurements);
+        measure(name(), CASE, settings, progress, RawFsyncAppender::new, 1, measurements);
+        measure(name(), CASE, settings, progress, RawFsyncGrowAppender::new, 1, measurements);
         for (int writers : WRITERS) {
-            measure(settings, progress, KeepsakeAppender::new, writers, measurements);
-            measure(settings, progress, PrevaylerAppender::new, writers, measurements);
+            measure(name(), CASE, settings, progress, KeepsakeAppender::new, writers, measurements);
+            measure(name(), CASE, settings, progress, PrevaylerAppender::new, writers, measurements);
         }
         String headline = String.format(Locale.ROOT,
-                "%s run, warmup %.1fs + window %.1fs per case, data on %s (%s)", settings.quick() ? "quick" : "full", settings.warmup().toMillis() / 1000.0,
+                "%s run, warmup %.1fs + window %.1fs per case, data on %s (%s)", settings.quick() ? "quick" : "full",
+                settings.warmup().toMillis() / 1000.0,
                 settings.window().toMillis() / 1000.0,
                 settings.dataRoot(), fileSystemType(settings.dataRoot()));
         return new Report(name(), headline, measurements, ratios(measurements));
@@ -61,8 +66,12 @@ final class JournalSuite implements Suite {
         return ratios;
     }
 
-    private void measure(RunSettings settings, PrintWriter progress, AppenderFactory factory, int writers,
-                         List<Measurement> into) throws Exception {
+    /**
+     * Runs one appender at one writer count on a fresh directory with the shared harness, and adds its
+     * events_per_s, p50_us and p99_us rows under {@code suite} and {@code caseName}. Shared with other suites.
+     */
+    static void measure(String suite, String caseName, RunSettings settings, PrintWriter progress,
+                        AppenderFactory factory, int writers, List<Measurement> into) throws Exception {
         try (TempDirectory dir = new TempDirectory(settings.dataRoot(), "keepsake-bench-");
              Appender appender = factory.open(dir.path())) {
             progress.printf(Locale.ROOT, "  %-10s %2d writer(s) ...", appender.system(), writers);
@@ -76,10 +85,12 @@ final class JournalSuite implements Suite {
                     sample.p50Micros(), sample.p99Micros());
             progress.flush();
             String system = appender.system();
-            into.add(new Measurement(name(), CASE, system, writers, Measurement.EVENTS_PER_S, sample.perSecond(),
-                    "events/s"));
-            into.add(new Measurement(name(), CASE, system, writers, Measurement.P50_US, sample.p50Micros(), "us"));
-            into.add(new Measurement(name(), CASE, system, writers, Measurement.P99_US, sample.p99Micros(), "us"));
+            into.add(new Measurement(suite, caseName, system, writers, Measurement.EVENTS_PER_S,
+                    sample.perSecond(), "events/s"));
+            into.add(new Measurement(suite, caseName, system, writers, Measurement.P50_US, sample.p50Micros(),
+                    "us"));
+            into.add(new Measurement(suite, caseName, system, writers, Measurement.P99_US, sample.p99Micros(),
+                    "us"));
         }
     }
 

@@ -7,14 +7,21 @@ import java.nio.file.Path;
 /** Keepsake's segmented file journal in {@link Durability#SYNC} mode: each append returns once forced. */
 final class KeepsakeAppender implements Appender {
     private final Journal journal;
+    private final String system;
 
     KeepsakeAppender(Path dir) {
+        this(dir, "keepsake");
+    }
+
+    /** @param system the name in the CSV ({@code keepsake-journal} where the engine is measured beside it) */
+    KeepsakeAppender(Path dir, String system) {
+        this.system = system;
         journal = Journal.files(dir).durability(Durability.SYNC).open();
     }
 
     @Override
     public String system() {
-        return "keepsake";
+        return system;
     }
 
     @Override

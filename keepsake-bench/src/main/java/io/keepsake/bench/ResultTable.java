@@ -16,12 +16,17 @@ final class ResultTable {
     private ResultTable() {
     }
 
-    /** Prints the headline, the table and the ratios. */
+    /**
+     * Prints the headline, the table and the ratios. Columns are the metrics of each case in the order measured; a
+     * new column header is printed whenever a case's metrics differ from the previous case's, so suites whose cases
+     * measure different things (prevalence) print one block per case.
+     */
     static void print(Report report, PrintWriter out) {
         out.println(report.suite() + ": " + report.headline());
-        List<String> metrics = new ArrayList<>();
+        Map<String, List<String>> metricsByCase = new LinkedHashMap<>();
         Map<List<Object>, Map<String, Measurement>> rows = new LinkedHashMap<>();
         for (Measurement m : report.measurements()) {
+            List<String> metrics = metricsByCase.computeIfAbsent(m.caseName(), k -> new ArrayList<>());
             if (!metrics.contains(m.metric())) {
                 metrics.add(m.metric());
             }
@@ -32,18 +37,27 @@ final class ResultTable {
                 .orElse(0));
         int systemWidth = Math.max(6, rows.keySet().stream().mapToInt(k -> k.get(1).toString().length()).max()
                 .orElse(0));
-        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-" + caseWidth + "s  %-"
-                + systemWidth + "s  %7s", "case", "system", "threads"));
-        for (String metric : metrics) {
-            header.append(String.format(Locale.ROOT, "  %14s", metric));
-        }
-        out.println(header);
+        List<String> shown = null;
         for (Map.Entry<List<Object>, Map<String, Measurement>> row : rows.entrySet()) {
+            List<String> metrics = metricsByCase.get((String) row.getKey().get(0));
+            if (!metrics.equals(shown)) {
+                if (shown != null) {
+                    out.println();
+                }
+                StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-" + caseWidth + "s  %-"
+                        + systemWidth + "s  %7s", "case", "system", "threads"));
+                for (String metric : metrics) {
+                    header.append(String.format(Locale.ROOT, "  %" + width(metric) + "s", metric));
+                }
+                out.println(header);
+                shown = metrics;
+            }
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-" + caseWidth + "s  %-"
                     + systemWidth + "s  %7d", row.getKey().get(0), row.getKey().get(1), row.getKey().get(2)));
             for (String metric : metrics) {
                 Measurement m = row.getValue().get(metric);
-                line.append(String.format(Locale.ROOT, "  %14s", m == null ? "-" : format(m.value())));
+                line.append(String.format(Locale.ROOT, "  %" + width(metric) + "s",
+                        m == null ? "-" : format(m.value())));
             }
             out.println(line);
         }
@@ -59,6 +73,10 @@ final class ResultTable {
             }
         }
         out.flush();
+    }
+
+    private static int width(String metric) {
+        return Math.max(14, metric.length());
     }
 
     /** @return the number with thousands separators; one decimal below 1,000 */
