@@ -5,6 +5,11 @@ import io.keepsake.prevalent.PrevalentBuilder;
 import io.keepsake.prevalent.PrevalentValue;
 import io.keepsake.prevalent.PrevalentValueBuilder;
 import io.keepsake.prevalent.Transition;
+import io.keepsake.ref.DurableRef;
+import io.keepsake.ref.RefBuilder;
+import io.keepsake.ref.RegistryBuilder;
+import io.keepsake.ref.StateRegistry;
+import io.keepsake.store.Store;
 import java.util.function.Supplier;
 
 /**
@@ -47,5 +52,28 @@ public final class Keepsake {
      */
     public static <S, E> PrevalentValueBuilder<S, E> prevalent(S initial, Transition<S, E> transition) {
         return new PrevalentValueBuilder<>(initial, transition);
+    }
+
+    /**
+     * Starts a durable reference: an {@code AtomicReference}-like cell whose value is written (compare-and-set on
+     * the store's version) before each change returns; watches fire after the value is durable.
+     *
+     * @param type the value's type (register it, or pass a {@code TypeRegistry}, on the builder)
+     * @return a builder; set {@code store}, {@code key} and {@code initial}, then {@link RefBuilder#open()}
+     * @see DurableRef
+     */
+    public static <T> RefBuilder<T> ref(Class<T> type) {
+        return DurableRef.builder(type);
+    }
+
+    /**
+     * Starts a state registry: named durable values with defaults, saved together in one atomic snapshot by
+     * {@link StateRegistry#saveAll()} and reverted together by {@link StateRegistry#reloadAll()}.
+     *
+     * @param store where the registry's save lives
+     * @return a builder; finish with {@link RegistryBuilder#open()}
+     */
+    public static RegistryBuilder registry(Store store) {
+        return StateRegistry.builder(store);
     }
 }
