@@ -33,12 +33,15 @@ public final class BankDemo {
     /**
      * What to run.
      *
-     * @param directory where the bank's journal and snapshots live
+     * @param directory where the bank's journal (and, by default, snapshots) live
      * @param duration  how long to run; {@link Duration#ZERO} runs until {@link #stop()}
      * @param writers   concurrent writer threads
      * @param accounts  how many accounts the bank has
+     * @param snapshots a store URI for the snapshots ({@code redis://host:6379/bank}, see
+     *                  {@link io.keepsake.store.Stores#open(String)}), or {@code null} to keep them in
+     *                  {@code directory}; the journal always lives in {@code directory}
      */
-    public record Options(Path directory, Duration duration, int writers, int accounts) {
+    public record Options(Path directory, Duration duration, int writers, int accounts, String snapshots) {
         /** Checks the values. */
         public Options {
             if (directory == null) {
@@ -50,6 +53,11 @@ public final class BankDemo {
             if (writers < 1 || accounts < 2) {
                 throw new IllegalArgumentException("need at least 1 writer and 2 accounts");
             }
+        }
+
+        /** Options with the snapshots kept in {@code directory}. */
+        public Options(Path directory, Duration duration, int writers, int accounts) {
+            this(directory, duration, writers, accounts, null);
         }
     }
 
@@ -88,10 +96,10 @@ public final class BankDemo {
      */
     public Result run() {
         long openStart = System.nanoTime();
-        try (Prevalent<Bank> bank = BankLedger.open(options.directory())) {
+        try (Prevalent<Bank> bank = BankLedger.open(options.directory(), options.snapshots())) {
             long recovered = bank.lastSequence();
-            out.printf(Locale.ROOT, "bank %s: recovered in %d ms, last seq %d, %d accounts, total %d cents, "
-                            + "money conserved: %s%n", options.directory(),
+            out.printf(Locale.ROOT, "bank %s%s: recovered in %d ms, last seq %d, %d accounts, total %d cents, "
+                            + "money conserved: %s%n", options.directory(), snapshotsNote(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openStart), recovered,
                     bank.query(b -> b.balances.size()), bank.query(Bank::total), bank.query(Bank::conserved));
             openAccounts(bank);
@@ -116,6 +124,15 @@ public final class BankDemo {
         } finally {
             finished.countDown();
         }
+    }
+
+    private String snapshotsNote() {
+        if (options.snapshots() == null) {
+            return "";
+        }
+        // The URI may carry a password: show only its scheme.
+        int colon = options.snapshots().indexOf(':');
+        return " (snapshots in a " + (colon < 0 ? "?" : options.snapshots().substring(0, colon)) + ": store)";
     }
 
     /** Asks a running demo to stop and waits (up to ten seconds) until the bank is closed. Idempotent. */

@@ -3,9 +3,15 @@ package io.keepsake.examples.bank;
 import io.keepsake.Keepsake;
 import io.keepsake.prevalent.Prevalent;
 import io.keepsake.prevalent.PrevalentBuilder;
+import io.keepsake.store.Store;
+import io.keepsake.store.Stores;
 import java.nio.file.Path;
 
-/** Opens the bank: a prevalent {@link Bank} whose journal and snapshots live in one directory. */
+/**
+ * Opens the bank: a prevalent {@link Bank} whose journal lives in a directory and whose snapshots live in that
+ * directory too or in any {@link Store} chosen by URI ({@code file:///path}, {@code postgresql://...},
+ * {@code s3://bucket/prefix?endpoint=...}, {@code redis://host:port/prefix}, {@code memory:}).
+ */
 public final class BankLedger {
     private BankLedger() {
     }
@@ -22,5 +28,28 @@ public final class BankLedger {
     /** @return the bank in {@code dir}, recovered from its newest snapshot and journal */
     public static Prevalent<Bank> open(Path dir) {
         return builder(dir).snapshotEvery(250_000).open();
+    }
+
+    /**
+     * Opens the bank with its journal in {@code dir} and its snapshots in the store {@code snapshotsUri} names
+     * (see {@link Stores#open(String)}; the backend module must be on the class path).
+     *
+     * @param dir          where the journal lives
+     * @param snapshotsUri where the snapshots live; {@code null} keeps them in {@code dir}
+     * @return the bank, recovered from its newest snapshot and journal; closing it closes the store
+     * @throws IllegalArgumentException      if the URI is malformed or no backend on the class path serves it
+     * @throws io.keepsake.KeepsakeException if the store cannot be reached or the bank cannot be recovered
+     */
+    public static Prevalent<Bank> open(Path dir, String snapshotsUri) {
+        if (snapshotsUri == null) {
+            return open(dir);
+        }
+        Store snapshots = Stores.open(snapshotsUri);
+        try {
+            return builder(dir).snapshotStore(snapshots).snapshotEvery(250_000).open();
+        } catch (RuntimeException e) {
+            snapshots.close(); // open failed before the bank took ownership of the store
+            throw e;
+        }
     }
 }
