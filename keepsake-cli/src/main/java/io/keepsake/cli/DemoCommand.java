@@ -12,17 +12,20 @@ import picocli.CommandLine.Spec;
 
 /** {@code keepsake demo}: runs the bank ledger (the main job) or, with {@code --journal}, the bare journal demo. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run a bank ledger kept in memory and made durable: writers execute transfers, deposits and",
-                "withdrawals (overdrafts refused), each journaled and fsync'd before it returns. Prints throughput",
-                "every second. Kill it with kill -9 at any moment and run it again: it recovers every acknowledged",
-                "command. Stops after --seconds, or on Ctrl-C, snapshotting and closing cleanly.",
-                "With --snapshots URI the snapshots go to any store (the journal stays in --dir):",
-                "  file:///var/lib/bank/snapshots                     a directory",
-                "  memory:                                            nothing durable (for trying it out)",
-                "  postgresql://user@host:5432/db?table=keepsake_store PostgreSQL (user=...&password=... also)",
-                "  s3://bucket/prefix?region=eu-west-1                S3; add endpoint=http://host:9000&pathStyle=true",
-                "                                                     for S3-compatible servers",
-                "  redis://host:6379/prefix                           Redis (rediss:// for TLS; noeviction policy)",
+        description = {"Run a bank ledger kept in memory and made durable: writers execute transfers,",
+                "deposits and withdrawals (overdrafts refused), each journaled and fsync'd before",
+                "it returns. Prints throughput every second. Kill it with kill -9 at any moment",
+                "and run it again: it recovers every acknowledged command. Stops after --seconds,",
+                "or on Ctrl-C, snapshotting and closing cleanly.",
+                "",
+                "With --snapshots URI the snapshots go to a store (the journal stays in --dir):",
+                "  file:///var/lib/bank/snapshots     a directory",
+                "  memory:                            nothing durable (to try it out)",
+                "  postgresql://host:5432/db?table=t  PostgreSQL (also user=..., password=...)",
+                "  s3://bucket/prefix?region=r        S3 (for an S3-compatible server add",
+                "                                     &endpoint=http://host:9000&pathStyle=true)",
+                "  redis://host:6379/prefix           Redis (rediss:// for TLS)",
+                "",
                 "With --journal: append raw 100-byte events to a bare journal instead."})
 final class DemoCommand implements Callable<Integer> {
 

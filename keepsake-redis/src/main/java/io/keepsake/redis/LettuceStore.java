@@ -152,15 +152,18 @@ final class LettuceStore implements Store {
 
     @Override
     public void close() {
+        StatefulRedisConnection<byte[], byte[]> open;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
-            if (connection != null) {
-                connection.closeAsync();
-                connection = null;
-            }
+            open = connection;
+            connection = null;
+        }
+        if (open != null) {
+            // Closed before the client shuts down: an asynchronous close racing the shutdown logged a warning.
+            open.close();
         }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
