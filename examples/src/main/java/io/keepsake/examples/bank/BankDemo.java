@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The main job: a bank ledger on the embedded file store. Writer threads execute random transfers (and now and
+ * The main job: a bank ledger with its journal in a directory and its snapshots there or in any store
+ * ({@link Options#snapshots()}). Writer threads execute random transfers (and now and
  * then a deposit or withdrawal) between accounts; every command is journaled and forced before it returns, and
  * overdrafts are refused before anything is written. Once a second it prints throughput, the last sequence and
  * whether money is conserved. Kill it with {@code kill -9} at any moment and start it again: it recovers every
