@@ -2,6 +2,7 @@ package io.keepsake.postgres;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.keepsake.store.Store;
+import io.keepsake.store.Stores;
 import io.keepsake.testkit.BackendIntegrationContract;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,7 +10,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 
-/** A ref, a registry and prevalent snapshots against the real PostgreSQL, each test on a fresh table. */
+/**
+ * A ref, a registry and prevalent snapshots against the real PostgreSQL, each test on a fresh table: written
+ * through a pooled store, read back through a store opened by URI.
+ */
 class PostgresIntegrationTest extends BackendIntegrationContract {
     private static HikariDataSource pool;
     private final List<String> tables = new ArrayList<>(); // JUnit thread only
@@ -34,10 +38,12 @@ class PostgresIntegrationTest extends BackendIntegrationContract {
         return PostgresStore.builder(pool).table(table).build();
     }
 
+    /** Reopens through the URI a user would type, so the data the pooled store wrote is read by URI. */
     @Override
     protected Store reopen(Store store) {
         store.close();
-        return PostgresStore.builder(pool).table(table).createTable(false).build();
+        return Stores.open("postgresql://" + PostgresTestServer.USER + "@" + PostgresTestServer.HOST + ":"
+                + PostgresTestServer.PORT + "/" + PostgresTestServer.DATABASE + "?createTable=false&table=" + table);
     }
 
     @AfterEach

@@ -1,6 +1,7 @@
 package io.keepsake.redis;
 
 import io.keepsake.store.Store;
+import io.keepsake.store.Stores;
 import io.keepsake.testkit.BackendIntegrationContract;
 import org.junit.jupiter.api.AfterEach;
 
@@ -14,10 +15,11 @@ class RedisIntegrationTest extends BackendIntegrationContract {
         return RedisStore.builder(RedisTestServer.HOST, RedisTestServer.PORT).prefix(prefix).build();
     }
 
+    /** Reopens through the URI a user would type; its path is the key prefix. */
     @Override
     protected Store reopen(Store store) {
         store.close();
-        return createStore();
+        return Stores.open("redis://" + RedisTestServer.HOST + ":" + RedisTestServer.PORT + "/" + prefix);
     }
 
     @AfterEach

@@ -1,6 +1,7 @@
 package io.keepsake.s3;
 
 import io.keepsake.store.Store;
+import io.keepsake.store.Stores;
 import io.keepsake.testkit.BackendIntegrationContract;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -8,7 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 
 /**
  * A ref, a registry and prevalent snapshots against S3Proxy in this JVM, each test in its own bucket, with the
- * default (hierarchical) object names a user gets from an {@code s3://} URI.
+ * default (hierarchical) object names a user gets from an {@code s3://} URI; reopened through that URI.
  */
 class S3IntegrationTest extends BackendIntegrationContract {
     private static EmbeddedS3 s3;
@@ -31,9 +32,11 @@ class S3IntegrationTest extends BackendIntegrationContract {
         return s3.store(bucket).prefix("app/").build();
     }
 
+    /** Reopens through the URI a user would type for an S3-compatible server. */
     @Override
     protected Store reopen(Store store) {
         store.close();
-        return s3.store(bucket).prefix("app/").build();
+        return Stores.open("s3://" + bucket + "/app/?endpoint=" + s3.endpoint() + "&region=" + EmbeddedS3.REGION
+                + "&pathStyle=true&accessKeyId=" + EmbeddedS3.ACCESS_KEY + "&secretAccessKey=" + EmbeddedS3.SECRET_KEY);
     }
 }
