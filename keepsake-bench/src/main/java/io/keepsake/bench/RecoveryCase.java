@@ -1,0 +1,159 @@
+package io.keepsake.bench;
+
+import io.keepsake.Durability;
+import io.keepsake.Keepsake;
+import io.keepsake.bench.PrevalenceModels.Count;
+import io.keepsake.bench.PrevalenceModels.Counter;
+import io.keepsake.prevalent.Prevalent;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.prevayler.Prevayler;
+import org.prevayler.PrevaylerFactory;
+
+/**
+ * Recovery: N 100-byte counter events are written into a fresh directory (Keepsake with {@link Durability#NONE},
+ * Prevayler without journal sync: only the result on disk matters, and it is forced at close), the system is
+ * closed, and reopening it is timed: Keepsake finds no snapshot and replays every event through the command, as
+ * Prevayler replays its journal. The journal files are in the page cache (the bench cannot drop it), so this is
+ * decoding and applying speed, not disk reading speed. Each reopened counter is checked to hold all N events.
+ *
+ * <p>Before the timed recovery each system recovers a small directory ({@link #warmupEvents}) untimed, so the
+ * replay path is compiled: the figure is steady replay speed. A first recovery in a cold JVM is slower (measured
+ * under load: 500k events took 4.1s cold, 0.4-0.6s warm).
+ */
+final class RecoveryCase {
+    static final String RECOVERY_EVENTS_PER_S = "recovery_events_per_s";
+    static final String RECOVERY_S = "recovery_s";
+
+    /** Prevayler's fill runs a few writers at once so its journal batches them (it forces nothing here). */
+    private static final int PREVAYLER_FILL_WRITERS = 4;
+
+    private RecoveryCase() {
+    }
+
+    static List<Measurement> run(String suite, RunSettings settings, int events, PrintWriter progress)
+            throws Exception {
+        String caseName = "recovery-" + PrevalenceSizes.label(events);
+        List<Measurement> into = new ArrayList<>();
+        PrintWriter quiet = new PrintWriter(Writer.nullWriter());
+        try (TempDirectory warm = new TempDirectory(settings.dataRoot(), "keepsake-bench-");
+             TempDirectory dir = new TempDirectory(settings.dataRoot(), "keepsake-bench-")) {
+            keepsake(warm.path(), warmupEvents(events), quiet);
+            add(suite, caseName, "keepsake", events, keepsake(dir.path(), events, progress), into);
+        }
+        try (TempDirectory warm = new TempDirectory(settings.dataRoot(), "keepsake-bench-");
+             TempDirectory dir = new TempDirectory(settings.dataRoot(), "keepsake-bench-")) {
+            prevayler(warm.path(), warmupEvents(events), quiet);
+            add(suite, caseName, "prevayler", events, prevayler(dir.path(), events, progress), into);
+        }
+        return into;
+    }
+
+    /** @return events recovered untimed first: a twentieth of N, at most 200k */
+    static int warmupEvents(int events) {
+        return Math.max(1, Math.min(events / 20, 200_000));
+    }
+
+    private static void add(String suite, String caseName, String system, int events, long nanos,
+                            List<Measurement> into) {
+        double seconds = nanos / 1e9;
+        into.add(new Measurement(suite, caseName, system, 1, RECOVERY_EVENTS_PER_S, events / seconds, "events/s"));
+        into.add(new Measurement(suite, caseName, system, 1, RECOVERY_S, seconds, "s"));
+    }
+
+    /** @return nanoseconds to reopen */
+    private static long keepsake(Path dir, int events, PrintWriter progress) {
+        progress.printf(Locale.ROOT, "  keepsake   recovery of %,d events: writing ...", events);
+        progress.flush();
+        byte[] payload = new byte[JournalSuite.EVENT_SIZE];
+        long fillBegin = System.nanoTime();
+        try (Prevalent<Counter> writer = Keepsake.prevalent(Counter::new).directory(dir).events(Count.class)
+                .durability(Durability.NONE).open()) {
+            for (int i = 0; i < events; i++) {
+                writer.execute(new Count(payload));
+            }
+        }
+        long fill = System.nanoTime() - fillBegin;
+        progress.printf(Locale.ROOT, " %.1fs; reopening ...", fill / 1e9);
+        progress.flush();
+        long begin = System.nanoTime();
+        try (Prevalent<Counter> reopened = Keepsake.prevalent(Counter::new).directory(dir).events(Count.class)
+                .open()) {
+            long took = System.nanoTime() - begin;
+            check(events, reopened.query(c -> c.events), "keepsake");
+            progress.printf(Locale.ROOT, " %.2fs, %,.0f events/s%n", took / 1e9, events / (took / 1e9));
+            progress.flush();
+            return took;
+        }
+    }
+
+    /** @return nanoseconds to reopen */
+    private static long prevayler(Path dir, int events, PrintWriter progress) throws Exception {
+        progress.printf(Locale.ROOT, "  prevayler  recovery of %,d events: writing ...", events);
+        progress.flush();
+        byte[] payload = new byte[JournalSuite.EVENT_SIZE];
+        long fillBegin = System.nanoTime();
+        Prevayler<PrevaylerAppender.EventTotals> writer = factory(dir, false).create();
+        try {
+            List<Thread> threads = new ArrayList<>();
+            List<Exception> failures = new ArrayList<>();
+            for (int t = 0; t < PREVAYLER_FILL_WRITERS; t++) {
+                int share = events / PREVAYLER_FILL_WRITERS + (t < events % PREVAYLER_FILL_WRITERS ? 1 : 0);
+                Thread thread = new Thread(() -> {
+                    try {
+                        for (int i = 0; i < share; i++) {
+                            writer.execute(new PrevaylerAppender.AddEvent(payload));
+                        }
+                    } catch (Exception e) {
+                        synchronized (failures) {
+                            failures.add(e);
+                        }
+                    }
+                }, "bench-fill");
+                threads.add(thread);
+                thread.start();
+            }
+            for (Thread thread : threads) {
+                thread.join();
+            }
+            if (!failures.isEmpty()) {
+                throw failures.get(0);
+            }
+        } finally {
+            writer.close();
+        }
+        long fill = System.nanoTime() - fillBegin;
+        progress.printf(Locale.ROOT, " %.1fs; reopening ...", fill / 1e9);
+        progress.flush();
+        long begin = System.nanoTime();
+        Prevayler<PrevaylerAppender.EventTotals> reopened = factory(dir, true).create();
+        long took = System.nanoTime() - begin;
+        try {
+            check(events, reopened.prevalentSystem().events, "prevayler");
+        } finally {
+            reopened.close();
+        }
+        progress.printf(Locale.ROOT, " %.2fs, %,.0f events/s%n", took / 1e9, events / (took / 1e9));
+        progress.flush();
+        return took;
+    }
+
+    private static PrevaylerFactory<PrevaylerAppender.EventTotals> factory(Path dir, boolean sync) {
+        PrevaylerFactory<PrevaylerAppender.EventTotals> factory = new PrevaylerFactory<>();
+        factory.configurePrevalentSystem(new PrevaylerAppender.EventTotals());
+        factory.configurePrevalenceDirectory(dir.toString());
+        factory.configureJournalDiskSync(sync);
+        factory.configureTransactionDeepCopy(false);
+        return factory;
+    }
+
+    private static void check(long expected, long actual, String system) {
+        if (expected != actual) {
+            throw new IllegalStateException(system + " recovered " + actual + " events, expected " + expected);
+        }
+    }
+}

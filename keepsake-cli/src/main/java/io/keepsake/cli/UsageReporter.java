@@ -1,0 +1,20 @@
+package io.keepsake.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
+
+/** Bad arguments: the problem on one line, then where to find the usage. */
+final class UsageReporter implements IParameterExceptionHandler {
+
+    @Override
+    public int handleParseException(ParameterException e, String[] args) {
+        CommandLine command = e.getCommandLine();
+        PrintWriter err = command.getErr();
+        err.println("keepsake: " + e.getMessage());
+        err.println("run '" + command.getCommandSpec().qualifiedName() + " --help' for usage");
+        err.flush();
+        return Main.USAGE;
+    }
+}

@@ -1,0 +1,60 @@
+package io.keepsake.prevalent;
+
+import java.io.OutputStream;
+import java.util.function.ObjIntConsumer;
+
+/**
+ * Cuts a byte stream into chunks of a fixed size and hands each full chunk (and the last partial one, on close)
+ * to a sink, which owns the array it is given. Not thread-safe.
+ */
+final class ChunkOutputStream extends OutputStream {
+    private final int chunkSize;
+    private final ObjIntConsumer<byte[]> sink;
+    private byte[] buffer;
+    private int length;
+    private boolean closed;
+
+    ChunkOutputStream(int chunkSize, ObjIntConsumer<byte[]> sink) {
+        this.chunkSize = chunkSize;
+        this.sink = sink;
+        this.buffer = new byte[chunkSize];
+    }
+
+    @Override
+    public void write(int b) {
+        if (length == chunkSize) {
+            emit();
+        }
+        buffer[length++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int count) {
+        while (count > 0) {
+            if (length == chunkSize) {
+                emit();
+            }
+            int n = Math.min(count, chunkSize - length);
+            System.arraycopy(bytes, offset, buffer, length, n);
+            length += n;
+            offset += n;
+            count -= n;
+        }
+    }
+
+    private void emit() {
+        sink.accept(buffer, length);
+        buffer = new byte[chunkSize];
+        length = 0;
+    }
+
+    /** Emits the last chunk (also when the stream is empty, so every snapshot has at least one chunk). */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            sink.accept(buffer, length);
+            buffer = null;
+        }
+    }
+}

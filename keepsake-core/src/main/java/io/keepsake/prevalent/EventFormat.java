@@ -1,0 +1,96 @@
+package io.keepsake.prevalent;
+
+import io.keepsake.CodecException;
+import io.keepsake.CorruptionException;
+import io.keepsake.KeepsakeException;
+import io.keepsake.format.Codec;
+import io.keepsake.format.FileHeader;
+import io.keepsake.format.FileKind;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+
+/**
+ * The journal payload of one event. Big-endian:
+ *
+ * <pre>
+ * offset size  field
+ *  0     1     envelope version (1)
+ *  1     1     codec id (as in {@link FileHeader#codecId()})
+ *  2     1     compression id
+ *  3     1     cipher id
+ *  4     4     key id (0 without encryption)
+ *  8     ...   sealed body: the inner bytes, compressed then encrypted by the pipeline under the header
+ *              (kind JOURNAL_SEGMENT, base 0, the ids above)
+ * inner:
+ *  0     8     execution time, epoch seconds
+ *  8     4     execution time, nanoseconds
+ * 12     ...   codec bytes of the event (Smile; names the event's registered type)
+ * </pre>
+ *
+ * The journal frames each payload with its own length and CRC32C. Carrying the ids in every record lets records
+ * sealed under an older key still be read after the key rotates.
+ */
+final class EventFormat {
+    static final int VERSION = 1;
+    private static final int PREFIX = 8;
+    private static final int TIME = 12;
+
+    private final Codec codec;
+    private final Sealer sealer;
+
+    EventFormat(Codec codec, Sealer sealer) {
+        this.codec = codec;
+        this.sealer = sealer;
+    }
+
+    /** @throws CodecException if the event is not registered or cannot be serialized; nothing is written then */
+    byte[] encode(Object event, Instant time) {
+        if (event == null) {
+            throw new CodecException("cannot journal a null event");
+        }
+        byte[] body;
+        try {
+            body = codec.encode(event);
+        } catch (KeepsakeException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new CodecException("cannot serialize " + event.getClass().getName() + ": " + e.getMessage(), e);
+        }
+        ByteBuffer inner = ByteBuffer.allocate(TIME + body.length);
+        inner.putLong(time.getEpochSecond()).putInt(time.getNano()).put(body);
+        FileHeader header = sealer.header(FileKind.JOURNAL_SEGMENT, 0);
+        byte[] sealed = sealer.seal(inner.array(), header);
+        ByteBuffer out = ByteBuffer.allocate(PREFIX + sealed.length);
+        out.put((byte) VERSION).put((byte) header.codecId()).put((byte) header.compressionId())
+                .put((byte) header.cipherId()).putInt(header.keyId()).put(sealed);
+        return out.array();
+    }
+
+    /** @return the event and its recorded time @throws CorruptionException if the payload is malformed */
+    Event decode(long sequence, byte[] payload) {
+        try {
+            ByteBuffer in = ByteBuffer.wrap(payload);
+            int version = in.get() & 0xFF;
+            if (version != VERSION) {
+                throw new CorruptionException("journal record " + sequence, 0, "unknown event envelope version "
+                        + version);
+            }
+            FileHeader header = FileHeader.current(FileKind.JOURNAL_SEGMENT, in.get() & 0xFF, in.get() & 0xFF,
+                    in.get() & 0xFF, in.getInt(), 0);
+            byte[] sealed = new byte[in.remaining()];
+            in.get(sealed);
+            ByteBuffer inner = ByteBuffer.wrap(sealer.open(sealed, header));
+            Instant time = Instant.ofEpochSecond(inner.getLong(), inner.getInt());
+            byte[] body = new byte[inner.remaining()];
+            inner.get(body);
+            return new Event(time, codec.decode(body));
+        } catch (BufferUnderflowException | java.time.DateTimeException e) {
+            throw new CorruptionException("journal record " + sequence, 0, "truncated or malformed event payload");
+        }
+    }
+
+    /** One decoded event. */
+    record Event(Instant time, Object value) {
+    }
+}

@@ -1,0 +1,128 @@
+package io.keepsake.prevalent;
+
+import io.keepsake.CorruptionException;
+import io.keepsake.format.Codec;
+import io.keepsake.format.Pipeline;
+import io.keepsake.journal.Journal;
+import io.keepsake.journal.JournalReader;
+import io.keepsake.journal.JournalRecord;
+import io.keepsake.store.FileStore;
+import io.keepsake.store.Store;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Opening a prevalent system: build the codec and pipeline, open the snapshot store and the journal, load the
+ * newest intact snapshot (falling back to older ones), and replay the journal from the event after it, giving
+ * each event its recorded time (made monotonic: never earlier than the event before it).
+ */
+final class Opening {
+    private Opening() {
+    }
+
+    /** Replays one event onto a state. */
+    interface Replayer {
+        /** @return the state after the event (the same object for a mutable model) */
+        Object apply(Object state, Object event, Instant time, long sequence);
+    }
+
+    /** The outcome of recovery. */
+    record Recovered(EngineCore core, Object state, long sequence, Instant lastTime, long snapshotSequence) {
+    }
+
+    static Recovered open(PrevalentOptions.Settings settings, Class<?> stateType, Supplier<?> initial,
+                          Replayer replayer) {
+        settings.requireWhere();
+        if (stateType != null && !settings.registered.contains(stateType)) {
+            settings.registry.register(stateType, stateType.getSimpleName());
+            settings.registered.add(stateType);
+        }
+        Pipeline.Builder pb = Pipeline.builder().registry(settings.registry.build())
+                .compression(settings.compression);
+        if (settings.keys != null) {
+            pb.encryption(settings.keys);
+        }
+        Pipeline pipeline = pb.build();
+        Codec codec = pipeline.codec();
+        Sealer sealer = new PipelineSealer(pipeline);
+        StateCodec states = new BlockStateCodec(codec);
+        Store store = null;
+        Journal journal = null;
+        try {
+            store = openStore(settings);
+            Snapshots snapshots = new Snapshots(store, sealer, settings.chunkSize);
+            List<Long> manifests = snapshots.sequences();
+            journal = openJournal(settings, manifests.isEmpty() ? 1 : manifests.get(0) + 1);
+            EngineCore core = new EngineCore(journal, store, snapshots, new EventFormat(codec, sealer), states,
+                    settings);
+            Optional<Snapshots.Loaded> loaded = snapshots.loadNewest(journal.firstSequence(), states);
+            long seq = loaded.map(Snapshots.Loaded::sequence).orElse(0L);
+            if (loaded.isEmpty() && journal.firstSequence() > 1) {
+                throw new CorruptionException(store.describe(), 0, "no intact snapshot covers events before "
+                        + "the journal's first record " + journal.firstSequence());
+            }
+            if (journal.lastSequence() < seq) {
+                throw new CorruptionException(store.describe(), 0, "snapshot covers event " + seq
+                        + " but the journal ends at " + journal.lastSequence());
+            }
+            Object state = loaded.isPresent() ? loaded.get().state() : initial.get();
+            Instant lastTime = loaded.map(Snapshots.Loaded::lastTime).orElse(Instant.MIN);
+            try (JournalReader reader = journal.read(seq + 1)) {
+                while (reader.hasNext()) {
+                    JournalRecord record = reader.next();
+                    if (record.sequence() != seq + 1) {
+                        throw new CorruptionException("journal", 0, "expected event " + (seq + 1) + ", found "
+                                + record.sequence());
+                    }
+                    EventFormat.Event event = core.events.decode(record.sequence(), record.payload());
+                    Instant time = event.time().isBefore(lastTime) ? lastTime : event.time();
+                    state = replayer.apply(state, event.value(), time, record.sequence());
+                    lastTime = time;
+                    seq = record.sequence();
+                }
+            }
+            return new Recovered(core, state, seq, lastTime, loaded.map(Snapshots.Loaded::sequence).orElse(0L));
+        } catch (RuntimeException | Error e) {
+            closeQuietly(journal, e);
+            closeQuietly(store, e);
+            throw e;
+        }
+    }
+
+    private static Store openStore(PrevalentOptions.Settings settings) {
+        if (settings.snapshotStore != null) {
+            return settings.snapshotStore;
+        }
+        if (settings.inMemory) {
+            return Store.memory();
+        }
+        return FileStore.at(settings.directory.resolve("snapshots"), settings.disk);
+    }
+
+    private static Journal openJournal(PrevalentOptions.Settings settings, long firstSequence) {
+        if (settings.journal != null) {
+            return settings.journal;
+        }
+        if (settings.inMemory) {
+            return new MemoryJournal();
+        }
+        var builder = Journal.files(settings.directory.resolve("journal")).durability(settings.durability)
+                .firstSequence(firstSequence).disk(settings.disk);
+        if (settings.segmentSize > 0) {
+            builder.segmentSize(settings.segmentSize);
+        }
+        return builder.open();
+    }
+
+    private static void closeQuietly(AutoCloseable c, Throwable primary) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                primary.addSuppressed(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,228 @@
+package io.keepsake.prevalent;
+
+import io.keepsake.Durability;
+import io.keepsake.format.Compression;
+import io.keepsake.format.KeyProvider;
+import io.keepsake.format.TypeRegistry;
+import io.keepsake.io.Disk;
+import io.keepsake.journal.Journal;
+import io.keepsake.store.Store;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.Objects;
+
+/**
+ * The settings both builders share ({@link PrevalentBuilder}, {@link PrevalentValueBuilder}). Each setter checks its
+ * argument at once and throws {@link IllegalArgumentException} or {@link IllegalStateException} with a message
+ * saying what is wrong or what clashes.
+ *
+ * <p>Where data lives: {@link #directory(Path)} (journal in {@code DIR/journal}, snapshots in a file store at
+ * {@code DIR/snapshots}); or {@link #journal(Journal)} plus {@link #snapshotStore(Store)} for other backends
+ * (a directory and a snapshot store may also be combined); or {@link #inMemory()} for tests (nothing durable).
+ *
+ * @param <B> the concrete builder type
+ */
+public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
+    final Settings settings = new Settings();
+
+    PrevalentOptions() {
+    }
+
+    @SuppressWarnings("unchecked")
+    private B self() {
+        return (B) this;
+    }
+
+    /** Keeps the journal in {@code dir/journal} and snapshots in {@code dir/snapshots}, creating them owner-only. */
+    public B directory(Path dir) {
+        Objects.requireNonNull(dir, "directory");
+        notInMemory("directory");
+        if (settings.journal != null) {
+            throw new IllegalStateException("directory cannot be combined with journal(...): the directory holds "
+                    + "the journal");
+        }
+        settings.directory = dir;
+        return self();
+    }
+
+    /** Uses this journal (opened by the caller, closed by the system on close). Needs a snapshot store too. */
+    public B journal(Journal journal) {
+        Objects.requireNonNull(journal, "journal");
+        notInMemory("journal");
+        if (settings.directory != null) {
+            throw new IllegalStateException("journal(...) cannot be combined with directory: the directory "
+                    + "already holds the journal");
+        }
+        settings.journal = journal;
+        return self();
+    }
+
+    /** Keeps snapshots in this store (file, memory, PostgreSQL, S3, Redis); closed by the system on close. */
+    public B snapshotStore(Store store) {
+        Objects.requireNonNull(store, "snapshotStore");
+        notInMemory("snapshotStore");
+        settings.snapshotStore = store;
+        return self();
+    }
+
+    /**
+     * Nothing durable: the journal and snapshots live in memory and vanish on close. Events are still encoded, so
+     * an unregistered type fails exactly as it would on disk. For users' tests.
+     */
+    public B inMemory() {
+        if (settings.directory != null || settings.journal != null || settings.snapshotStore != null) {
+            throw new IllegalStateException("inMemory() cannot be combined with directory, journal or "
+                    + "snapshotStore");
+        }
+        settings.inMemory = true;
+        return self();
+    }
+
+    /** Registers event (or state) classes under their simple names: the allow-list of what may be decoded. */
+    public B events(Class<?>... types) {
+        Objects.requireNonNull(types, "events");
+        for (Class<?> type : types) {
+            Objects.requireNonNull(type, "events: a null class");
+            register(type, type.getSimpleName());
+        }
+        return self();
+    }
+
+    /** Registers a class under a permanent name written into the journal and snapshots. */
+    public B register(Class<?> type, String name) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(name, "name");
+        settings.registry.register(type, name); // checks the name and that the type can be decoded
+        settings.registered.add(type);
+        return self();
+    }
+
+    /** Lets records written under an old name decode as {@code type}, which must be registered too (a rename). */
+    public B alias(String oldName, Class<?> type) {
+        Objects.requireNonNull(type, "type");
+        settings.registry.alias(oldName, type);
+        return self();
+    }
+
+    /** Compresses journal records and snapshot chunks (default {@link Compression#NONE}). */
+    public B compression(Compression compression) {
+        settings.compression = Objects.requireNonNull(compression, "compression");
+        return self();
+    }
+
+    /**
+     * Encrypts journal records and snapshot chunks with AES-256-GCM under the provider's current key; data written
+     * under an older key still reads as long as the provider still has that key (rotation).
+     */
+    public B keys(KeyProvider keys) {
+        settings.keys = Objects.requireNonNull(keys, "keys");
+        return self();
+    }
+
+    /** When an execute counts as done: SYNC (forced, the default), INTERVAL or NONE. */
+    public B durability(Durability durability) {
+        settings.durability = Objects.requireNonNull(durability, "durability");
+        return self();
+    }
+
+    /** The clock that stamps each event; its reading is journaled and given back on replay. Default: UTC. */
+    public B clock(Clock clock) {
+        settings.clock = Objects.requireNonNull(clock, "clock");
+        return self();
+    }
+
+    /** Takes a snapshot in the background after every {@code events} applied events. */
+    public B snapshotEvery(long events) {
+        if (events <= 0) {
+            throw new IllegalArgumentException("snapshotEvery must be positive, was " + events);
+        }
+        settings.snapshotEvery = events;
+        return self();
+    }
+
+    /** Takes a snapshot in the background every {@code interval} (if anything changed). */
+    public B snapshotInterval(Duration interval) {
+        Objects.requireNonNull(interval, "snapshotInterval");
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("snapshotInterval must be positive, was " + interval);
+        }
+        settings.snapshotInterval = interval;
+        return self();
+    }
+
+    /** How many snapshots to keep (default 2); journal segments older than the oldest kept one are deleted. */
+    public B keepSnapshots(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("keepSnapshots must be at least 1, was " + count);
+        }
+        settings.keepSnapshots = count;
+        return self();
+    }
+
+    /** Size at which a journal segment in {@link #directory(Path)} is rolled (default: the journal's default). */
+    public B segmentSize(long bytes) {
+        if (bytes < 4096) {
+            throw new IllegalArgumentException("segmentSize must be at least 4096 bytes, was " + bytes);
+        }
+        settings.segmentSize = bytes;
+        return self();
+    }
+
+    /** Size of a snapshot chunk (default 4 MiB); each chunk is stored under its own key. */
+    public B snapshotChunkSize(int bytes) {
+        if (bytes < 1024) {
+            throw new IllegalArgumentException("snapshotChunkSize must be at least 1024 bytes, was " + bytes);
+        }
+        settings.chunkSize = bytes;
+        return self();
+    }
+
+    /**
+     * The file system {@link #directory(Path)} goes through (default the local one); tests pass a fault-injecting
+     * {@link Disk}.
+     */
+    public B disk(Disk disk) {
+        settings.disk = Objects.requireNonNull(disk, "disk");
+        notInMemory("disk");
+        return self();
+    }
+
+    private void notInMemory(String what) {
+        if (settings.inMemory) {
+            throw new IllegalStateException(what + " cannot be combined with inMemory()");
+        }
+    }
+
+    /** Everything set so far; read by the engine at open. */
+    static final class Settings {
+        Path directory;
+        Disk disk = Disk.local();
+        Journal journal;
+        Store snapshotStore;
+        boolean inMemory;
+        final TypeRegistry.Builder registry = TypeRegistry.builder();
+        final Set<Class<?>> registered = new HashSet<>();
+        Compression compression = Compression.NONE;
+        KeyProvider keys;
+        Durability durability = Durability.SYNC;
+        Clock clock = Clock.systemUTC();
+        long snapshotEvery;
+        Duration snapshotInterval;
+        int keepSnapshots = 2;
+        long segmentSize;
+        int chunkSize = 4 << 20;
+
+        void requireWhere() {
+            if (!inMemory && directory == null && journal == null) {
+                throw new IllegalStateException("say where data lives: directory(...), journal(...) with "
+                        + "snapshotStore(...), or inMemory()");
+            }
+            if (journal != null && snapshotStore == null) {
+                throw new IllegalStateException("journal(...) needs snapshotStore(...) as well");
+            }
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.keepsake.prevalent;
+
+import java.util.function.Function;
+
+/**
+ * What both styles of prevalent system share: queries, snapshots and closing. See {@link Prevalent} (mutable model,
+ * command objects) and {@link PrevalentValue} (immutable state, pure transition).
+ *
+ * @param <S> the state type
+ */
+public interface PrevalentSystem<S> extends AutoCloseable {
+
+    /**
+     * Runs a read-only function against the state. In {@link io.keepsake.Durability#SYNC} mode it never sees an
+     * event that is not yet durable.
+     *
+     * @return what the function returned
+     * @throws io.keepsake.KeepsakeException if the system is closed
+     */
+    <R> R query(Function<? super S, ? extends R> query);
+
+    /**
+     * Writes a snapshot of the state as of the last applied event, then deletes snapshots beyond the configured
+     * number to keep and journal segments older than the oldest snapshot kept. Returns once the snapshot is durable.
+     *
+     * @return the sequence number the snapshot covers
+     * @throws io.keepsake.StorageException if the snapshot store fails (the system keeps running)
+     */
+    long snapshot();
+
+    /** @return the sequence number of the last event applied and visible to queries (0 if none) */
+    long lastSequence();
+
+    /**
+     * Stops background snapshots, forces the journal and closes it and the snapshot store; idempotent. Calls
+     * after close throw {@link io.keepsake.KeepsakeException}.
+     */
+    @Override
+    void close();
+}

@@ -1,0 +1,90 @@
+package io.keepsake.prevalent;
+
+import io.keepsake.CorruptionException;
+import io.keepsake.FormatException;
+import io.keepsake.format.Checksums;
+import io.keepsake.format.FileHeader;
+import io.keepsake.format.FileKind;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The manifest of one snapshot, stored under {@code snap-<sequence, 20 digits>/manifest} and written LAST: a
+ * snapshot exists only once its manifest is durable. Big-endian:
+ *
+ * <pre>
+ * offset size  field
+ *  0     32    FileHeader: kind SNAPSHOT, codec/compression/cipher/key ids the chunks were sealed with,
+ *              base = the sequence covered
+ * 32     4     magic "KSNM" (0x4B534E4D)
+ * 36     4     manifest version (1)
+ * 40     8     sequence covered: the state includes every event up to and including it
+ * 48     8     time of the last applied event, epoch seconds (Instant.MIN if none)
+ * 56     4     time of the last applied event, nanoseconds
+ * 60     4     chunk size (raw bytes per full chunk)
+ * 64     8     total raw bytes (codec output) over all chunks
+ * 72     4     chunk count n
+ * 76     12*n  per chunk: stored length (4), raw length (4), CRC32C of the stored chunk value (4)
+ * 76+12n 4     CRC32C of every byte before
+ * </pre>
+ */
+record SnapshotManifest(FileHeader header, long sequence, Instant lastTime, int chunkSize, long rawBytes,
+                        List<Chunk> chunks) {
+    static final int MAGIC = 0x4B534E4D;
+    static final int VERSION = 1;
+
+    /** One chunk's sizes and checksum. */
+    record Chunk(int storedLength, int rawLength, int crc) {
+    }
+
+    byte[] toBytes() {
+        ByteBuffer b = ByteBuffer.allocate(FileHeader.SIZE + 44 + 12 * chunks.size() + 4);
+        header.writeTo(b);
+        b.putInt(MAGIC).putInt(VERSION).putLong(sequence).putLong(lastTime.getEpochSecond())
+                .putInt(lastTime.getNano()).putInt(chunkSize).putLong(rawBytes).putInt(chunks.size());
+        for (Chunk c : chunks) {
+            b.putInt(c.storedLength).putInt(c.rawLength).putInt(c.crc);
+        }
+        b.putInt(Checksums.crc32c(b.array(), 0, b.position()));
+        return b.array();
+    }
+
+    /** @throws CorruptionException naming the key if the manifest fails its checks */
+    static SnapshotManifest parse(String key, byte[] bytes) {
+        try {
+            if (bytes.length < FileHeader.SIZE + 48) {
+                throw new CorruptionException(key, 0, "snapshot manifest too short (" + bytes.length + " bytes)");
+            }
+            int crc = ByteBuffer.wrap(bytes, bytes.length - 4, 4).getInt();
+            if (crc != Checksums.crc32c(bytes, 0, bytes.length - 4)) {
+                throw new CorruptionException(key, bytes.length - 4, "snapshot manifest CRC32C mismatch");
+            }
+            ByteBuffer b = ByteBuffer.wrap(bytes, 0, bytes.length - 4);
+            FileHeader header = FileHeader.readFrom(b, key);
+            if (header.kind() != FileKind.SNAPSHOT || b.getInt() != MAGIC) {
+                throw new CorruptionException(key, 0, "not a snapshot manifest");
+            }
+            int version = b.getInt();
+            if (version != VERSION) {
+                throw new FormatException(key + ": snapshot manifest version " + version + " is not supported");
+            }
+            long sequence = b.getLong();
+            Instant lastTime = Instant.ofEpochSecond(b.getLong(), b.getInt());
+            int chunkSize = b.getInt();
+            long raw = b.getLong();
+            int n = b.getInt();
+            if (n < 0 || n > b.remaining() / 12) {
+                throw new CorruptionException(key, 72, "bad chunk count " + n);
+            }
+            Chunk[] chunks = new Chunk[n];
+            for (int i = 0; i < n; i++) {
+                chunks[i] = new Chunk(b.getInt(), b.getInt(), b.getInt());
+            }
+            return new SnapshotManifest(header, sequence, lastTime, chunkSize, raw, List.of(chunks));
+        } catch (BufferUnderflowException | java.time.DateTimeException e) {
+            throw new CorruptionException(key, 0, "malformed snapshot manifest");
+        }
+    }
+}

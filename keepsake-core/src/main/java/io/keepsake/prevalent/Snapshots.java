@@ -1,0 +1,244 @@
+package io.keepsake.prevalent;
+
+import io.keepsake.CorruptionException;
+import io.keepsake.format.Checksums;
+import io.keepsake.format.FileHeader;
+import io.keepsake.format.FileKind;
+import io.keepsake.store.Blob;
+import io.keepsake.store.Expected;
+import io.keepsake.store.Store;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.io.SequenceInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Chunked snapshots in a {@link Store}. A snapshot covering sequence {@code s} is the keys
+ * {@code snap-<s, 20 digits>/chunk-<n, 6 digits>} and, written last, {@code snap-<s>/manifest}
+ * ({@link SnapshotManifest}). A chunk value, big-endian:
+ *
+ * <pre>
+ * offset size  field
+ *  0     32    FileHeader: kind SNAPSHOT, codec/compression/cipher/key ids, base = s
+ * 32     4     chunk index n
+ * 36     4     sealed length L
+ * 40     L     sealed body: raw codec bytes of the chunk, compressed then encrypted under the header
+ * 40+L   4     CRC32C of every byte before
+ * </pre>
+ *
+ * Thread-safety: callers serialize {@link #begin}/{@link #prune}; {@link #loadNewest} runs at open only.
+ */
+final class Snapshots {
+    private static final Logger LOG = LoggerFactory.getLogger(Snapshots.class);
+    static final String PREFIX = "snap-";
+    private static final String MANIFEST = "manifest";
+
+    private final Store store;
+    private final Sealer sealer;
+    private final int chunkSize;
+
+    Snapshots(Store store, Sealer sealer, int chunkSize) {
+        this.store = store;
+        this.sealer = sealer;
+        this.chunkSize = chunkSize;
+    }
+
+    int chunkSize() {
+        return chunkSize;
+    }
+
+    static String dir(long sequence) {
+        return String.format("%s%020d/", PREFIX, sequence);
+    }
+
+    static String chunkKey(long sequence, int index) {
+        return dir(sequence) + String.format("chunk-%06d", index);
+    }
+
+    static String manifestKey(long sequence) {
+        return dir(sequence) + MANIFEST;
+    }
+
+    /** Starts writing the snapshot covering {@code sequence}: removes leftovers of an earlier attempt at it. */
+    Writer begin(long sequence, Instant lastTime) {
+        for (String key : store.list(dir(sequence))) {
+            store.delete(key, Expected.any());
+        }
+        return new Writer(sequence, lastTime);
+    }
+
+    /** Writes chunks in order, then the manifest. Not thread-safe. */
+    final class Writer {
+        private final long sequence;
+        private final Instant lastTime;
+        private final FileHeader header;
+        private final List<SnapshotManifest.Chunk> chunks = new ArrayList<>();
+        private long rawBytes;
+
+        Writer(long sequence, Instant lastTime) {
+            this.sequence = sequence;
+            this.lastTime = lastTime;
+            this.header = sealer.header(FileKind.SNAPSHOT, sequence);
+        }
+
+        void chunk(byte[] raw, int length) {
+            byte[] plain = length == raw.length ? raw : java.util.Arrays.copyOf(raw, length);
+            byte[] sealed = sealer.seal(plain, header);
+            int index = chunks.size();
+            ByteBuffer b = ByteBuffer.allocate(FileHeader.SIZE + 12 + sealed.length);
+            header.writeTo(b);
+            b.putInt(index).putInt(sealed.length).put(sealed);
+            int crc = Checksums.crc32c(b.array(), 0, b.position());
+            b.putInt(crc);
+            store.put(chunkKey(sequence, index), b.array(), Expected.any());
+            chunks.add(new SnapshotManifest.Chunk(b.capacity(), length, crc));
+            rawBytes += length;
+        }
+
+        /** Writes the manifest: from here on the snapshot exists. */
+        void publish() {
+            SnapshotManifest m = new SnapshotManifest(header, sequence, lastTime, chunkSize, rawBytes, chunks);
+            store.put(manifestKey(sequence), m.toBytes(), Expected.any());
+        }
+    }
+
+    /** A loaded snapshot. */
+    record Loaded(long sequence, Instant lastTime, Object state) {
+    }
+
+    /** @return the sequences of every snapshot with a manifest, newest first */
+    List<Long> sequences() {
+        TreeSet<Long> found = new TreeSet<>();
+        for (String key : store.list(PREFIX)) {
+            if (key.endsWith("/" + MANIFEST)) {
+                Long seq = parseSequence(key);
+                if (seq != null) {
+                    found.add(seq);
+                }
+            }
+        }
+        return new ArrayList<>(found.descendingSet());
+    }
+
+    /**
+     * Loads the newest snapshot that is intact and whose successor events the journal still holds, falling back
+     * to older ones (with a warning naming the damaged key).
+     *
+     * @param journalFirst the journal's first sequence: a usable snapshot covers at least {@code journalFirst - 1}
+     */
+    Optional<Loaded> loadNewest(long journalFirst, StateCodec codec) {
+        for (long seq : sequences()) {
+            if (seq + 1 < journalFirst) {
+                LOG.warn("snapshot {} is older than the journal's first record {}; cannot use it",
+                        manifestKey(seq), journalFirst);
+                continue;
+            }
+            try {
+                return Optional.of(load(seq, codec));
+            } catch (RuntimeException e) {
+                LOG.warn("snapshot {} is unusable ({}); falling back to an older snapshot and a longer replay",
+                        manifestKey(seq), e.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+
+    Loaded load(long seq, StateCodec codec) {
+        String key = manifestKey(seq);
+        Blob blob = store.get(key).orElseThrow(() -> new CorruptionException(key, 0, "manifest vanished"));
+        SnapshotManifest m = SnapshotManifest.parse(key, blob.value());
+        if (m.sequence() != seq) {
+            throw new CorruptionException(key, 40, "manifest covers " + m.sequence() + ", key says " + seq);
+        }
+        Enumeration<InputStream> chunks = new Enumeration<>() {
+            private int next;
+
+            @Override
+            public boolean hasMoreElements() {
+                return next < m.chunks().size();
+            }
+
+            @Override
+            public InputStream nextElement() {
+                int index = next++;
+                return new ByteArrayInputStream(readChunk(seq, index, m.chunks().get(index)));
+            }
+        };
+        Object state = codec.read(new SequenceInputStream(chunks));
+        return new Loaded(seq, m.lastTime(), state);
+    }
+
+    private byte[] readChunk(long seq, int index, SnapshotManifest.Chunk expected) {
+        String key = chunkKey(seq, index);
+        byte[] v = store.get(key).orElseThrow(() -> new CorruptionException(key, 0, "snapshot chunk missing"))
+                .value();
+        if (v.length != expected.storedLength() || v.length < FileHeader.SIZE + 12) {
+            throw new CorruptionException(key, 0, "chunk has " + v.length + " bytes, manifest says "
+                    + expected.storedLength());
+        }
+        int crc = Checksums.crc32c(v, 0, v.length - 4);
+        if (crc != expected.crc() || crc != ByteBuffer.wrap(v, v.length - 4, 4).getInt()) {
+            throw new CorruptionException(key, v.length - 4, "snapshot chunk CRC32C mismatch");
+        }
+        ByteBuffer b = ByteBuffer.wrap(v, 0, v.length - 4);
+        FileHeader header = FileHeader.readFrom(b, key);
+        int storedIndex = b.getInt();
+        int length = b.getInt();
+        if (storedIndex != index || length != b.remaining()) {
+            throw new CorruptionException(key, FileHeader.SIZE, "chunk index or length does not match");
+        }
+        byte[] sealed = new byte[length];
+        b.get(sealed);
+        byte[] raw = sealer.open(sealed, header);
+        if (raw.length != expected.rawLength()) {
+            throw new CorruptionException(key, 0, "chunk opens to " + raw.length + " bytes, manifest says "
+                    + expected.rawLength());
+        }
+        return raw;
+    }
+
+    /**
+     * Deletes snapshots beyond the newest {@code keep} (manifest first, so a half-deleted snapshot never looks
+     * whole) and leftovers of unfinished snapshots older than the newest.
+     *
+     * @return the sequence of the oldest snapshot kept, or -1 if there is none
+     */
+    long prune(int keep) {
+        List<Long> seqs = sequences();
+        if (seqs.isEmpty()) {
+            return -1;
+        }
+        List<Long> kept = seqs.subList(0, Math.min(keep, seqs.size()));
+        long newest = seqs.get(0);
+        for (long seq : seqs.subList(kept.size(), seqs.size())) {
+            store.delete(manifestKey(seq), Expected.any());
+        }
+        for (String key : store.list(PREFIX)) {
+            Long seq = parseSequence(key);
+            if (seq != null && seq < newest && !kept.contains(seq)) {
+                store.delete(key, Expected.any());
+            }
+        }
+        return kept.get(kept.size() - 1);
+    }
+
+    private static Long parseSequence(String key) {
+        int slash = key.indexOf('/');
+        if (!key.startsWith(PREFIX) || slash != PREFIX.length() + 20) {
+            return null;
+        }
+        try {
+            return Long.parseLong(key.substring(PREFIX.length(), slash));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}

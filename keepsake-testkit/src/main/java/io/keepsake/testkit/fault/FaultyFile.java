@@ -1,0 +1,124 @@
+package io.keepsake.testkit.fault;
+
+import io.keepsake.io.DiskFile;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+
+/** A file opened through a {@link FaultyDisk}: every call goes through the disk's fault rules and lock. */
+final class FaultyFile implements DiskFile {
+    private final FaultyDisk disk;
+    private final DiskFile real;
+    private final PowerLossModel.Inode inode;
+    private final Path openedAs;
+    private final boolean writable;
+    /** Whether closed (by the caller or by a power cut); guarded by the disk's lock. */
+    private boolean closed;
+
+    FaultyFile(FaultyDisk disk, DiskFile real, PowerLossModel.Inode inode, Path openedAs, boolean writable) {
+        this.disk = disk;
+        this.real = real;
+        this.inode = inode;
+        this.openedAs = openedAs;
+        this.writable = writable;
+    }
+
+    Path openedAs() {
+        return openedAs;
+    }
+
+    @Override
+    public void write(ByteBuffer src, long position) throws IOException {
+        synchronized (disk) {
+            checkOpen();
+            if (!writable) {
+                throw new IOException("not open for writing: " + openedAs);
+            }
+            int torn = disk.beforeWrite(openedAs, src.remaining());
+            if (torn >= 0) {
+                ByteBuffer part = src.duplicate();
+                part.limit(part.position() + torn);
+                real.write(part, position);
+                throw new IOException("injected torn write (" + torn + " of " + src.remaining() + " bytes): "
+                        + openedAs);
+            }
+            real.write(src, position);
+        }
+    }
+
+    @Override
+    public int read(ByteBuffer dst, long position) throws IOException {
+        synchronized (disk) {
+            checkOpen();
+            disk.before(DiskOp.READ, openedAs);
+            return real.read(dst, position);
+        }
+    }
+
+    @Override
+    public long size() throws IOException {
+        synchronized (disk) {
+            checkOpen();
+            disk.before(DiskOp.SIZE, openedAs);
+            return real.size();
+        }
+    }
+
+    @Override
+    public void truncate(long size) throws IOException {
+        synchronized (disk) {
+            checkOpen();
+            disk.before(DiskOp.TRUNCATE, openedAs);
+            real.truncate(size);
+        }
+    }
+
+    /** Forces the real file, then records its whole content as the inode's durable content. */
+    @Override
+    public void force(boolean metadata) throws IOException {
+        synchronized (disk) {
+            checkOpen();
+            disk.before(DiskOp.FORCE, openedAs);
+            if (disk.realForces()) {
+                real.force(metadata);
+            }
+            long size = real.size();
+            if (size > Integer.MAX_VALUE) {
+                throw new IOException("FaultyDisk models files under 2 GiB only: " + openedAs);
+            }
+            ByteBuffer all = ByteBuffer.allocate((int) size);
+            while (all.hasRemaining() && real.read(all, all.position()) >= 0) {
+                // keep reading until the buffer is full
+            }
+            inode.durable = all.array();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        synchronized (disk) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            disk.closed(this);
+            real.close();
+        }
+    }
+
+    /** Called by a power cut: the handle is gone, later calls fail. */
+    void cut() {
+        closed = true;
+        try {
+            real.close();
+        } catch (IOException ignored) {
+            // the machine is off; nothing to report
+        }
+    }
+
+    private void checkOpen() throws IOException {
+        if (closed) {
+            throw new IOException("file handle is closed: " + openedAs);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.keepsake.testkit.crash;
+
+import static io.keepsake.testkit.crash.Fixtures.payload;
+import static io.keepsake.testkit.crash.Fixtures.text;
+import static io.keepsake.testkit.crash.Fixtures.utf8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.keepsake.io.Disk;
+import io.keepsake.journal.Journal;
+import io.keepsake.journal.JournalRecord;
+import io.keepsake.store.Expected;
+import io.keepsake.store.Store;
+import io.keepsake.testkit.fault.DiskOp;
+import io.keepsake.testkit.fault.FaultyDisk;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Crash catalog 6: the power-loss checks can see a missing directory force. With {@link FaultyDisk}'s mutation
+ * mode (directory forces silently do nothing, as if removed from the code), an acknowledged write is lost after a
+ * power cut, and these tests assert that the loss is detected. Each has a control run: same script, real
+ * directory forces, nothing lost.
+ */
+class FileStoreMutationCheckTest {
+    private static final long SEED = 6;
+
+    @TempDir
+    Path tmp;
+
+    /** @return the value under the key after a replace acknowledged on a disk that may ignore directory forces */
+    private Optional<String> replaceThenCut(Path root, boolean ignoreDirectoryForce) {
+        Path dir = root.resolve("store");
+        try (Store s = Fixtures.store(dir, Disk.local())) {
+            s.put("k", utf8("v1"), Expected.absent());
+        }
+        FaultyDisk disk = FaultyDisk.over(root, SEED).ignoreDirectoryForce(ignoreDirectoryForce);
+        Store store = Fixtures.store(dir, disk);
+        String v1 = store.get("k").orElseThrow().version();
+        store.put("k", utf8("v2-acknowledged"), Expected.version(v1));
+        assertTrue(disk.count(DiskOp.FORCE_DIRECTORY) > 0, "the replace never called forceDirectory");
+        disk.powerLoss();
+        Fixtures.closeQuietly(store);
+        try (Store reopened = Fixtures.store(dir, Disk.local())) {
+            return reopened.get("k").map(b -> text(b.value()));
+        }
+    }
+
+    @Test
+    void removingDirectoryForceFromFileStoreReplaceLosesAcknowledgedWrites() throws Exception {
+        Optional<String> mutated = replaceThenCut(Files.createDirectory(tmp.resolve("mutated")), true);
+        assertNotEquals(Optional.of("v2-acknowledged"), mutated,
+                "without directory forces the acknowledged replace survived: the power-loss check is blind");
+        Optional<String> control = replaceThenCut(Files.createDirectory(tmp.resolve("control")), false);
+        assertEquals(Optional.of("v2-acknowledged"), control, "with directory forces the replace must survive");
+    }
+
+    @Test
+    void removingDirectoryForceFromFileStoreCreateLosesAcknowledgedWrites() throws Exception {
+        for (boolean ignore : new boolean[] {true, false}) {
+            Path root = Files.createDirectory(tmp.resolve("create-" + ignore));
+            Path dir = root.resolve("store");
+            try (Store s = Fixtures.store(dir, Disk.local())) {
+                s.put("existing", utf8("x"), Expected.absent());
+            }
+            FaultyDisk disk = FaultyDisk.over(root, SEED).ignoreDirectoryForce(ignore);
+            Store store = Fixtures.store(dir, disk);
+            store.put("fresh", utf8("acknowledged"), Expected.absent());
+            disk.powerLoss();
+            Fixtures.closeQuietly(store);
+            try (Store reopened = Fixtures.store(dir, Disk.local())) {
+                boolean present = reopened.get("fresh").isPresent();
+                assertEquals(!ignore, present, ignore
+                        ? "without directory forces the acknowledged create survived: the check is blind"
+                        : "with directory forces the acknowledged create must survive");
+            }
+        }
+    }
+}

@@ -1,0 +1,283 @@
+package io.keepsake.testkit.fault;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.keepsake.io.DiskFile;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FaultyDiskTest {
+    @TempDir
+    Path root;
+
+    private static ByteBuffer bytes(String s) {
+        return ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private String read(Path p) throws IOException {
+        return Files.readString(p);
+    }
+
+    @Test
+    void forcedContentSurvivesAndUnforcedBytesDoNot() throws IOException {
+        FaultyDisk disk = FaultyDisk.over(root, 1);
+        Path f = root.resolve("log");
+        try (DiskFile file = disk.open(f, true)) {
+            file.write(bytes("abc"), 0);
+            file.force(true);
+            disk.forceDirectory(root);
+            file.write(bytes("def"), 3);
+            file.write(bytes("X"), 0);
+            disk.powerLoss();
+        }
+        assertEquals("abc", read(f));
+    }
+
+    @Test
+    void fileCreatedWithoutDirectoryForceVanishesEvenIfItsContentWasForced() throws IOException {
+        FaultyDisk disk = FaultyDisk.over(root, 1);
+        Path f = root.resolve("new");
+        DiskFile file = disk.open(f, true);
+        file.write(bytes("data"), 0);
+        file.force(true);
+        disk.powerLoss();
+        assertFalse(Files.exists(f));
+    }
+
+    @Test
+    void fileCreatedWithDirectoryForceButContentUnforcedSurvivesEmpty() throws IOException {
+        FaultyDisk disk = FaultyDisk.over(root, 1);
+        Path f = root.resolve("new");
+        DiskFile file = disk.open(f, true);
+        disk.forceDirectory(root);
+        file.write(bytes("data"), 0);
+        disk.powerLoss();
+        assertEquals("", read(f));
+    }
+
+    @Test
+    void renameWithoutDirectoryForceRevertsToTheOldContent() throws IOException {
+        Files.writeString(root.resolve("value"), "old");
+        FaultyDisk disk = FaultyDisk.over(root, 1);
+        try (DiskFile tmp = disk.open(root.resolve("value.tmp"), true)) {
+            tmp.write(bytes("new"), 0);
+            tmp.force(true);
+        }
+        disk.move(root.resolve("value.tmp"), root.resolve("value"));
+        assertEquals("new", read(root.resolve("value")));
+        disk.powerLoss();
+        assertEquals("old", read(root.resolve("value")));
+        assertFalse(Files.exists(root.resolve("value.tmp")));
+    }
+
+    @Test
+    void renameWithDirectoryForceSurvives() throws IOException {
+        Files.writeString(root.resolve("value"), "old");
+        FaultyDisk disk = FaultyDisk.over(root, 1);
+        try (DiskFile tmp = disk.open(root.resolve("value.tmp"), true)) {
+            tmp.write(bytes("new"), 0);
+            tmp.force(true);
+        }
+        disk.move(root.resolve("value.tmp"), root.resolve("value"));
+        disk.forceDirectory(root);
+        disk.powerLoss();
+        assertEquals("new", read(root.resolve("value")));
+        assertFalse(Files.exists(root.resolve("value.tmp")));
+    }
+
+    @Test
+    void renameOfAnUnforcedFileSurvivesWithItsDurableContentOnly() throws IOException {
+        FaultyDisk disk = FaultyDisk.over(root, 1);
+        try (DiskFile tmp = disk.open(root.resolve("value.tmp"), true)) {
+            tmp.write(bytes("new"), 0);
+        }
+        disk.move(root.resolve("value.tmp"), root.resolve("value"));
+        disk.forceDirectory(root);
+        disk.powerLoss();
+        assertEquals("", read(root.resolve("value")), "content never forced, only the name was");
+    }
+
+    @Test
+    void deleteMadeDurableByDirectoryForceStaysDeleted() throws IOException {
+        Files.writeString(root.resolve("a"), "gone");
+        Files.writeString(root.resolve("b"), "kept");
+        FaultyDisk disk = FaultyDisk.over(root, 1);
+        assertTrue(disk.delete(root.resolve("a")));
+        assertFalse(Files.exists(root.resolve("a")));
+        disk.forceDirectory(root);
+        disk.powerLoss();
+        assertFalse(Files.exists(root.resolve("a")));
+        assertEquals("kept", read(root.resolve("b")));
+    }
+
+    @Test
+    void deleteNotMadeDurableComesBack() throws IOException {
+        Files.writeString(root.resolve("a"), "kept");
+        FaultyDisk disk = FaultyDisk.over(root, 1);
+        disk.delete(root.resolve("a"));
+        disk.powerLoss();
+        assertEquals("kept", read(root.resolve("a")));
+    }
+
+    @Test
+    void newDirectoryNeedsItsParentForcedAndItselfForced() throws IOException {
+        FaultyDisk disk = FaultyDisk.over(root, 1);
+        Path dir = root.resolve("d");
+        disk.createDirectories(dir);
+        try (DiskFile f = disk.open(dir.resolve("x"), true)) {
+            f.write(bytes("1"), 0);
+            f.force(true);
+        }
+        disk.forceDirectory(dir);
+        disk.powerLoss();
+        assertFalse(Files.exists(dir), "the parent was never forced");
+    }
+
+    @Test
+    void ignoringDirectoryForceLosesTheCreateWhileReportingSuccess() throws IOException {
+        FaultyDisk disk = FaultyDisk.over(root, 1).ignoreDirectoryForce(true);
+        Path f = root.resolve("new");
+        try (DiskFile file = disk.open(f, true)) {
+            file.write(bytes("data"), 0);
+            file.force(true);
+        }
+        disk.forceDirectory(root);
+        assertEquals(1, disk.count(DiskOp.FORCE_DIRECTORY));
+        disk.powerLoss();
+        assertFalse(Files.exists(f));
+    }
+
+    @Test
+    void failOnceFailsExactlyTheNthCallOfThatKind() throws IOException {
+        FaultyDisk disk = FaultyDisk.over(root, 1);
+        try (DiskFile file = disk.open(root.resolve("f"), true)) {
+            file.force(true);
+            disk.failOnce(DiskOp.WRITE, 3);
+            file.write(bytes("1"), 0);
+            file.write(bytes("2"), 1);
+            assertThrows(IOException.class, () -> file.write(bytes("3"), 2));
+            file.write(bytes("4"), 2);
+            file.force(true);
+            assertEquals(1, disk.injectedFailures());
+            assertEquals(4, disk.count(DiskOp.WRITE));
+            assertEquals(2, disk.count(DiskOp.FORCE));
+        }
+        assertEquals("124", read(root.resolve("f")));
+    }
+
+    @Test
+    void failFromFailsTheNthCallAndEveryLaterOne() throws IOException {
+        FaultyDisk disk = FaultyDisk.over(root, 1).failFrom(DiskOp.FORCE, 2);
+        try (DiskFile file = disk.open(root.resolve("f"), true)) {
+            file.force(true);
+            assertThrows(IOException.class, () -> file.force(true));
+            assertThrows(IOException.class, () -> file.force(false));
+            file.write(bytes("w"), 0);
+        }
+        assertEquals(2, disk.injectedFailures());
+    }
+
+    @Test
+    void anyKindRuleCountsEveryOperation() throws IOException {
+        FaultyDisk disk = FaultyDisk.over(root, 1).failOnce(DiskOp.ANY, 3);
+        DiskFile file = disk.open(root.resolve("f"), true);
+        file.write(bytes("a"), 0);
+        IOException e = assertThrows(IOException.class, () -> file.force(true));
+        assertTrue(e.getMessage().contains("FORCE"), e.getMessage());
+        disk.list(root);
+        file.close();
+        assertEquals(4, disk.count(DiskOp.ANY));
+    }
+
+    @Test
+    void tornWriteWritesOnlyPartOfItsBytes() throws IOException {
+        FaultyDisk disk = FaultyDisk.over(root, 7).tornWrites(true).failOnce(DiskOp.WRITE, 1);
+        try (DiskFile file = disk.open(root.resolve("f"), true)) {
+            assertThrows(IOException.class, () -> file.write(bytes("0123456789"), 0));
+            long size = file.size();
+            assertTrue(size < 10, "torn write wrote " + size + " bytes");
+        }
+    }
+
+    @Test
+    void openHandlesAreCountedAndCloseIsIdempotent() throws IOException {
+        Files.writeString(root.resolve("r"), "x");
+        FaultyDisk disk = FaultyDisk.over(root, 1);
+        DiskFile a = disk.open(root.resolve("a"), true);
+        DiskFile r = disk.openRead(root.resolve("r"));
+        assertEquals(2, disk.openHandles());
+        a.close();
+        a.close();
+        assertEquals(1, disk.openHandles());
+        assertEquals(root.resolve("r"), disk.openHandlePaths().get(0));
+        assertThrows(IOException.class, () -> r.write(bytes("no"), 0));
+        disk.powerLoss();
+        assertEquals(0, disk.openHandles());
+        assertThrows(IOException.class, () -> r.read(ByteBuffer.allocate(1), 0));
+    }
+
+    @Test
+    void aFailedOpenLeaksNoHandle() {
+        FaultyDisk disk = FaultyDisk.over(root, 1).failOnce(DiskOp.OPEN, 1);
+        assertThrows(IOException.class, () -> disk.open(root.resolve("a"), true));
+        assertEquals(0, disk.openHandles());
+        assertFalse(Files.exists(root.resolve("a")));
+    }
+
+    @Test
+    void poweredOffDiskRefusesEveryCall() {
+        FaultyDisk disk = FaultyDisk.over(root, 1);
+        disk.powerLoss();
+        assertTrue(disk.isPoweredOff());
+        assertThrows(IOException.class, () -> disk.open(root.resolve("a"), true));
+        assertThrows(IOException.class, () -> disk.list(root));
+        assertThrows(IllegalStateException.class, disk::powerLoss);
+    }
+
+    @Test
+    void pathsOutsideTheRootAreRejected() {
+        FaultyDisk disk = FaultyDisk.over(root, 1);
+        assertThrows(IllegalArgumentException.class, () -> disk.open(root.resolveSibling("elsewhere"), true));
+    }
+
+    @Test
+    void unforcedTailsKeepAPrefixOfAppendedBytesOrTearThem() throws IOException {
+        byte[] live = "durable|appended-but-not-forced".getBytes(StandardCharsets.UTF_8);
+        int durable = "durable|".length();
+        boolean sawDropped = false;
+        boolean sawKept = false;
+        boolean sawTorn = false;
+        for (long seed = 0; seed < 60; seed++) {
+            Path dir = Files.createDirectory(root.resolve("s" + seed));
+            FaultyDisk disk = FaultyDisk.over(dir, seed).unforcedTails(true);
+            Path f = dir.resolve("log");
+            DiskFile file = disk.open(f, true);
+            disk.forceDirectory(dir);
+            file.write(ByteBuffer.wrap(live, 0, durable), 0);
+            file.force(true);
+            file.write(ByteBuffer.wrap(live, durable, live.length - durable), durable);
+            disk.powerLoss();
+            byte[] after = Files.readAllBytes(f);
+            assertArrayEquals(Arrays.copyOf(live, durable), Arrays.copyOf(after, durable), "seed " + seed);
+            assertTrue(after.length <= live.length, "seed " + seed);
+            int same = durable;
+            while (same < after.length && after[same] == live[same]) {
+                same++;
+            }
+            sawDropped |= after.length == durable;
+            sawKept |= after.length > durable && same == after.length;
+            sawTorn |= same < after.length;
+        }
+        assertTrue(sawDropped && sawKept && sawTorn, "dropped " + sawDropped + " kept " + sawKept + " torn " + sawTorn);
+    }
+}
