@@ -22,7 +22,11 @@ class ImmutablePrevalentTest {
     Path dir;
 
     private PrevalentValue<Ledger, Ledger.Event> open() {
-        return Keepsake.prevalent(Ledger.EMPTY, Ledger::apply).directory(dir)
+        return open(dir);
+    }
+
+    private PrevalentValue<Ledger, Ledger.Event> open(Path where) {
+        return Keepsake.prevalent(Ledger.EMPTY, Ledger::apply).directory(where)
                 .events(Ledger.Credit.class, Ledger.Debit.class).open();
     }
 
@@ -55,7 +59,8 @@ class ImmutablePrevalentTest {
         assertEquals(2, crashed.snapshot());
         crashed.execute(new Ledger.Credit("bob", 7));
         Ledger live = crashed.state();
-        try (PrevalentValue<Ledger, Ledger.Event> ledger = open()) {
+        Path image = CrashImage.copy(dir, dir.resolveSibling(dir.getFileName() + "-crash"));
+        try (PrevalentValue<Ledger, Ledger.Event> ledger = open(image)) {
             assertEquals(live, ledger.state());
             assertEquals(3, ledger.lastSequence());
         } finally {

@@ -22,7 +22,11 @@ class MutablePrevalentTest {
     Path dir;
 
     private Prevalent<Bank> open() {
-        return Keepsake.prevalent(Bank::new).directory(dir).events(Bank.EVENTS).open();
+        return open(dir);
+    }
+
+    private Prevalent<Bank> open(Path where) {
+        return Keepsake.prevalent(Bank::new).directory(where).events(Bank.EVENTS).open();
     }
 
     private long journalLast() {
@@ -68,8 +72,9 @@ class MutablePrevalentTest {
         assertEquals(1, crashed.snapshot());
         crashed.execute(new Bank.Deposit("alice", 5));
         Bank live = crashed.query(b -> b);
-        // crash: abandon without close
-        try (Prevalent<Bank> bank = open()) {
+        // crash: what a SIGKILL would leave on disk, recovered while the crashed instance is abandoned
+        Path image = CrashImage.copy(dir, dir.resolveSibling(dir.getFileName() + "-crash"));
+        try (Prevalent<Bank> bank = open(image)) {
             assertEquals(live, bank.query(b -> b));
             assertEquals(2, bank.lastSequence());
         } finally {
