@@ -1,13 +1,17 @@
 package io.keepsake.prevalent;
 
 import io.keepsake.CorruptionException;
+import io.keepsake.StorageException;
 import io.keepsake.format.Codec;
 import io.keepsake.format.Pipeline;
+import io.keepsake.io.Disk;
 import io.keepsake.journal.Journal;
 import io.keepsake.journal.JournalReader;
 import io.keepsake.journal.JournalRecord;
 import io.keepsake.store.FileStore;
 import io.keepsake.store.Store;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -51,6 +55,10 @@ final class Opening {
         Store store = null;
         Journal journal = null;
         try {
+            if (settings.directory != null) {
+                createDurably(settings.disk, settings.directory.resolve("journal"));
+                createDurably(settings.disk, settings.directory.resolve("snapshots"));
+            }
             store = openStore(settings);
             Snapshots snapshots = new Snapshots(store, sealer, settings.chunkSize);
             List<Long> manifests = snapshots.sequences();
@@ -88,6 +96,28 @@ final class Opening {
             closeQuietly(journal, e);
             closeQuietly(store, e);
             throw e;
+        }
+    }
+
+    /**
+     * Creates a directory and its missing parents, forcing the parent of each one created, so that a power loss
+     * right after the first acknowledged event cannot take the whole directory with it.
+     */
+    static void createDurably(Disk disk, Path dir) {
+        java.util.ArrayDeque<Path> missing = new java.util.ArrayDeque<>();
+        for (Path p = dir.toAbsolutePath(); p != null && !disk.exists(p); p = p.getParent()) {
+            missing.push(p);
+        }
+        if (missing.isEmpty()) {
+            return;
+        }
+        try {
+            disk.createDirectories(dir);
+            for (Path created : missing) {
+                disk.forceDirectory(created.getParent());
+            }
+        } catch (IOException e) {
+            throw new StorageException("cannot create directory " + dir + ": " + e.getMessage(), e);
         }
     }
 

@@ -11,8 +11,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.Set;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The settings both builders share ({@link PrevalentBuilder}, {@link PrevalentValueBuilder}). Each setter checks its
