@@ -75,25 +75,44 @@ public final class Tally {
         }
     }
 
-    /** A deposit whose serialization or check throws on a chosen call, like a buggy codec or validator. */
+    /** A deposit whose serialization, check or decoding throws on a chosen call, like a buggy codec or validator. */
     public record Fragile(String account, long amount) implements Command<Tally, Long> {
-        static volatile int calls;
-        static volatile int failEncodeAt = -1;
-        static volatile int failCheckAt = -1;
+        static int encodes;
+        static int checks;
+        static int decodes;
+        static int failEncodeAt = -1;
+        static int failCheckAt = -1;
+        static int failDecodeAt = -1;
+
+        /** Counts constructions while decoding is armed; throws at the chosen one. */
+        public Fragile {
+            if (failDecodeAt > 0 && ++decodes == failDecodeAt) {
+                throw new IllegalStateException("decoder failure injected at call " + decodes);
+            }
+        }
+
+        static void reset() {
+            encodes = 0;
+            checks = 0;
+            decodes = 0;
+            failEncodeAt = -1;
+            failCheckAt = -1;
+            failDecodeAt = -1;
+        }
 
         /** Called by the codec while serializing. */
         @Override
         public long amount() {
-            if (++calls == failEncodeAt) {
-                throw new IllegalStateException("codec failure injected at call " + calls);
+            if (++encodes == failEncodeAt) {
+                throw new IllegalStateException("codec failure injected at call " + encodes);
             }
             return amount;
         }
 
         @Override
         public void check(Tally t, Instant time) {
-            if (++calls == failCheckAt) {
-                throw new IllegalStateException("validator failure injected at call " + calls);
+            if (++checks == failCheckAt) {
+                throw new IllegalStateException("validator failure injected at call " + checks);
             }
         }
 
