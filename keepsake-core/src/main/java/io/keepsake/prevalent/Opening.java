@@ -6,8 +6,6 @@ import io.keepsake.format.Codec;
 import io.keepsake.format.Pipeline;
 import io.keepsake.io.Disk;
 import io.keepsake.journal.Journal;
-import io.keepsake.journal.JournalReader;
-import io.keepsake.journal.JournalRecord;
 import io.keepsake.store.FileStore;
 import io.keepsake.store.Store;
 import java.io.IOException;
@@ -77,18 +75,16 @@ final class Opening {
             }
             Object state = loaded.isPresent() ? loaded.get().state() : initial.get();
             Instant lastTime = loaded.map(Snapshots.Loaded::lastTime).orElse(Instant.MIN);
-            try (JournalReader reader = journal.read(seq + 1)) {
-                while (reader.hasNext()) {
-                    JournalRecord record = reader.next();
-                    if (record.sequence() != seq + 1) {
+            try (ReplayDecoder replay = new ReplayDecoder(journal.read(seq + 1), core.events)) {
+                while (replay.next()) {
+                    if (replay.sequence() != seq + 1) {
                         throw new CorruptionException("journal", 0, "expected event " + (seq + 1) + ", found "
-                                + record.sequence());
+                                + replay.sequence());
                     }
-                    EventFormat.Event event = core.events.decode(record.sequence(), record.payload());
-                    Instant time = event.time().isBefore(lastTime) ? lastTime : event.time();
-                    state = replayer.apply(state, event.value(), time, record.sequence());
+                    Instant time = replay.time().isBefore(lastTime) ? lastTime : replay.time();
+                    state = replayer.apply(state, replay.event(), time, replay.sequence());
                     lastTime = time;
-                    seq = record.sequence();
+                    seq = replay.sequence();
                 }
             }
             return new Recovered(core, state, seq, lastTime, loaded.map(Snapshots.Loaded::sequence).orElse(0L));
