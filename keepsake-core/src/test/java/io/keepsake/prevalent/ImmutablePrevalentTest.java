@@ -137,6 +137,41 @@ class ImmutablePrevalentTest {
     }
 
     @Test
+    void snapshotsWhileWritersRunRecoverToTheLiveState() throws Exception {
+        Ledger live;
+        try (PrevalentValue<Ledger, Ledger.Event> ledger = open()) {
+            ExecutorService pool = Executors.newFixedThreadPool(5);
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                String account = "acct" + t;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < 60; i++) {
+                        ledger.execute(new Ledger.Credit(account, 2));
+                        try {
+                            ledger.execute(new Ledger.Debit(account, 3));
+                        } catch (RejectedException refused) {
+                            // not enough money yet
+                        }
+                    }
+                }));
+            }
+            done.add(pool.submit(() -> {
+                for (int i = 0; i < 5; i++) {
+                    ledger.snapshot();
+                }
+            }));
+            for (Future<?> f : done) {
+                f.get();
+            }
+            pool.shutdown();
+            live = ledger.state();
+        }
+        try (PrevalentValue<Ledger, Ledger.Event> ledger = open()) {
+            assertEquals(live, ledger.state());
+        }
+    }
+
+    @Test
     void transientModeWorks() {
         try (PrevalentValue<Ledger, Ledger.Event> ledger = Keepsake.prevalent(Ledger.EMPTY, Ledger::apply)
                 .inMemory().events(Ledger.Credit.class, Ledger.Debit.class).open()) {
