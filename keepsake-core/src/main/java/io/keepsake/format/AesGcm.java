@@ -55,6 +55,7 @@ final class AesGcm {
         int keyId = keys.currentKeyId();
         SecretKey key = keys.key(keyId).orElseThrow(() -> new KeepsakeException(
                 "the KeyProvider's current key id " + keyId + " has no key"));
+        checkAes256(key, keyId);
         byte[] out = new byte[OVERHEAD + plain.length];
         ByteBuffer.wrap(out).putInt(keyId).putInt(prefix).putLong(counter.getAndIncrement());
         try {
@@ -89,6 +90,19 @@ final class AesGcm {
         } catch (GeneralSecurityException e) {
             throw new KeepsakeException(name + " at offset " + offset + ": AES-GCM decryption with key id "
                     + keyId + " failed: " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** A custom KeyProvider could hand out an AES-128 key, which Cipher would silently accept. */
+    private static void checkAes256(SecretKey key, int keyId) {
+        byte[] material = key.getEncoded(); // a copy, or null for keys that do not leave their store
+        if (material != null) {
+            int length = material.length;
+            java.util.Arrays.fill(material, (byte) 0);
+            if (length != 32) {
+                throw new KeepsakeException("key id " + keyId + " is a " + length * 8
+                        + "-bit key; Keepsake encrypts only with 256-bit AES keys");
+            }
         }
     }
 

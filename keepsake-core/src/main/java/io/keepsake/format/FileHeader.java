@@ -18,7 +18,8 @@ import java.nio.ByteOrder;
  *  8     1    compression id (0 = none, 1 = LZ4)
  *  9     1    cipher id (0 = none, 1 = AES-256-GCM)
  * 10     2    reserved, zero
- * 12     4    key id of the encryption key (0 when cipher is none)
+ * 12     4    key id current when the file was started (0 when cipher is none); informational: every
+ *             encrypted payload names its own key id, so a key rotation mid-file still reads
  * 16     8    base: kind-specific (journal segment: first sequence number; snapshot: sequence it covers)
  * 24     4    reserved, zero
  * 28     4    CRC32C of bytes 0..27

@@ -151,6 +151,27 @@ public final class Pipeline {
         return decode(ValueFrame.payload(bytes), header, name, ValueFrame.PAYLOAD_OFFSET);
     }
 
+    /**
+     * Checks a frame made by {@link #seal} and reads its value as a plain tree, without application classes (for
+     * inspect and dump tools). Only this pipeline's keys are needed, not its registry.
+     *
+     * @return the type name and the value as a tree; a raw-codec value is a binary node under the name
+     *         {@value TypeRegistry#BYTES}
+     * @throws io.keepsake.CorruptionException if the frame is damaged
+     * @throws FormatException                 if it is not a value frame, or needs a key or codec this build lacks
+     */
+    public SmileTree openTree(byte[] bytes, String name) {
+        FileHeader header = ValueFrame.header(bytes, name);
+        byte[] encoded = unwrap(ValueFrame.payload(bytes), header, name, ValueFrame.PAYLOAD_OFFSET);
+        return switch (header.codecId()) {
+            case RawCodec.ID -> new SmileTree(TypeRegistry.BYTES,
+                    com.fasterxml.jackson.databind.node.BinaryNode.valueOf(encoded));
+            case SmileCodec.ID -> SmileCodec.toTree(encoded);
+            default -> throw new FormatException(name + ": written with codec id " + header.codecId()
+                    + ", which this build cannot show as a tree");
+        };
+    }
+
     @Override
     public String toString() {
         return "Pipeline[codec=" + codec + ", compression=" + compression + ", cipher="
@@ -178,7 +199,9 @@ public final class Pipeline {
 
     /** Configures a {@link Pipeline}; each setter checks its argument at once. */
     public static final class Builder {
-        private Codec codec = new SmileCodec(TypeRegistry.empty());
+        private static final Codec DEFAULT_CODEC = new SmileCodec(TypeRegistry.empty());
+        private Codec codec;
+        private String codecSetBy;
         private Compression compression = Compression.NONE;
         private KeyProvider keys;
         private int maxValueBytes = DEFAULT_MAX_VALUE_BYTES;
@@ -186,22 +209,39 @@ public final class Pipeline {
         private Builder() {
         }
 
-        /** Encodes with a {@link SmileCodec} over {@code registry} (the default uses {@link TypeRegistry#empty()}). */
+        /**
+         * Encodes with a {@link SmileCodec} over {@code registry} (the default uses {@link TypeRegistry#empty()}).
+         *
+         * @throws IllegalStateException if a codec or registry was already set
+         */
         public Builder registry(TypeRegistry registry) {
             if (registry == null) {
                 throw new IllegalArgumentException("registry must not be null");
             }
-            this.codec = new SmileCodec(registry);
+            setCodec(new SmileCodec(registry), "registry");
             return this;
         }
 
-        /** Encodes with {@code codec}, for example {@link Codec#raw()}; replaces any {@link #registry}. */
+        /**
+         * Encodes with {@code codec}, for example {@link Codec#raw()} or a shared {@link SmileCodec}.
+         *
+         * @throws IllegalStateException if a codec or registry was already set
+         */
         public Builder codec(Codec codec) {
             if (codec == null) {
                 throw new IllegalArgumentException("codec must not be null");
             }
-            this.codec = codec;
+            setCodec(codec, "codec");
             return this;
+        }
+
+        private void setCodec(Codec codec, String by) {
+            if (codecSetBy != null) {
+                throw new IllegalStateException(by + "(...) cannot be combined with an earlier " + codecSetBy
+                        + "(...): a pipeline writes with one codec");
+            }
+            this.codec = codec;
+            this.codecSetBy = by;
         }
 
         /** Compresses new values with {@code compression} (default {@link Compression#NONE}). */
@@ -233,6 +273,9 @@ public final class Pipeline {
 
         /** @return the pipeline */
         public Pipeline build() {
+            if (codec == null) {
+                codec = DEFAULT_CODEC;
+            }
             return new Pipeline(this);
         }
     }

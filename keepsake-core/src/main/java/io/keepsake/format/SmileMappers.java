@@ -14,6 +14,7 @@ import com.fasterxml.jackson.dataformat.smile.SmileFactory;
 import com.fasterxml.jackson.dataformat.smile.SmileGenerator;
 import com.fasterxml.jackson.dataformat.smile.SmileParser;
 import com.fasterxml.jackson.dataformat.smile.databind.SmileMapper;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 
 /**
  * Builds the Jackson mappers behind {@link SmileCodec}. Every setting that shapes the bytes is pinned here, so a
@@ -55,6 +56,7 @@ final class SmileMappers {
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(MapperFeature.USE_GETTERS_AS_SETTERS)
+                .addModule(new Jdk8Module())
                 .addModule(new TimeValues())
                 .addModule(new RegistryGuard(registry))
                 .build();

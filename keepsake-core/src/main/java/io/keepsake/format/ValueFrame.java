@@ -48,6 +48,10 @@ final class ValueFrame {
         if (b.getInt(0) != FileHeader.MAGIC) {
             throw new FormatException(name + ": not a Keepsake value frame (bad magic)");
         }
+        if (bytes[4] != FileKind.VALUE.id() && Checksums.crc32c(bytes, 0, 28) == b.getInt(28)) {
+            throw new FormatException(name + ": an intact header of file kind id " + (bytes[4] & 0xFF)
+                    + ", not a value frame");
+        }
         long length = b.getInt(FileHeader.SIZE) & 0xFFFFFFFFL;
         if (length != bytes.length - OVERHEAD) {
             throw new CorruptionException(name, FileHeader.SIZE, "value frame says its payload has " + length

@@ -64,6 +64,30 @@ class CompressionTest {
     }
 
     @Test
+    void mutatedLz4BlocksOnlyFailAsCorruption() {
+        long seed = new Random().nextLong();
+        Random random = new Random(seed);
+        byte[] text = "The quick brown fox jumps over the lazy dog; the lazy dog sleeps. ".repeat(20).getBytes();
+        byte[] packed = Compression.LZ4.compress(text);
+        for (int i = 0; i < 20_000; i++) {
+            byte[] bad = packed.clone();
+            for (int n = 1 + random.nextInt(6); n > 0; n--) {
+                bad[4 + random.nextInt(bad.length - 4)] = (byte) random.nextInt(256);
+            }
+            if (random.nextBoolean()) {
+                ByteBuffer.wrap(bad).putInt(0, random.nextInt(text.length * 2));
+            }
+            try {
+                Compression.LZ4.decompress(bad, 1 << 20, "f", 0);
+            } catch (CorruptionException expected) {
+                // the only acceptable failure
+            } catch (RuntimeException | Error e) {
+                throw new AssertionError("seed " + seed + " iteration " + i + ": " + e, e);
+            }
+        }
+    }
+
+    @Test
     void idsArePermanent() {
         assertEquals(0, Compression.NONE.id());
         assertEquals(1, Compression.LZ4.id());

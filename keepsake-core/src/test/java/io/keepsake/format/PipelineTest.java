@@ -41,9 +41,11 @@ class PipelineTest {
     }
 
     static Pipeline pipeline(String codec, Compression compression, boolean encrypted) {
-        Pipeline.Builder b = Pipeline.builder().registry(Samples.registry()).compression(compression);
+        Pipeline.Builder b = Pipeline.builder().compression(compression);
         if (codec.equals("raw")) {
             b.codec(Codec.raw());
+        } else {
+            b.registry(Samples.registry());
         }
         if (encrypted) {
             b.encryption(keys());
@@ -101,6 +103,63 @@ class PipelineTest {
         frame[frame.length - 6] ^= 1;
         CorruptionException e = assertThrows(CorruptionException.class, () -> p.open(frame, "my-key"));
         assertEquals("my-key", e.file());
+    }
+
+    @Test
+    void framesOpenAsTreesWithoutTheRegistry() throws Exception {
+        Pipeline writer = pipeline("smile", Compression.LZ4, true);
+        Pipeline tools = Pipeline.builder().codec(Codec.raw()).encryption(keys()).build();
+        SmileTree tree = tools.openTree(writer.seal(new Deposit("alice", 100)), "k");
+        assertEquals("test.Deposit", tree.typeName());
+        assertEquals(100, tree.value().get("amount").asLong());
+        SmileTree raw = tools.openTree(pipeline("raw", Compression.NONE, false).seal(new byte[] {7}), "k");
+        assertEquals(TypeRegistry.BYTES, raw.typeName());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[] {7}, raw.value().binaryValue());
+    }
+
+    @Test
+    void manyThreadsEncodeAndDecodeConcurrently() throws Exception {
+        Pipeline p = pipeline("smile", Compression.LZ4, true);
+        FileHeader header = p.header(FileKind.JOURNAL_SEGMENT, 0);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.List<java.util.concurrent.Future<Long>> results = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                final int thread = t;
+                results.add(pool.submit(() -> {
+                    long sum = 0;
+                    for (int i = 0; i < 500; i++) {
+                        Deposit d = new Deposit("t" + thread, i);
+                        Deposit back = (Deposit) p.decode(p.encode(d, header), header);
+                        assertEquals(d, back);
+                        sum += back.amount();
+                    }
+                    return sum;
+                }));
+            }
+            for (java.util.concurrent.Future<Long> r : results) {
+                assertEquals(499L * 500 / 2, r.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aCodecAndARegistryCannotBeCombined() {
+        Pipeline.Builder b = Pipeline.builder().codec(Codec.raw());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> b.registry(Samples.registry()));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("codec"), e.getMessage());
+    }
+
+    @Test
+    void anIntactHeaderOfAnotherKindIsAFormatException() {
+        Pipeline p = Pipeline.builder().build();
+        FileHeader segment = p.header(FileKind.JOURNAL_SEGMENT, 1);
+        byte[] notAFrame = ValueFrame.seal(segment, p.encode("x", segment));
+        assertThrows(FormatException.class, () -> p.open(notAFrame, "k"));
+        byte[] junk = java.util.Arrays.copyOf(segment.toBytes(), 100);
+        assertThrows(FormatException.class, () -> p.open(junk, "k"));
     }
 
     @Test

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.keepsake.CodecException;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +36,15 @@ class RegistrySecurityTest {
     record Stranger(String name) {
     }
 
-    record WithOptional(Optional<String> maybe) {
+    record WithThread(Thread thread) {
+    }
+
+    /** A POJO that can refer to itself through another. */
+    static final class Node {
+        Node next;
+    }
+
+    record Keyed(java.util.Map<Stranger, String> byStranger) {
     }
 
     private static final ObjectMapper SMILE = SmileMappers.trees();
@@ -81,8 +88,29 @@ class RegistrySecurityTest {
 
     @Test
     void anUnserializableFieldIsACodecExceptionOnEncode() {
-        SmileCodec codec = new SmileCodec(TypeRegistry.builder().register(WithOptional.class, "wo").build());
-        CodecException e = assertThrows(CodecException.class, () -> codec.encode(new WithOptional(Optional.of("x"))));
-        assertTrue(e.getMessage().contains("wo"), e.getMessage());
+        SmileCodec codec = new SmileCodec(TypeRegistry.builder().register(WithThread.class, "wt").build());
+        CodecException e = assertThrows(CodecException.class,
+                () -> codec.encode(new WithThread(Thread.currentThread())));
+        assertTrue(e.getMessage().contains("wt"), e.getMessage());
+    }
+
+    @Test
+    void aCyclicGraphIsACodecExceptionNotAStackOverflow() {
+        SmileCodec codec = new SmileCodec(TypeRegistry.builder().register(Node.class, "node").build());
+        Node a = new Node();
+        Node b = new Node();
+        a.next = b;
+        b.next = a;
+        assertThrows(CodecException.class, () -> codec.encode(a));
+    }
+
+    @Test
+    void anUnregisteredMapKeyTypeIsRefused() throws Exception {
+        SmileCodec codec = new SmileCodec(TypeRegistry.builder().register(Keyed.class, "keyed").build());
+        assertThrows(CodecException.class,
+                () -> codec.encode(new Keyed(java.util.Map.of(new Stranger("s"), "v"))));
+        ObjectNode value = SMILE.createObjectNode();
+        value.putObject("byStranger").put("Stranger[name=s]", "v");
+        assertThrows(CodecException.class, () -> codec.decode(craft("keyed", value)));
     }
 }

@@ -120,4 +120,31 @@ class SmileCodecTest {
         assertThrows(CodecException.class, () -> SmileCodec.toTree(new byte[] {1, 2, 3}));
         assertInstanceOf(String.class, codec.decode(codec.encode("ok")));
     }
+
+    record WithOptionals(java.util.Optional<String> name, java.util.OptionalLong count,
+                         java.util.Optional<String> none) {
+    }
+
+    @Test
+    void optionalsRoundTrip() {
+        SmileCodec c = new SmileCodec(TypeRegistry.builder().register(WithOptionals.class, "opt").build());
+        WithOptionals in = new WithOptionals(java.util.Optional.of("x"), java.util.OptionalLong.of(5),
+                java.util.Optional.empty());
+        assertEquals(in, c.decode(c.encode(in)));
+    }
+
+    record Ping() {
+    }
+
+    @Test
+    void anEmptyRegisteredRecordRoundTrips() {
+        SmileCodec c = new SmileCodec(TypeRegistry.builder().register(Ping.class, "ping").build());
+        assertEquals(new Ping(), c.decode(c.encode(new Ping())));
+    }
+
+    @Test
+    void aJdkObjectWithoutDedicatedHandlingIsRefusedNotWrittenLossily() {
+        assertThrows(CodecException.class, () -> codec.encode(new Holder(new Object())));
+        assertThrows(CodecException.class, () -> codec.encode(new Holder(new Thread())));
+    }
 }
