@@ -11,19 +11,21 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Group commit: appenders hand records to one committer thread, which writes every pending record with one write and
- * forces once, then acknowledges them all in sequence order.
+ * Group commit: every pending record goes out with one write and one force, then all are acknowledged in sequence
+ * order.
  *
  * <p>Concurrency. Appenders take {@link #lock} only to take a sequence number and drop the payload into the pending
- * arrays (no allocation, no I/O under the lock). The committer swaps the pending arrays with its own spare pair
- * under the lock, then encodes, writes and forces without it, so appenders keep queueing the next batch meanwhile.
- * A synchronous appender parks until {@link #acknowledged} reaches its sequence; the committer unparks it. An
- * asynchronous appender gets a future the committer completes. Pending bytes are capped, so a fast asynchronous
- * appender waits instead of exhausting memory.
+ * arrays (no allocation, no I/O under the lock). The committer thread swaps the pending arrays with the spare pair
+ * under the lock, then encodes, writes and forces without it, so appenders keep queueing
+ * the next batch meanwhile. A waiting appender parks until {@link #acknowledged} reaches its sequence; the committer
+ * unparks it. An asynchronous appender gets a future the committer completes. Pending bytes are capped, so a fast
+ * asynchronous appender waits instead of exhausting memory. All file work happens on the committer thread: a
+ * leader-follower scheme (the appender forcing its own batch) would save a thread handoff per lone append, but an
+ * interrupt of the appender would then close the segment's channel and fail-stop the journal.
  *
  * <p>Failure. If a write, force or segment roll fails, the whole batch fails with a {@link StorageException}
  * naming the file, everything still queued fails with {@link FailStopException}, and every later append, sync or
- * roll is refused: the committer never retries a failed force.
+ * roll is refused: nothing retries a failed force.
  */
 final class GroupCommitter {
     private static final long MAX_PENDING_BYTES = 64L << 20;
@@ -48,13 +50,14 @@ final class GroupCommitter {
     private long failedThrough; // guarded by lock: last sequence of the failed batch
     private volatile int syncWaiters; // written under lock: threads waiting in sync()
 
-    private byte[][] batchPayloads = new byte[1024][]; // committer thread only
-    private Object[] batchWaiters = new Object[1024]; // committer thread only
-    private final SegmentWriter writer; // committer thread only (and close, after the thread ended)
-    private long lastForceNanos = System.nanoTime(); // committer thread only
+    // The next four are used only by the committer thread, and by close after that thread ended.
+    private byte[][] batchPayloads = new byte[1024][];
+    private Object[] batchWaiters = new Object[1024];
+    private final SegmentWriter writer;
+    private long lastForceNanos = System.nanoTime();
 
-    private volatile long acknowledged; // written by the committer only
-    private volatile long forced; // written by the committer only
+    private volatile long acknowledged; // written by the committer thread only
+    private volatile long forced; // written by the committer thread only
     private volatile StorageException failure; // written under lock
 
     GroupCommitter(Path dir, SegmentWriter writer, Durability durability, long intervalNanos, long nextSequence) {
@@ -77,51 +80,98 @@ final class GroupCommitter {
         return acknowledged;
     }
 
-    /** Appends and waits for the acknowledgement. */
+    /**
+     * Appends and waits for the acknowledgement. The caller never does the I/O itself (no leader-follower): an
+     * interrupt of an appending thread would close the segment's channel and fail-stop the journal, so all file
+     * work stays on the committer thread, which nobody interrupts. An interrupt while waiting is kept for later.
+     */
     long append(byte[] payload) {
-        long sequence = enqueue(payload, Thread.currentThread());
-        while (acknowledged < sequence) {
-            if (failure != null) {
-                throw failureFor(sequence);
+        checkSize(payload);
+        long sequence;
+        lock.lock();
+        try {
+            sequence = enqueueLocked(payload, Thread.currentThread());
+            wakeCommitterLocked();
+        } finally {
+            lock.unlock();
+        }
+        boolean interrupted = false;
+        try {
+            while (acknowledged < sequence) {
+                if (failure != null) {
+                    throw failureFor(sequence);
+                }
+                LockSupport.park(this);
+                interrupted |= Thread.interrupted();
             }
-            LockSupport.park(this);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
         return sequence;
     }
 
+    /** Appends without waiting; the committer thread writes and forces. */
     CompletableFuture<Long> appendAsync(byte[] payload) {
+        checkSize(payload);
         CompletableFuture<Long> future = new CompletableFuture<>();
-        enqueue(payload, future);
+        lock.lock();
+        try {
+            enqueueLocked(payload, future);
+            wakeCommitterLocked();
+        } finally {
+            lock.unlock();
+        }
         return future;
     }
 
-    private long enqueue(byte[] payload, Object waiter) {
+    private static void checkSize(byte[] payload) {
         if (payload.length > RecordFormat.MAX_PAYLOAD) {
             throw new IllegalArgumentException("journal record of " + payload.length + " bytes exceeds the maximum of "
                     + RecordFormat.MAX_PAYLOAD);
         }
-        lock.lock();
-        try {
-            while (pendingBytes >= MAX_PENDING_BYTES && failure == null && !closing) {
-                room.awaitUninterruptibly();
-            }
-            checkOpen();
-            if (pendingCount == pendingPayloads.length) {
-                pendingPayloads = Arrays.copyOf(pendingPayloads, pendingCount * 2);
-                pendingWaiters = Arrays.copyOf(pendingWaiters, pendingCount * 2);
-            }
-            pendingPayloads[pendingCount] = payload;
-            pendingWaiters[pendingCount] = waiter;
-            pendingCount++;
-            pendingBytes += RecordFormat.HEAD + payload.length;
-            if (committerIdle) {
-                committerIdle = false;
-                work.signal();
-            }
-            return nextSequence++;
-        } finally {
-            lock.unlock();
+    }
+
+    /** Queues a record under {@link #lock}. @return its sequence number */
+    private long enqueueLocked(byte[] payload, Object waiter) {
+        while (pendingBytes >= MAX_PENDING_BYTES && failure == null && !closing) {
+            room.awaitUninterruptibly();
         }
+        checkOpen();
+        if (pendingCount == pendingPayloads.length) {
+            pendingPayloads = Arrays.copyOf(pendingPayloads, pendingCount * 2);
+            pendingWaiters = Arrays.copyOf(pendingWaiters, pendingCount * 2);
+        }
+        pendingPayloads[pendingCount] = payload;
+        pendingWaiters[pendingCount] = waiter;
+        pendingCount++;
+        pendingBytes += RecordFormat.HEAD + payload.length;
+        return nextSequence++;
+    }
+
+    private void wakeCommitterLocked() {
+        if (committerIdle) {
+            committerIdle = false;
+            work.signal();
+        }
+    }
+
+    /** Moves the pending records into the batch arrays under {@link #lock}. @return how many */
+    private int takeBatchLocked() {
+        int count = pendingCount;
+        byte[][] payloads = pendingPayloads;
+        Object[] waiters = pendingWaiters;
+        pendingPayloads = batchPayloads;
+        pendingWaiters = batchWaiters;
+        batchPayloads = payloads;
+        batchWaiters = waiters;
+        pendingCount = 0;
+        if (pendingBytes >= MAX_PENDING_BYTES) {
+            room.signalAll();
+        }
+        pendingBytes = 0;
+        return count;
     }
 
     /** Forces everything appended before this call. */
@@ -133,10 +183,7 @@ final class GroupCommitter {
             if (target > syncTarget) {
                 syncTarget = target;
             }
-            if (committerIdle) {
-                committerIdle = false;
-                work.signal();
-            }
+            wakeCommitterLocked();
             syncWaiters++;
             try {
                 while (forced < target) {
@@ -165,7 +212,7 @@ final class GroupCommitter {
             lock.unlock();
         }
         boolean interrupted = false;
-        while (thread.isAlive()) {
+        while (thread.isAlive() && Thread.currentThread() != thread) {
             try {
                 thread.join();
             } catch (InterruptedException e) {
@@ -206,7 +253,7 @@ final class GroupCommitter {
             boolean exit;
             lock.lock();
             try {
-                while (pendingCount == 0 && !closing && syncTarget <= forced && !intervalDue()) {
+                while (failure == null && pendingCount == 0 && !closing && syncTarget <= forced && !intervalDue()) {
                     committerIdle = true;
                     if (durability == Durability.INTERVAL && forced < acknowledged) {
                         long wait = intervalNanos - (System.nanoTime() - lastForceNanos);
@@ -218,19 +265,11 @@ final class GroupCommitter {
                     }
                     committerIdle = false;
                 }
-                count = pendingCount;
-                first = nextSequence - count;
-                byte[][] payloads = pendingPayloads;
-                Object[] waiters = pendingWaiters;
-                pendingPayloads = batchPayloads;
-                pendingWaiters = batchWaiters;
-                batchPayloads = payloads;
-                batchWaiters = waiters;
-                pendingCount = 0;
-                if (pendingBytes >= MAX_PENDING_BYTES) {
-                    room.signalAll();
+                if (failure != null) {
+                    return;
                 }
-                pendingBytes = 0;
+                count = takeBatchLocked();
+                first = nextSequence - count;
                 wantForce = syncTarget > forced;
                 exit = closing && count == 0;
             } catch (InterruptedException e) {
@@ -261,12 +300,12 @@ final class GroupCommitter {
                 writer.force();
                 forced = last;
                 acknowledged = last;
-                complete(first, count);
+                Waiters.complete(batchWaiters, first, count);
             }
         } else {
             if (count > 0) {
                 acknowledged = last;
-                complete(first, count);
+                Waiters.complete(batchWaiters, first, count);
             }
             if ((forceAll || intervalDue()) && forced < acknowledged) {
                 writer.force();
@@ -278,25 +317,12 @@ final class GroupCommitter {
         if (forceAll || syncWaiters > 0) {
             signalForced();
         }
+        writer.prepareSpareIfDue();
     }
 
     private boolean intervalDue() {
         return durability == Durability.INTERVAL && forced < acknowledged
                 && System.nanoTime() - lastForceNanos >= intervalNanos;
-    }
-
-    private void complete(long first, int count) {
-        for (int i = 0; i < count; i++) {
-            Object waiter = batchWaiters[i];
-            batchWaiters[i] = null;
-            if (waiter instanceof Thread t) {
-                LockSupport.unpark(t);
-            } else {
-                @SuppressWarnings("unchecked")
-                CompletableFuture<Long> future = (CompletableFuture<Long>) waiter;
-                future.complete(first + i);
-            }
-        }
     }
 
     private void signalForced() {
@@ -322,24 +348,11 @@ final class GroupCommitter {
             pendingBytes = 0;
             room.signalAll();
             forcedChanged.signalAll();
-            failWaiters(batchWaiters, 0, count, first, error);
-            failWaiters(pendingWaiters, 0, queued, first + count, null);
+            Waiters.fail(batchWaiters, count, error);
+            Waiters.fail(pendingWaiters, queued, new FailStopException("journal " + dir + " fail-stopped before"
+                    + " these records were written: " + error.getMessage(), error));
         } finally {
             lock.unlock();
-        }
-    }
-
-    private void failWaiters(Object[] waiters, int from, int count, long first, StorageException error) {
-        for (int i = from; i < count; i++) {
-            Object waiter = waiters[i];
-            waiters[i] = null;
-            if (waiter instanceof Thread t) {
-                LockSupport.unpark(t);
-            } else if (waiter instanceof CompletableFuture<?> future) {
-                future.completeExceptionally(error != null ? error : new FailStopException("journal " + dir
-                        + " fail-stopped before record " + (first + i) + " was written: " + failure.getMessage(),
-                        failure));
-            }
         }
     }
 }

@@ -52,7 +52,10 @@ public interface Journal extends AutoCloseable {
     /** @return the sequence number of the first record still held, or {@code lastSequence() + 1} if none is */
     long firstSequence();
 
-    /** @return the sequence number of the last appended record, or {@code firstSequence() - 1} if none */
+    /**
+     * @return the sequence number of the last acknowledged record (appends still in flight are not counted), or
+     *     {@code firstSequence() - 1} if there is none
+     */
     long lastSequence();
 
     /**

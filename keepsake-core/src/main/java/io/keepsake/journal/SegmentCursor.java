@@ -37,12 +37,14 @@ final class SegmentCursor implements AutoCloseable {
     private int length;
     private String problem;
 
+    /** Takes ownership of {@code file}: it is closed by {@link #close()}, or here if its size cannot be read. */
     SegmentCursor(DiskFile file, Path path) {
         this.file = file;
         this.path = path;
         try {
             this.size = file.size();
         } catch (IOException e) {
+            close();
             throw new StorageException("journal: cannot read the size of " + path + ": " + e.getMessage(), e);
         }
     }

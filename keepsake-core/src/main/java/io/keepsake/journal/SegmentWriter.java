@@ -21,8 +21,9 @@ final class SegmentWriter {
     private final Consumer<Segment> onRoll;
     private final CRC32C crc = new CRC32C();
     private final byte[] scratch = new byte[12];
-    private ByteBuffer out = ByteBuffer.allocateDirect(1 << 20);
+    private final ByteBuffer out = ByteBuffer.allocateDirect(1 << 20);
     private Segment segment; // null once closed
+    private SpareSegment spare; // the next segment being prepared, or null
 
     SegmentWriter(Disk disk, Path dir, FileHeader template, long segmentSize, Segment segment,
                   Consumer<Segment> onRoll) {
@@ -47,15 +48,19 @@ final class SegmentWriter {
             }
             if (out.remaining() < size) {
                 flush();
-                if (out.capacity() < size) {
-                    out = ByteBuffer.allocateDirect(size);
-                }
             }
             long sequence = first + i;
-            out.putInt(payload.length)
-                    .putInt(RecordFormat.checksum(crc, scratch, sequence, payload, 0, payload.length))
-                    .putLong(sequence)
-                    .put(payload);
+            int checksum = RecordFormat.checksum(crc, scratch, sequence, payload, 0, payload.length);
+            if (size > out.capacity()) {
+                // a record larger than the buffer is written on its own rather than growing the buffer for good
+                ByteBuffer head = ByteBuffer.allocate(RecordFormat.HEAD).putInt(payload.length).putInt(checksum)
+                        .putLong(sequence).flip();
+                segment.file.write(head, segment.writePosition);
+                segment.file.write(ByteBuffer.wrap(payload), segment.writePosition + RecordFormat.HEAD);
+                segment.writePosition += size;
+                continue;
+            }
+            out.putInt(payload.length).putInt(checksum).putLong(sequence).put(payload);
         }
         flush();
     }
@@ -85,13 +90,34 @@ final class SegmentWriter {
         segment.file.force(false);
         Segment.closeQuietly(segment.file);
         long capacity = Math.max(segmentSize, FileHeader.SIZE + (long) firstRecordSize);
-        segment = Segment.create(disk, dir, base, capacity, template);
+        SpareSegment next = spare;
+        spare = null;
+        if (next != null && next.capacity() >= capacity) {
+            segment = next.become(base, template);
+        } else {
+            if (next != null) {
+                next.discard();
+            }
+            segment = Segment.create(disk, dir, base, capacity, template);
+        }
         disk.forceDirectory(dir);
         onRoll.accept(segment);
     }
 
-    /** Closes the active segment's file without forcing it; idempotent. */
+    /** Starts preparing the next segment in the background once the active one is half full. */
+    void prepareSpareIfDue() {
+        if (spare == null && segment != null
+                && segment.writePosition - FileHeader.SIZE > (segment.capacity - FileHeader.SIZE) / 2) {
+            spare = SpareSegment.start(disk, dir, segmentSize);
+        }
+    }
+
+    /** Closes the active segment's file without forcing it and deletes an unused spare; idempotent. */
     void close() {
+        if (spare != null) {
+            spare.discard();
+            spare = null;
+        }
         if (segment != null) {
             Segment.closeQuietly(segment.file);
             segment = null;

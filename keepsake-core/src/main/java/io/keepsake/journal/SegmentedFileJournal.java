@@ -31,13 +31,15 @@ import org.slf4j.LoggerFactory;
  *       numbers and cuts what follows when nothing valid comes after it; every acknowledged record lies in that
  *       run because it was forced before the bytes after it were written.</li>
  *   <li>A roll forces the old segment before the new one is created, so only the newest segment can be torn; a
- *       damaged record in an older segment, or before a valid record, is corruption, never a tail.</li>
+ *       damaged record in an older segment, or before a valid record, is corruption, never a tail. The new segment
+ *       is normally a {@link SpareSegment} zero-filled and forced in the background: its header is written and
+ *       forced, it is renamed to its segment name and the directory is forced before any record goes into it.</li>
  *   <li>A segment whose creation did not reach the disk (header not valid, nothing but zeros after it) can only be
  *       the newest and holds no acknowledged record: it is rewritten as an empty segment.</li>
  *   <li>A torn tail is cut by truncating at the end of the last valid record and zero-filling back to the size,
  *       forced with metadata before the first new append.</li>
- *   <li>deleteBefore deletes sealed segments oldest first and forces the directory; a crash in between leaves a
- *       contiguous suffix of segments, which is still a valid journal.</li>
+ *   <li>deleteBefore deletes sealed segments oldest first and forces the directory after each one; a crash in
+ *       between leaves a contiguous suffix of segments, which is still a valid journal.</li>
  *   <li>Limit: the rule reads any valid record after a damaged one as proof of corruption. If power loss persists a
  *       later page of the last unforced write but not an earlier one, open reports corruption (loudly, never
  *       losing an acknowledged record) instead of cutting the tail.</li>
@@ -45,7 +47,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Concurrency: appends go through the committer (see {@link GroupCommitter}); the segment map is guarded by
  * {@link #segments}' monitor and changed only by a roll (committer thread) and {@link #deleteBefore(long)}.
- * Readers work on their own read-only file handles.
+ * Readers work on their own read-only file handles. Futures from {@link #appendAsync(byte[])} complete on the
+ * committer thread: a dependent action must not wait for another append of the same journal there.
+ *
+ * <p>Open scans the newest segment completely; older segments get a header check at open and a full check of
+ * every record when read (and by {@link JournalTools#verify}), so opening a long journal does not read it twice.
+ * One process at a time: nothing locks the directory against a second writer.
  */
 final class SegmentedFileJournal implements Journal {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentedFileJournal.class);
@@ -71,13 +78,19 @@ final class SegmentedFileJournal implements Journal {
     static Journal open(Path dir, Disk disk, Durability durability, long segmentSize, long intervalNanos,
                         FileHeader template, long firstSequence) {
         try {
-            disk.createDirectories(dir);
+            createDurably(disk, dir);
+            disk.delete(dir.resolve(SpareSegment.NAME));
             TreeMap<Long, Path> segments = listSegments(disk, dir);
             Segment active;
             long next;
             if (segments.isEmpty()) {
                 active = Segment.create(disk, dir, firstSequence, segmentSize, template);
-                disk.forceDirectory(dir);
+                try {
+                    disk.forceDirectory(dir);
+                } catch (IOException | RuntimeException e) {
+                    Segment.closeQuietly(active.file);
+                    throw e;
+                }
                 segments.put(firstSequence, active.path);
                 next = firstSequence;
             } else {
@@ -93,6 +106,22 @@ final class SegmentedFileJournal implements Journal {
             return journal;
         } catch (IOException e) {
             throw new StorageException("journal: cannot open " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Creates the directory and forces the parent of every directory it had to create. */
+    private static void createDurably(Disk disk, Path dir) throws IOException {
+        Path absolute = dir.toAbsolutePath();
+        if (disk.exists(absolute)) {
+            return;
+        }
+        Path existing = absolute.getParent();
+        while (existing != null && !disk.exists(existing)) {
+            existing = existing.getParent();
+        }
+        disk.createDirectories(absolute);
+        for (Path created = absolute; created != null && !created.equals(existing); created = created.getParent()) {
+            disk.forceDirectory(created.getParent());
         }
     }
 
@@ -121,7 +150,12 @@ final class SegmentedFileJournal implements Journal {
             LOG.warn("journal {}: segment {} was being created when the journal stopped; rewriting it empty",
                     dir, path.getFileName());
             Segment segment = Segment.create(disk, dir, scan.base(), segmentSize, template);
-            disk.forceDirectory(dir);
+            try {
+                disk.forceDirectory(dir);
+            } catch (IOException | RuntimeException e) {
+                Segment.closeQuietly(segment.file);
+                throw e;
+            }
             return segment;
         }
         DiskFile file = disk.open(path, false);
@@ -197,7 +231,6 @@ final class SegmentedFileJournal implements Journal {
             if (closed) {
                 throw new IllegalStateException("journal " + dir + " is closed");
             }
-            boolean deleted = false;
             try {
                 while (segments.size() > 1) {
                     Map.Entry<Long, Path> oldest = segments.firstEntry();
@@ -205,11 +238,10 @@ final class SegmentedFileJournal implements Journal {
                     if (nextBase > sequence) {
                         break;
                     }
+                    // one directory force per segment: whatever order the file system persists deletions in, a
+                    // crash leaves a contiguous suffix of segments, never a gap
                     disk.delete(oldest.getValue());
                     segments.remove(oldest.getKey());
-                    deleted = true;
-                }
-                if (deleted) {
                     disk.forceDirectory(dir);
                 }
             } catch (IOException e) {

@@ -84,6 +84,26 @@ class FailStopTest {
     }
 
     @Test
+    void failedSparePreparationFailsTheRollThatNeedsIt() {
+        try (Journal journal = open()) {
+            byte[] record = new byte[1000];
+            disk.failNextMetadataForce.set(1);
+            // after the second record the segment is half full and the spare is prepared; its force fails
+            for (int i = 0; i < 4; i++) {
+                journal.append(record);
+            }
+            StorageException e = assertThrows(StorageException.class, () -> journal.append(record));
+            assertFalse(e instanceof FailStopException);
+            assertThrows(FailStopException.class, () -> journal.append(record));
+            assertEquals(4, journal.lastSequence());
+        }
+        try (Journal journal = Journal.files(dir).segmentSize(4096).open()) {
+            assertEquals(4, readAll(journal, 1).stream().filter(r -> r.sequence() <= 4).count());
+            assertFalse(disk.exists(dir.resolve(SpareSegment.NAME)), "a leftover spare is deleted");
+        }
+    }
+
+    @Test
     void everyAppendOfAFailedBatchFailsAndNoneIsAcknowledged() {
         List<CompletableFuture<Long>> futures = new ArrayList<>();
         try (Journal journal = open()) {

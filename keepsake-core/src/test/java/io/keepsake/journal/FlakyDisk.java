@@ -19,6 +19,7 @@ final class FlakyDisk implements Disk {
     final AtomicInteger failNextForce = new AtomicInteger();
     final AtomicInteger failNextWrite = new AtomicInteger();
     final AtomicInteger failNextDirectoryForce = new AtomicInteger();
+    final AtomicInteger failNextMetadataForce = new AtomicInteger();
     private final Disk local = Disk.local();
 
     private static void maybeFail(AtomicInteger armed, String what) throws IOException {
@@ -56,6 +57,9 @@ final class FlakyDisk implements Disk {
             @Override
             public void force(boolean metadata) throws IOException {
                 maybeFail(failNextForce, "force");
+                if (metadata) {
+                    maybeFail(failNextMetadataForce, "metadata force");
+                }
                 forces.incrementAndGet();
                 if (!metadata) {
                     dataForces.incrementAndGet();

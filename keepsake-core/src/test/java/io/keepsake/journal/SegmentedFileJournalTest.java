@@ -16,6 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class SegmentedFileJournalTest {
     @TempDir
@@ -122,6 +124,52 @@ class SegmentedFileJournalTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Durability.class)
+    void mixedSyncAsyncAndSyncCallsAcrossRollsLoseNothing(Durability durability) throws Exception {
+        int threads = 8;
+        int perThread = 250;
+        ConcurrentHashMap<Long, String> bySequence = new ConcurrentHashMap<>();
+        try (Journal journal = Journal.files(dir).segmentSize(4096).durability(durability).open()) {
+            List<Thread> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int id = t;
+                workers.add(Thread.ofPlatform().start(() -> {
+                    List<CompletableFuture<Long>> futures = new ArrayList<>();
+                    List<String> sent = new ArrayList<>();
+                    for (int i = 0; i < perThread; i++) {
+                        String payload = id + ":" + i + "-".repeat(i % 50);
+                        if (id % 2 == 0) {
+                            assertEquals(null, bySequence.put(journal.append(bytes(payload)), payload));
+                        } else {
+                            futures.add(journal.appendAsync(bytes(payload)));
+                            sent.add(payload);
+                        }
+                        if (i % 97 == 0) {
+                            journal.sync();
+                        }
+                    }
+                    for (int i = 0; i < futures.size(); i++) {
+                        assertEquals(null, bySequence.put(futures.get(i).join(), sent.get(i)));
+                    }
+                }));
+            }
+            for (Thread worker : workers) {
+                worker.join();
+            }
+            int total = threads * perThread;
+            assertEquals(total, bySequence.size());
+            List<JournalRecord> records = readAll(journal, 1);
+            assertEquals(total, records.size());
+            for (JournalRecord record : records) {
+                assertEquals(bySequence.get(record.sequence()), new String(record.payload(), StandardCharsets.UTF_8));
+            }
+        }
+        try (Journal journal = Journal.files(dir).segmentSize(4096).open()) {
+            assertEquals(threads * perThread, journal.lastSequence());
+        }
+    }
+
     @Test
     void oneThreadCanHaveManyAsyncAppendsInFlight() {
         List<CompletableFuture<Long>> futures = new ArrayList<>();
@@ -160,6 +208,40 @@ class SegmentedFileJournalTest {
             }
             journal.append(new byte[10_000]);
             assertEquals(10_000, readAll(journal, 101).get(0).payload().length);
+        }
+    }
+
+    @Test
+    void recordLargerThanASegmentGetsASegmentOfItsOwn() {
+        byte[] big = new byte[3 << 20];
+        big[0] = 1;
+        big[big.length - 1] = 2;
+        try (Journal journal = Journal.files(dir).segmentSize(1 << 20).open()) {
+            journal.append(bytes("small"));
+            journal.append(big);
+            journal.append(bytes("after"));
+        }
+        try (Journal journal = Journal.files(dir).segmentSize(1 << 20).open()) {
+            List<JournalRecord> records = readAll(journal, 1);
+            assertEquals(3, records.size());
+            assertArrayEquals(big, records.get(1).payload());
+            assertArrayEquals(bytes("after"), records.get(2).payload());
+        }
+        assertThrows(IllegalArgumentException.class, () -> {
+            try (Journal journal = Journal.files(dir).open()) {
+                journal.append(new byte[RecordFormat.MAX_PAYLOAD + 1]);
+            }
+        });
+    }
+
+    @Test
+    void interruptedAppenderIsAcknowledgedKeepsItsInterruptAndDoesNotStopTheJournal() {
+        try (Journal journal = open()) {
+            Thread.currentThread().interrupt();
+            assertEquals(1, journal.append(bytes("while interrupted")));
+            assertTrue(Thread.interrupted(), "the interrupt is kept for the caller");
+            assertEquals(2, journal.append(bytes("after")));
+            assertEquals(2, readAll(journal, 1).size());
         }
     }
 
