@@ -11,8 +11,7 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -26,8 +25,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>One lock-file channel per directory per JVM, shared through a reference-counted registry: on Linux, closing
  * any descriptor of a file drops every lock the process holds on it, so a per-store channel would let one store's
  * close silently unlock another's writes. Acquiring an OS lock is interruptible in NIO, and an interrupt closes the
- * channel (dropping every lock on it), so the blocking {@code lock} call runs on a short-lived virtual thread that
- * nobody interrupts; the caller waits for it uninterruptibly and keeps its interrupt status.
+ * channel (dropping every lock on it), so {@link #lock(int)} must be called on a thread nobody interrupts:
+ * {@code FileStore} runs every operation through {@link Uninterruptible}.
  *
  * <p>The lock file holds no data and is opened directly rather than through {@link io.keepsake.io.Disk}: locks are
  * coordination, not durable state, and fault-injecting disks have nothing to inject into them.
@@ -91,7 +90,8 @@ final class DirectoryLocks {
     }
 
     /**
-     * Locks a stripe against this JVM and other processes; blocks, uninterruptibly, until it is free.
+     * Locks a stripe against this JVM and other processes; blocks until it is free. Call only on a thread nobody
+     * interrupts (see the class comment).
      *
      * @return the held lock, to close in a finally block
      */
@@ -99,13 +99,16 @@ final class DirectoryLocks {
         ReentrantLock local = stripes[stripe];
         local.lock();
         try {
-            FutureTask<FileLock> task = new FutureTask<>(() -> channel.lock(stripe, 1, false));
-            Thread.ofVirtual().name("keepsake-store-lock").start(task);
-            return new Held(local, awaitUninterruptibly(task));
+            return new Held(local, channel.lock(stripe, 1, false));
         } catch (IOException | RuntimeException | Error e) {
             local.unlock();
             throw e;
         }
+    }
+
+    /** @return whether a thread of this JVM waits for the stripe (for tests) */
+    boolean hasWaiters(int stripe) {
+        return stripes[stripe].hasQueuedThreads();
     }
 
     /** A held stripe lock. */
@@ -130,39 +133,13 @@ final class DirectoryLocks {
         }
     }
 
-    private static FileLock awaitUninterruptibly(FutureTask<FileLock> task) throws IOException {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    return task.get();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                } catch (ExecutionException e) {
-                    Throwable cause = e.getCause();
-                    if (cause instanceof IOException io) {
-                        throw io;
-                    }
-                    if (cause instanceof RuntimeException re) {
-                        throw re;
-                    }
-                    throw new IOException("cannot lock", cause);
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
     private static FileChannel openLockFile(Path file) throws IOException {
         boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
         FileAttribute<?>[] attrs = posix
                 ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
                         "rw-------"))}
                 : new FileAttribute<?>[0];
-        return FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
+        return FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE), attrs);
     }
 }

@@ -31,6 +31,8 @@ final class EntryFile {
     static final int KEY_OFFSET = FileHeader.SIZE + 2;
     /** The fixed bytes around key and value. */
     static final int OVERHEAD = FileHeader.SIZE + 2 + 4 + 4;
+    /** The most bytes before the value: header, key length, longest key, value length. */
+    private static final int MAX_HEAD = KEY_OFFSET + StoreKeys.MAX_LENGTH + 4;
 
     private EntryFile() {
     }
@@ -56,18 +58,19 @@ final class EntryFile {
     }
 
     /**
-     * Reads and checks a whole entry.
+     * Reads and checks a whole entry: header, key, value length and CRC32C. Reads the fixed part in one call and
+     * the value straight into its own array.
      *
      * @param name the file, for errors
      * @throws CorruptionException if any check fails
      */
     static Entry read(DiskFile file, String name) throws IOException {
         long size = file.size();
-        long version = readVersion(file, name);
-        String key = readKey(file, name, size);
-        int keyLength = key.length();
-        long lengthAt = KEY_OFFSET + keyLength;
-        long valueLength = Integer.toUnsignedLong(readFully(file, lengthAt, 4, name).getInt(0));
+        ByteBuffer head = readFully(file, 0, (int) Math.min(size, MAX_HEAD), name);
+        long version = checkHeader(head, name);
+        String key = parseKey(head, name, size);
+        int lengthAt = KEY_OFFSET + key.length();
+        long valueLength = Integer.toUnsignedLong(head.getInt(lengthAt));
         if (lengthAt + 4 + valueLength + 4 != size || valueLength > Integer.MAX_VALUE - 64) {
             throw new CorruptionException(name, lengthAt, "value length " + valueLength + " does not fit the file "
                     + "size " + size);
@@ -76,7 +79,7 @@ final class EntryFile {
         readInto(file, ByteBuffer.wrap(value), lengthAt + 4, name);
         int stored = readFully(file, size - 4, 4, name).getInt(0);
         CRC32C crc = new CRC32C();
-        crc.update(readFully(file, 0, (int) lengthAt + 4, name));
+        crc.update(head.array(), 0, lengthAt + 4);
         crc.update(value);
         if ((int) crc.getValue() != stored) {
             throw new CorruptionException(name, FileHeader.SIZE, "entry CRC32C mismatch");
@@ -90,34 +93,45 @@ final class EntryFile {
      * @return the version number in the header
      */
     static long readVersion(DiskFile file, String name) throws IOException {
-        ByteBuffer header = readFully(file, 0, FileHeader.SIZE, name);
-        if (header.getInt(0) != FileHeader.MAGIC) {
+        return checkHeader(readFully(file, 0, (int) Math.min(file.size(), FileHeader.SIZE), name), name);
+    }
+
+    /** Reads the key recorded in the file, after checking the header. */
+    static String readKey(DiskFile file, String name, long size) throws IOException {
+        ByteBuffer head = readFully(file, 0, (int) Math.min(size, MAX_HEAD), name);
+        checkHeader(head, name);
+        return parseKey(head, name, size);
+    }
+
+    /** @return the version number of a valid STORE_ENTRY header at the start of {@code head} */
+    private static long checkHeader(ByteBuffer head, String name) {
+        if (head.limit() < FileHeader.SIZE) {
+            throw new CorruptionException(name, head.limit(), "file ends inside the " + FileHeader.SIZE
+                    + "-byte header");
+        }
+        if (head.getInt(0) != FileHeader.MAGIC) {
             throw new CorruptionException(name, 0, "not a Keepsake file (bad magic)");
         }
-        if (Checksums.crc32c(header.array(), 0, 28) != header.getInt(28)) {
+        if (Checksums.crc32c(head.array(), 0, 28) != head.getInt(28)) {
             throw new CorruptionException(name, 0, "header CRC32C mismatch");
         }
-        FileHeader parsed = FileHeader.readFrom(header, name); // throws FormatException for a newer format
+        FileHeader parsed = FileHeader.readFrom(head.duplicate(), name); // FormatException for a newer format
         if (parsed.kind() != FileKind.STORE_ENTRY) {
             throw new CorruptionException(name, 0, "header kind is " + parsed.kind() + ", expected STORE_ENTRY");
         }
         return parsed.base();
     }
 
-    /** Reads the key recorded in the file (checks the header first). */
-    static String readKey(DiskFile file, String name, long size) throws IOException {
-        readVersion(file, name);
+    private static String parseKey(ByteBuffer head, String name, long size) {
         if (size < OVERHEAD) {
             throw new CorruptionException(name, FileHeader.SIZE, "entry is " + size + " bytes, shorter than the "
                     + OVERHEAD + " every entry needs");
         }
-        int keyLength = readFully(file, FileHeader.SIZE, 2, name).getShort(0) & 0xFFFF;
+        int keyLength = head.getShort(FileHeader.SIZE) & 0xFFFF;
         if (keyLength == 0 || keyLength > StoreKeys.MAX_LENGTH || OVERHEAD + keyLength > size) {
             throw new CorruptionException(name, FileHeader.SIZE, "bad key length " + keyLength);
         }
-        byte[] raw = new byte[keyLength];
-        readInto(file, ByteBuffer.wrap(raw), KEY_OFFSET, name);
-        String key = new String(raw, StandardCharsets.US_ASCII);
+        String key = new String(head.array(), KEY_OFFSET, keyLength, StandardCharsets.US_ASCII);
         try {
             return StoreKeys.requireValidKey(key);
         } catch (IllegalArgumentException e) {

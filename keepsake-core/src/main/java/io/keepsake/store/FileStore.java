@@ -32,21 +32,23 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Concurrency: a read opens the entry file and reads it whole; renames are atomic, so it sees the old or the new
  * file, never a mix, and takes no lock. A put or delete holds its key's stripe lock (see {@code DirectoryLocks}:
  * a lock shared by this JVM's stores on the directory plus an OS lock on the {@code +lock} file) across
- * read-version, compare and write, so compare-and-set holds across threads and processes. At open, temporary files
- * left by a crash are deleted, each under its stripe lock so that a live writer's temporary file is never taken.
+ * read-version, compare and write, so compare-and-set holds across threads and processes. Every operation's file
+ * work runs on a virtual thread nobody interrupts ({@code Uninterruptible}): NIO closes a channel on interrupt,
+ * which would fail a write half-way and fail-stop the store, so an interrupted caller's call completes normally and
+ * the caller keeps its interrupt status. At open, temporary files left by a crash are deleted, each under its
+ * stripe lock so that a live writer's temporary file is never taken.
  *
  * <p>Versions: a new key starts at {@code (currentTimeMillis << 20) | random 20 bits} and every put adds one, so
  * the token (the decimal number) changes on every put, and a deleted and re-created key gets back a version an
  * old reader may still hold only if the clock went back or, within one millisecond, with odds of about 2^-20
- * per version of the old incarnation. Calls after {@link #close()} throw
- * {@link KeepsakeException}.
+ * per version of the old incarnation. Calls after {@link #close()} throw {@link KeepsakeException}.
  */
 public final class FileStore implements Store {
     private final Path dir;
     private final Disk disk;
     private final DirectoryLocks locks;
     private volatile boolean closed; // set once under this (close); read without a lock
-    private volatile Throwable failure; // set once, under a stripe lock, when a directory force failed
+    private volatile Throwable failure; // set under a stripe lock when a rename, delete or directory force failed
 
     private FileStore(Path dir, Disk disk, DirectoryLocks locks) {
         this.dir = dir;
@@ -93,7 +95,10 @@ public final class FileStore implements Store {
         }
         FileStore store = new FileStore(absolute, disk, locks);
         try {
-            store.removeTempFiles();
+            Uninterruptible.call(() -> {
+                store.removeTempFiles();
+                return null;
+            });
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -105,6 +110,10 @@ public final class FileStore implements Store {
     public Optional<Blob> get(String key) {
         StoreKeys.requireValidKey(key);
         ensureOpen();
+        return Uninterruptible.call(() -> read(key));
+    }
+
+    private Optional<Blob> read(String key) {
         Path file = fileOf(key);
         try (DiskFile in = disk.openRead(file)) {
             EntryFile.Entry entry = EntryFile.read(in, file.toString());
@@ -121,12 +130,16 @@ public final class FileStore implements Store {
     }
 
     @Override
-    @SuppressWarnings("try") // the held lock is used only for its scope
     public String put(String key, byte[] value, Expected expected) {
         StoreKeys.requireValidKey(key);
         Objects.requireNonNull(value, "value");
         Objects.requireNonNull(expected, "expected");
         ensureWritable();
+        return Uninterruptible.call(() -> write(key, value, expected));
+    }
+
+    @SuppressWarnings("try") // the held lock is used only for its scope
+    private String write(String key, byte[] value, Expected expected) {
         Path file = fileOf(key);
         int stripe = DirectoryLocks.stripeOf(key);
         try (DirectoryLocks.Held held = locks.lock(stripe)) {
@@ -152,11 +165,15 @@ public final class FileStore implements Store {
     }
 
     @Override
-    @SuppressWarnings("try") // the held lock is used only for its scope
     public boolean delete(String key, Expected expected) {
         StoreKeys.requireValidKey(key);
         Objects.requireNonNull(expected, "expected");
         ensureWritable();
+        return Uninterruptible.call(() -> remove(key, expected));
+    }
+
+    @SuppressWarnings("try") // the held lock is used only for its scope
+    private boolean remove(String key, Expected expected) {
         Path file = fileOf(key);
         try (DirectoryLocks.Held held = locks.lock(DirectoryLocks.stripeOf(key))) {
             ensureWritable();
@@ -182,6 +199,10 @@ public final class FileStore implements Store {
     public List<String> list(String prefix) {
         StoreKeys.requireValidPrefix(prefix);
         ensureOpen();
+        return Uninterruptible.call(() -> scan(prefix));
+    }
+
+    private List<String> scan(String prefix) {
         String encodedPrefix = EntryNames.encode(prefix);
         List<String> keys = new ArrayList<>();
         try {

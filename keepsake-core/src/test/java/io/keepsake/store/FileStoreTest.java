@@ -151,6 +151,35 @@ class FileStoreTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the writer's lock is held only for its scope
+    void openWaitsForALiveWriterInsteadOfTakingItsTempFile() throws Exception {
+        try (FileStore first = FileStore.at(tmp)) {
+            first.put("kept", bytes("v"), Expected.absent());
+        }
+        DirectoryLocks locks = DirectoryLocks.open(tmp.toRealPath());
+        Path live = tmp.resolve(EntryNames.TEMP_PREFIX + "5-live");
+        FileStore[] opened = new FileStore[1];
+        Thread opener;
+        try (DirectoryLocks.Held writer = locks.lock(5)) {
+            Files.write(live, bytes("a write in flight"));
+            opener = new Thread(() -> opened[0] = FileStore.at(tmp));
+            opener.start();
+            while (!locks.hasWaiters(5) && opener.isAlive()) {
+                Thread.onSpinWait();
+            }
+            assertTrue(locks.hasWaiters(5), "open must wait for the stripe of the temp file");
+            assertTrue(Files.exists(live), "a live writer's temp file must not be removed");
+        } finally {
+            locks.release();
+        }
+        opener.join();
+        try (FileStore store = opened[0]) {
+            assertFalse(Files.exists(live), "after the writer is gone the leftover is removed");
+            assertEquals(List.of("kept"), store.list(""));
+        }
+    }
+
+    @Test
     void filesAndDirectoryAreOwnerOnly() throws IOException {
         Path dir = tmp.resolve("private/store");
         try (FileStore store = FileStore.at(dir)) {
