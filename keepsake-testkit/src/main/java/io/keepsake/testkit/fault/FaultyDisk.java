@@ -6,11 +6,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
@@ -30,8 +27,9 @@ import java.util.Set;
  * created counts as durable. Because the model alone decides what survives, forces do not reach the real disk
  * unless {@link #realForces(boolean)} asks for it (keeps crash tests fast).
  *
- * <p><b>Mutation mode.</b> {@link #ignoreDirectoryForce(boolean)} makes {@code forceDirectory} return success
- * having done nothing, as if the call were removed from the code under test.
+ * <p><b>Mutation modes.</b> {@link #ignoreDirectoryForce(boolean)} makes {@code forceDirectory}, and
+ * {@link #ignoreFileForce(boolean)} makes {@code DiskFile.force}, return success having done nothing, as if the
+ * call were removed from the code under test.
  *
  * <p><b>Failures.</b> {@link #failOnce} and {@link #failFrom} make the Nth call of one {@link DiskOp} kind (or of
  * {@link DiskOp#ANY} kind), counted from when the rule is added, throw an {@link IOException}; with
@@ -48,35 +46,18 @@ public final class FaultyDisk implements Disk {
     private final PowerLossModel model;
     /** Seeded choices for torn writes and kept tails; guarded by this. */
     private final Random random;
-    /** Calls per kind; guarded by this. */
-    private final Map<DiskOp, Long> counts = new EnumMap<>(DiskOp.class);
+    /** Call counts and failure rules; guarded by this. */
+    private final FaultRules faults = new FaultRules();
     /** Open handles in opening order; guarded by this. */
     private final Set<FaultyFile> open = new LinkedHashSet<>();
-    /** Armed failure rules; guarded by this. */
-    private final List<Rule> rules = new ArrayList<>();
     /** Options; guarded by this. */
     private boolean ignoreDirectoryForce;
+    private boolean ignoreFileForce;
     private boolean unforcedTails;
     private boolean tornWrites;
     private boolean realForces;
-    /** Failures injected so far; guarded by this. */
-    private long injected;
     /** Whether power was cut; guarded by this. */
     private boolean off;
-
-    private static final class Rule {
-        final DiskOp kind;
-        final long n;
-        final boolean fromThenOn;
-        /** Matching calls seen since the rule was armed; guarded by the disk. */
-        long seen;
-
-        Rule(DiskOp kind, long n, boolean fromThenOn) {
-            this.kind = kind;
-            this.n = n;
-            this.fromThenOn = fromThenOn;
-        }
-    }
 
     private FaultyDisk(Path root, long seed) throws IOException {
         this.root = root;
@@ -119,6 +100,12 @@ public final class FaultyDisk implements Disk {
         return this;
     }
 
+    /** Makes {@code DiskFile.force} a silent no-op that the model does not count as a force (mutation check). */
+    public synchronized FaultyDisk ignoreFileForce(boolean ignore) {
+        this.ignoreFileForce = ignore;
+        return this;
+    }
+
     /** Makes a power cut keep a seeded random prefix of unforced appended bytes, sometimes torn. */
     public synchronized FaultyDisk unforcedTails(boolean keep) {
         this.unforcedTails = keep;
@@ -149,30 +136,23 @@ public final class FaultyDisk implements Disk {
 
     /** Removes every failure rule. */
     public synchronized FaultyDisk heal() {
-        rules.clear();
+        faults.clear();
         return this;
     }
 
     private FaultyDisk arm(DiskOp kind, long n, boolean fromThenOn) {
-        Objects.requireNonNull(kind, "kind");
-        if (n < 1) {
-            throw new IllegalArgumentException("n starts at 1, got " + n);
-        }
-        rules.add(new Rule(kind, n, fromThenOn));
+        faults.arm(Objects.requireNonNull(kind, "kind"), n, fromThenOn);
         return this;
     }
 
     /** @return how many calls of {@code kind} were made (failed ones included); {@link DiskOp#ANY} sums all */
     public synchronized long count(DiskOp kind) {
-        if (kind == DiskOp.ANY) {
-            return counts.values().stream().mapToLong(Long::longValue).sum();
-        }
-        return counts.getOrDefault(kind, 0L);
+        return faults.count(kind);
     }
 
     /** @return how many failures were injected */
     public synchronized long injectedFailures() {
-        return injected;
+        return faults.injected();
     }
 
     /** @return how many handles are open (not yet closed) */
@@ -310,18 +290,12 @@ public final class FaultyDisk implements Disk {
         if (off) {
             throw new IOException("power is off: " + kind + " " + path);
         }
-        counts.merge(kind, 1L, Long::sum);
-        boolean fail = false;
-        for (Rule r : rules) {
-            if (r.kind.matches(kind)) {
-                r.seen++;
-                fail |= r.fromThenOn ? r.seen >= r.n : r.seen == r.n;
-            }
-        }
-        if (fail) {
-            injected++;
-        }
-        return fail;
+        return faults.call(kind);
+    }
+
+    /** @return whether file forces are ignored (mutation mode). Caller holds the lock. */
+    boolean ignoresFileForce() {
+        return ignoreFileForce;
     }
 
     /** @return whether forces should reach the real disk. Caller holds the lock. */

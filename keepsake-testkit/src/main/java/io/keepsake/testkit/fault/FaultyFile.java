@@ -39,10 +39,13 @@ final class FaultyFile implements DiskFile {
                 ByteBuffer part = src.duplicate();
                 part.limit(part.position() + torn);
                 real.write(part, position);
+                inode.written(position, position + torn);
                 throw new IOException("injected torn write (" + torn + " of " + src.remaining() + " bytes): "
                         + openedAs);
             }
+            int length = src.remaining();
             real.write(src, position);
+            inode.written(position, position + length);
         }
     }
 
@@ -70,27 +73,23 @@ final class FaultyFile implements DiskFile {
             checkOpen();
             disk.before(DiskOp.TRUNCATE, openedAs);
             real.truncate(size);
+            inode.truncated(size);
         }
     }
 
-    /** Forces the real file, then records its whole content as the inode's durable content. */
+    /** Forces the real file, then records its content as the inode's durable content. */
     @Override
     public void force(boolean metadata) throws IOException {
         synchronized (disk) {
             checkOpen();
             disk.before(DiskOp.FORCE, openedAs);
+            if (disk.ignoresFileForce()) {
+                return;
+            }
             if (disk.realForces()) {
                 real.force(metadata);
             }
-            long size = real.size();
-            if (size > Integer.MAX_VALUE) {
-                throw new IOException("FaultyDisk models files under 2 GiB only: " + openedAs);
-            }
-            ByteBuffer all = ByteBuffer.allocate((int) size);
-            while (all.hasRemaining() && real.read(all, all.position()) >= 0) {
-                // keep reading until the buffer is full
-            }
-            inode.durable = all.array();
+            inode.forced(real, openedAs);
         }
     }
 

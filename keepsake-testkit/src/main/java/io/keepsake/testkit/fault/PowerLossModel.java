@@ -1,9 +1,12 @@
 package io.keepsake.testkit.fault;
 
+import io.keepsake.io.DiskFile;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -26,15 +29,56 @@ final class PowerLossModel {
     /** Marks a subdirectory in a directory's durable entries. */
     static final Object DIR = new Object();
 
-    /** One file's identity and its durable content. */
+    /**
+     * One file's identity and its durable content. Writes and truncates since the last force are tracked as one
+     * dirty range and the smallest size reached, so a force re-reads only what changed (files may be large).
+     */
     static final class Inode {
         /** Content as of the last force; guarded by the FaultyDisk lock. */
         byte[] durable;
         /** Live content read just before a rebuild; guarded by the FaultyDisk lock. */
         byte[] live;
+        /** Range written since the last force, empty when dirtyFrom >= dirtyTo; guarded by the FaultyDisk lock. */
+        private long dirtyFrom = Long.MAX_VALUE;
+        private long dirtyTo;
+        /** Smallest size a truncate cut the file to since the last force; guarded by the FaultyDisk lock. */
+        private long shrunkTo = Long.MAX_VALUE;
 
         Inode(byte[] durable) {
             this.durable = durable;
+        }
+
+        void written(long from, long to) {
+            dirtyFrom = Math.min(dirtyFrom, from);
+            dirtyTo = Math.max(dirtyTo, to);
+        }
+
+        void truncated(long size) {
+            shrunkTo = Math.min(shrunkTo, size);
+        }
+
+        /** Makes the live file's content, read through {@code file}, the durable content. */
+        void forced(DiskFile file, Path name) throws IOException {
+            long size = file.size();
+            if (size > Integer.MAX_VALUE - 64) {
+                throw new IOException("FaultyDisk models files under 2 GiB only: " + name);
+            }
+            byte[] next = Arrays.copyOf(durable, (int) Math.min(durable.length, shrunkTo));
+            next = Arrays.copyOf(next, (int) size); // bytes past a shrink and never rewritten read as zeros
+            long from = Math.min(dirtyFrom, size);
+            long to = Math.min(dirtyTo, size);
+            if (from < to) {
+                ByteBuffer dst = ByteBuffer.wrap(next, (int) from, (int) (to - from));
+                while (dst.hasRemaining()) {
+                    if (file.read(dst, dst.position()) < 0) {
+                        throw new IOException("file shrank while being forced: " + name);
+                    }
+                }
+            }
+            durable = next;
+            dirtyFrom = Long.MAX_VALUE;
+            dirtyTo = 0;
+            shrunkTo = Long.MAX_VALUE;
         }
     }
 

@@ -1,24 +1,22 @@
 package io.keepsake.testkit.crash;
 
-import static io.keepsake.testkit.crash.Fixtures.payload;
 import static io.keepsake.testkit.crash.Fixtures.text;
 import static io.keepsake.testkit.crash.Fixtures.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.keepsake.CorruptionException;
 import io.keepsake.io.Disk;
-import io.keepsake.journal.Journal;
-import io.keepsake.journal.JournalRecord;
 import io.keepsake.store.Expected;
 import io.keepsake.store.Store;
 import io.keepsake.testkit.fault.DiskOp;
 import io.keepsake.testkit.fault.FaultyDisk;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * power cut, and these tests assert that the loss is detected. Each has a control run: same script, real
  * directory forces, nothing lost.
  */
+@Timeout(300) // a hang (a call waiting forever on a dead thread) fails the test instead of blocking the build
 class FileStoreMutationCheckTest {
     private static final long SEED = 6;
 
@@ -78,6 +77,34 @@ class FileStoreMutationCheckTest {
                 assertEquals(!ignore, present, ignore
                         ? "without directory forces the acknowledged create survived: the check is blind"
                         : "with directory forces the acknowledged create must survive");
+            }
+        }
+    }
+
+    @Test
+    void removingFileForceFromFileStorePutLosesAcknowledgedWrites() throws Exception {
+        for (boolean ignore : new boolean[] {true, false}) {
+            Path root = Files.createDirectory(tmp.resolve("force-" + ignore));
+            Path dir = root.resolve("store");
+            try (Store s = Fixtures.store(dir, Disk.local())) {
+                s.put("k", utf8("v1"), Expected.absent());
+            }
+            FaultyDisk disk = FaultyDisk.over(root, SEED).ignoreFileForce(ignore);
+            Store store = Fixtures.store(dir, disk);
+            store.put("k", utf8("v2-acknowledged"), Expected.version(store.get("k").orElseThrow().version()));
+            disk.powerLoss();
+            Fixtures.closeQuietly(store);
+            Optional<String> value;
+            try (Store reopened = Fixtures.store(dir, Disk.local())) {
+                value = reopened.get("k").map(b -> text(b.value()));
+            } catch (CorruptionException e) {
+                value = Optional.of("corrupt: " + e.getMessage()); // the renamed file's content never reached disk
+            }
+            if (ignore) {
+                assertNotEquals(Optional.of("v2-acknowledged"), value,
+                        "without file forces the acknowledged put survived: the check is blind");
+            } else {
+                assertEquals(Optional.of("v2-acknowledged"), value, "with file forces the put must survive");
             }
         }
     }

@@ -20,6 +20,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * cut before each disk operation of a put or delete in turn; after reopening, the key holds the old or the new
  * value, whole, never neither and never a mix; an acknowledged change is always there.
  */
+@Timeout(300) // a hang (a call waiting forever on a dead thread) fails the test instead of blocking the build
 class FileStoreReplaceStepTest {
     private static final String KEY = "settings/main";
     private static final String OLD = "old-value:" + "o".repeat(300);

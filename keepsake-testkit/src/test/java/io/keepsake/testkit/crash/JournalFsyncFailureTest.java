@@ -10,16 +10,20 @@ import io.keepsake.FailStopException;
 import io.keepsake.KeepsakeException;
 import io.keepsake.journal.Journal;
 import io.keepsake.journal.JournalRecord;
-import io.keepsake.store.Expected;
-import io.keepsake.store.Store;
 import io.keepsake.testkit.fault.DiskOp;
 import io.keepsake.testkit.fault.FaultyDisk;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * journal refuses every later append until reopened (it never retries the force and acknowledges), and after
  * reopening, even after a power cut, everything acknowledged is there.
  */
+@Timeout(300) // a hang (a call waiting forever on a dead thread) fails the test instead of blocking the build
 class JournalFsyncFailureTest {
     @TempDir
     Path tmp;
@@ -97,5 +102,54 @@ class JournalFsyncFailureTest {
             refusal = e;
         }
         assertTrue(refusal instanceof FailStopException, context + ": async append after failure: " + refusal);
+    }
+
+    @Test
+    void concurrentAppendersNeverGetAnAcknowledgementAfterAFailedForce() throws Exception {
+        for (int cycle = 0; cycle < Math.max(1, Fixtures.cycles() / 5); cycle++) {
+            long seed = Fixtures.baseSeed() + cycle;
+            Path root = Files.createDirectory(tmp.resolve("concurrent-" + seed));
+            Path dir = JournalFixtures.existingDirectory(root);
+            FaultyDisk disk = FaultyDisk.over(root, seed).unforcedTails(true);
+            Journal journal = JournalFixtures.journal(dir, disk);
+            disk.failOnce(DiskOp.FORCE, 1 + new Random(seed).nextInt(40));
+            AtomicBoolean failureSeen = new AtomicBoolean();
+            Map<Long, String> acked = new ConcurrentHashMap<>();
+            List<String> violations = new CopyOnWriteArrayList<>();
+            List<Thread> writers = new ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                int writer = w;
+                writers.add(Thread.ofPlatform().start(() -> {
+                    for (int i = 0; i < 200; i++) {
+                        String p = Fixtures.payload(writer, i);
+                        boolean startedAfterFailure = failureSeen.get();
+                        try {
+                            long seq = journal.append(utf8(p));
+                            acked.put(seq, p);
+                            if (startedAfterFailure) {
+                                violations.add("seq " + seq + " acknowledged after a failure was reported");
+                            }
+                        } catch (KeepsakeException e) {
+                            failureSeen.set(true);
+                        }
+                    }
+                }));
+            }
+            for (Thread t : writers) {
+                t.join();
+            }
+            String context = "seed " + seed;
+            assertTrue(failureSeen.get(), context + ": the injected force failure reached no appender");
+            assertTrue(violations.isEmpty(), context + ": " + violations);
+            Fixtures.closeQuietly(journal);
+            disk.powerLoss();
+            try (Journal reopened = JournalFixtures.journal(dir, FaultyDisk.over(root, seed))) {
+                List<JournalRecord> records = JournalFixtures.readAll(reopened);
+                for (Map.Entry<Long, String> a : acked.entrySet()) {
+                    assertTrue(a.getKey() <= records.size(), context + ": acknowledged seq " + a.getKey() + " lost");
+                    assertEquals(a.getValue(), text(records.get((int) (a.getKey() - 1)).payload()), context);
+                }
+            }
+        }
     }
 }

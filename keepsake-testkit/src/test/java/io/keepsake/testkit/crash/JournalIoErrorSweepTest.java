@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and a reopen on a healthy disk, every acknowledged record is there, in order, and nothing else but the one in
  * flight. The sweep ends when a run completes with no failure injected.
  */
+@Timeout(300) // a hang (a call waiting forever on a dead thread) fails the test instead of blocking the build
 class JournalIoErrorSweepTest {
     private static final int APPENDS = 12;
 

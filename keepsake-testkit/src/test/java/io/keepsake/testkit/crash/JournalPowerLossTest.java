@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -29,22 +31,33 @@ import org.junit.jupiter.api.io.TempDir;
  * moment with appends in flight, and the recovered history must be a gap-free prefix of what was appended holding
  * every acknowledged record.
  */
+@Timeout(300) // a hang (a call waiting forever on a dead thread) fails the test instead of blocking the build
 class JournalPowerLossTest {
+    /** Writers 0 and 1 append synchronously; writer 2 appends asynchronously, several in flight at once. */
     private static final int WRITERS = 3;
+    private static final int ASYNC_WRITER = 2;
+    private static final int ASYNC_BATCH = 8;
 
     @TempDir
     Path tmp;
 
     @Test
-    @Timeout(300)
     void recoveredHistoryIsAPrefixHoldingEveryAcknowledgedAppend() throws Exception {
+        List<String> leaks = new ArrayList<>();
         for (int cycle = 0; cycle < Fixtures.cycles(); cycle++) {
             long seed = Fixtures.baseSeed() + cycle;
-            runCycle(seed, Files.createDirectory(tmp.resolve("cycle-" + seed)));
+            String leak = runCycle(seed, Files.createDirectory(tmp.resolve("cycle-" + seed)));
+            if (leak != null) {
+                leaks.add(leak);
+            }
         }
+        // leaks are collected so that every cycle's history checks run first
+        assertTrue(leaks.isEmpty(), leaks.size() + " cycles left handles open after close:\n"
+                + String.join("\n", leaks));
     }
 
-    private void runCycle(long seed, Path root) throws Exception {
+    /** @return a description of the handles left open after the reopened journal was closed, or null */
+    private String runCycle(long seed, Path root) throws Exception {
         Random random = new Random(seed);
         int cutAfter = 1 + random.nextInt(150);
         Path dir = JournalFixtures.existingDirectory(root);
@@ -55,19 +68,9 @@ class JournalPowerLossTest {
         List<Thread> writers = new ArrayList<>();
         for (int w = 0; w < WRITERS; w++) {
             int writer = w;
-            writers.add(Thread.ofPlatform().start(() -> {
-                for (int i = 0; ; i++) {
-                    String p = payload(writer, i);
-                    long seq;
-                    try {
-                        seq = journal.append(utf8(p));
-                    } catch (RuntimeException e) {
-                        return; // power is off, or the journal fail-stopped because of it
-                    }
-                    acked.put(seq, p);
-                    ackCount.incrementAndGet();
-                }
-            }));
+            writers.add(Thread.ofPlatform().start(writer == ASYNC_WRITER
+                    ? () -> appendAsyncUntilFailure(journal, acked, ackCount)
+                    : () -> appendUntilFailure(journal, writer, acked, ackCount)));
         }
         while (ackCount.get() < cutAfter && writers.stream().anyMatch(Thread::isAlive)) {
             LockSupport.parkNanos(50_000);
@@ -87,10 +90,54 @@ class JournalPowerLossTest {
             long next = reopened.append(utf8("after"));
             assertEquals(records.size() + 1, next, context);
         }
-        assertEquals(0, after.openHandles(), context + ": leaked " + after.openHandlePaths());
+        String leak = after.openHandles() == 0 ? null : context + ": leaked " + after.openHandlePaths();
         try (Journal again = JournalFixtures.journal(dir, Disk.local())) {
             List<JournalRecord> records = JournalFixtures.readAll(again);
             assertEquals("after", text(records.get(records.size() - 1).payload()), context);
+        }
+        return leak;
+    }
+
+    /** Appends one record at a time, recording each acknowledged one, until an append fails. */
+    private static void appendUntilFailure(Journal journal, int writer, Map<Long, String> acked,
+                                           AtomicInteger ackCount) {
+        for (int i = 0; ; i++) {
+            String p = payload(writer, i);
+            long seq;
+            try {
+                seq = journal.append(utf8(p));
+            } catch (RuntimeException e) {
+                return; // power is off, or the journal fail-stopped because of it
+            }
+            acked.put(seq, p);
+            ackCount.incrementAndGet();
+        }
+    }
+
+    /** Appends batches of async records, waiting for each batch, until an append fails. */
+    private static void appendAsyncUntilFailure(Journal journal, Map<Long, String> acked, AtomicInteger ackCount) {
+        for (int i = 0; ; i += ASYNC_BATCH) {
+            List<CompletableFuture<Long>> futures = new ArrayList<>();
+            try {
+                for (int j = 0; j < ASYNC_BATCH; j++) {
+                    futures.add(journal.appendAsync(utf8(payload(ASYNC_WRITER, i + j))));
+                }
+            } catch (RuntimeException e) {
+                // refused at once: wait for those already in flight, then stop
+            }
+            boolean failed = futures.size() < ASYNC_BATCH;
+            for (int j = 0; j < futures.size(); j++) {
+                try {
+                    long seq = futures.get(j).join();
+                    acked.put(seq, payload(ASYNC_WRITER, i + j));
+                    ackCount.incrementAndGet();
+                } catch (CompletionException e) {
+                    failed = true;
+                }
+            }
+            if (failed) {
+                return;
+            }
         }
     }
 
