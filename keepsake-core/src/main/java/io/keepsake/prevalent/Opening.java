@@ -4,6 +4,7 @@ import io.keepsake.CorruptionException;
 import io.keepsake.StorageException;
 import io.keepsake.format.Codec;
 import io.keepsake.format.Pipeline;
+import io.keepsake.format.SmileCodec;
 import io.keepsake.io.Disk;
 import io.keepsake.journal.Journal;
 import io.keepsake.store.FileStore;
@@ -49,7 +50,8 @@ final class Opening {
         Pipeline pipeline = pb.build();
         Codec codec = pipeline.codec();
         Sealer sealer = new PipelineSealer(pipeline);
-        StateCodec states = new BlockStateCodec(codec);
+        StateCodec states = codec instanceof SmileCodec smile ? new SmileStateCodec(smile)
+                : new BlockStateCodec(codec);
         Store store = null;
         Journal journal = null;
         try {
