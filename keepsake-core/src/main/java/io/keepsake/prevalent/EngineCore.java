@@ -139,6 +139,9 @@ final class EngineCore implements AutoCloseable {
         try {
             return journal.appendAsync(payload);
         } catch (RuntimeException e) {
+            if (closed) {
+                throw new KeepsakeException("prevalent system is closed", e);
+            }
             throw fail(e);
         }
     }
@@ -221,7 +224,7 @@ final class EngineCore implements AutoCloseable {
             closed = true;
         }
         if (scheduler != null) {
-            scheduler.shutdownNow();
+            scheduler.shutdown(); // cancels pending runs; a snapshot in progress finishes (never interrupt file I/O)
             try {
                 scheduler.awaitTermination(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {

@@ -108,6 +108,9 @@ final class ImmutableEngine<S, E> implements PrevalentValue<S, E>, EngineCore.So
         } catch (RuntimeException e) {
             r.fail(new RejectedException(r.event.getClass().getSimpleName() + " rejected: " + e.getMessage(), e));
             return;
+        } catch (Error e) { // runs in whichever caller combines: hand the error to the event's own caller
+            r.fail(new RejectedException(r.event.getClass().getSimpleName() + " failed with " + e, e));
+            return;
         }
         CompletableFuture<Long> acked;
         try {

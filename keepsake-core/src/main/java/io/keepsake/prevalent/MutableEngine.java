@@ -47,6 +47,7 @@ final class MutableEngine<S> implements Prevalent<S>, EngineCore.Source {
     private Instant lastTime; // guarded by the write lock: time given to the last applied command
     private final Thread applier;
     private volatile boolean stopping; // set once by close()
+    private volatile long lastCaptureNanos; // written under the write lock: how long the last snapshot held it
 
     MutableEngine(EngineCore core, S state, long applied, Instant lastTime) {
         this.core = core;
@@ -206,7 +207,8 @@ final class MutableEngine<S> implements Prevalent<S>, EngineCore.Source {
             })) {
                 core.states.write(state, out);
             }
-            SnapshotTiming.log("mutable", seq, System.nanoTime() - started);
+            lastCaptureNanos = System.nanoTime() - started;
+            SnapshotTiming.log("mutable", seq, lastCaptureNanos);
         } finally {
             write.unlock();
         }
@@ -234,6 +236,11 @@ final class MutableEngine<S> implements Prevalent<S>, EngineCore.Source {
     @Override
     public long lastSequence() {
         return applied;
+    }
+
+    /** @return how long the last snapshot held the write lock, in nanoseconds (for tests and logs) */
+    long lastCaptureNanos() {
+        return lastCaptureNanos;
     }
 
     /** Closes the journal (completing appends in flight), lets the applier apply them, then stops it. */

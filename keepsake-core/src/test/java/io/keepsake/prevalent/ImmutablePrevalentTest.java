@@ -79,6 +79,23 @@ class ImmutablePrevalentTest {
     }
 
     @Test
+    void transitionThrowingAnErrorReachesItsCallerAndChangesNothing() {
+        try (PrevalentValue<Ledger, Ledger.Event> ledger = Keepsake.<Ledger, Ledger.Event>prevalent(Ledger.EMPTY,
+                (s, e, t) -> {
+                    if (e instanceof Ledger.Debit) {
+                        throw new AssertionError("bug in the transition");
+                    }
+                    return Ledger.apply(s, e, t);
+                }).directory(dir).events(Ledger.Credit.class, Ledger.Debit.class).open()) {
+            ledger.execute(new Ledger.Credit("a", 1));
+            RejectedException e = assertThrows(RejectedException.class, () -> ledger.execute(new Ledger.Debit("a", 1)));
+            assertTrue(e.getCause() instanceof AssertionError);
+            assertEquals(1, ledger.lastSequence());
+            assertEquals(2L, ledger.execute(new Ledger.Credit("a", 1)).result(Long.class));
+        }
+    }
+
+    @Test
     void unregisteredEventIsRejectedBeforeAnythingIsWritten() {
         try (PrevalentValue<Object, Object> value = Keepsake.<Object, Object>prevalent(Ledger.EMPTY,
                 (s, e, t) -> Outcome.of(s)).directory(dir).events(Ledger.Credit.class).open()) {
