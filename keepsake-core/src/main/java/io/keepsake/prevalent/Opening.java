@@ -38,7 +38,8 @@ final class Opening {
     static Recovered open(PrevalentOptions.Settings settings, Class<?> stateType, Supplier<?> initial,
                           Replayer replayer) {
         settings.requireWhere();
-        if (stateType != null && !settings.registered.contains(stateType)) {
+        boolean jdk = stateType != null && stateType.getName().startsWith("java."); // built-in top-level types
+        if (stateType != null && !jdk && !settings.registered.contains(stateType)) {
             settings.registry.register(stateType, stateType.getSimpleName());
             settings.registered.add(stateType);
         }

@@ -189,6 +189,28 @@ class ImmutablePrevalentTest {
     }
 
     @Test
+    void aPlainJdkMapStateNeedsNoRegistrationAndSurvivesSnapshotAndReopen() {
+        Transition<java.util.Map<String, Object>, Ledger.Credit> add = (state, credit, time) -> {
+            java.util.Map<String, Object> next = new java.util.TreeMap<>(state);
+            next.merge(credit.account(), credit.amount(), (a, b) -> ((Number) a).longValue() + ((Number) b).longValue());
+            return Outcome.of(next);
+        };
+        java.util.Map<String, Object> live;
+        try (PrevalentValue<java.util.Map<String, Object>, Ledger.Credit> value = Keepsake.prevalent(
+                java.util.Map.<String, Object>of(), add).directory(dir).events(Ledger.Credit.class).open()) {
+            value.execute(new Ledger.Credit("a", 2));
+            value.snapshot();
+            value.execute(new Ledger.Credit("a", 3));
+            live = value.state();
+        }
+        try (PrevalentValue<java.util.Map<String, Object>, Ledger.Credit> value = Keepsake.prevalent(
+                java.util.Map.<String, Object>of(), add).directory(dir).events(Ledger.Credit.class).open()) {
+            assertEquals(5L, ((Number) value.state().get("a")).longValue());
+            assertEquals(live.keySet(), value.state().keySet());
+        }
+    }
+
+    @Test
     void transientModeWorks() {
         try (PrevalentValue<Ledger, Ledger.Event> ledger = Keepsake.prevalent(Ledger.EMPTY, Ledger::apply)
                 .inMemory().events(Ledger.Credit.class, Ledger.Debit.class).open()) {
