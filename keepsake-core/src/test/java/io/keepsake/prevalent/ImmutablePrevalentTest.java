@@ -84,6 +84,23 @@ class ImmutablePrevalentTest {
     }
 
     @Test
+    void transitionThrowingAnErrorReachesItsCallerAndChangesNothing() {
+        try (PrevalentValue<Ledger, Ledger.Event> ledger = Keepsake.<Ledger, Ledger.Event>prevalent(Ledger.EMPTY,
+                (s, e, t) -> {
+                    if (e instanceof Ledger.Debit) {
+                        throw new AssertionError("bug in the transition");
+                    }
+                    return Ledger.apply(s, e, t);
+                }).directory(dir).events(Ledger.Credit.class, Ledger.Debit.class).open()) {
+            ledger.execute(new Ledger.Credit("a", 1));
+            RejectedException e = assertThrows(RejectedException.class, () -> ledger.execute(new Ledger.Debit("a", 1)));
+            assertTrue(e.getCause() instanceof AssertionError);
+            assertEquals(1, ledger.lastSequence());
+            assertEquals(2L, ledger.execute(new Ledger.Credit("a", 1)).result(Long.class));
+        }
+    }
+
+    @Test
     void unregisteredEventIsRejectedBeforeAnythingIsWritten() {
         try (PrevalentValue<Object, Object> value = Keepsake.<Object, Object>prevalent(Ledger.EMPTY,
                 (s, e, t) -> Outcome.of(s)).directory(dir).events(Ledger.Credit.class).open()) {
@@ -138,6 +155,63 @@ class ImmutablePrevalentTest {
         }
         try (PrevalentValue<Ledger, Ledger.Event> ledger = open()) {
             assertEquals(live, ledger.state());
+        }
+    }
+
+    @Test
+    void snapshotsWhileWritersRunRecoverToTheLiveState() throws Exception {
+        Ledger live;
+        try (PrevalentValue<Ledger, Ledger.Event> ledger = open()) {
+            ExecutorService pool = Executors.newFixedThreadPool(5);
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                String account = "acct" + t;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < 60; i++) {
+                        ledger.execute(new Ledger.Credit(account, 2));
+                        try {
+                            ledger.execute(new Ledger.Debit(account, 3));
+                        } catch (RejectedException refused) {
+                            // not enough money yet
+                        }
+                    }
+                }));
+            }
+            done.add(pool.submit(() -> {
+                for (int i = 0; i < 5; i++) {
+                    ledger.snapshot();
+                }
+            }));
+            for (Future<?> f : done) {
+                f.get();
+            }
+            pool.shutdown();
+            live = ledger.state();
+        }
+        try (PrevalentValue<Ledger, Ledger.Event> ledger = open()) {
+            assertEquals(live, ledger.state());
+        }
+    }
+
+    @Test
+    void aPlainJdkMapStateNeedsNoRegistrationAndSurvivesSnapshotAndReopen() {
+        Transition<java.util.Map<String, Object>, Ledger.Credit> add = (state, credit, time) -> {
+            java.util.Map<String, Object> next = new java.util.TreeMap<>(state);
+            next.merge(credit.account(), credit.amount(), (a, b) -> ((Number) a).longValue() + ((Number) b).longValue());
+            return Outcome.of(next);
+        };
+        java.util.Map<String, Object> live;
+        try (PrevalentValue<java.util.Map<String, Object>, Ledger.Credit> value = Keepsake.prevalent(
+                java.util.Map.<String, Object>of(), add).directory(dir).events(Ledger.Credit.class).open()) {
+            value.execute(new Ledger.Credit("a", 2));
+            value.snapshot();
+            value.execute(new Ledger.Credit("a", 3));
+            live = value.state();
+        }
+        try (PrevalentValue<java.util.Map<String, Object>, Ledger.Credit> value = Keepsake.prevalent(
+                java.util.Map.<String, Object>of(), add).directory(dir).events(Ledger.Credit.class).open()) {
+            assertEquals(5L, ((Number) value.state().get("a")).longValue());
+            assertEquals(live.keySet(), value.state().keySet());
         }
     }
 

@@ -187,6 +187,49 @@ class MutablePrevalentTest {
     }
 
     @Test
+    void writersChecksQueriesAndSnapshotsTogetherEndInTheReplayedState() throws Exception {
+        Bank live;
+        java.util.concurrent.atomic.AtomicLong moved = new java.util.concurrent.atomic.AtomicLong();
+        try (Prevalent<Bank> bank = open()) {
+            ExecutorService pool = Executors.newFixedThreadPool(6);
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                String account = "acct" + t;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < 60; i++) {
+                        moved.addAndGet(bank.execute(new Bank.Deposit(account, 2)) > 0 ? 2 : 0);
+                        try {
+                            bank.execute(new Bank.Withdraw(account, 3));
+                            moved.addAndGet(-3);
+                        } catch (RejectedException | IllegalStateException refused) {
+                            // not enough money yet: refused by the check, or by execute if a race got past it
+                        }
+                    }
+                }));
+            }
+            done.add(pool.submit(() -> {
+                for (int i = 0; i < 5; i++) {
+                    bank.snapshot();
+                }
+            }));
+            done.add(pool.submit(() -> {
+                for (int i = 0; i < 200; i++) {
+                    assertTrue(bank.query(Bank::total) >= 0);
+                }
+            }));
+            for (Future<?> f : done) {
+                f.get();
+            }
+            pool.shutdown();
+            live = bank.query(b -> b);
+            assertEquals(moved.get(), live.total());
+        }
+        try (Prevalent<Bank> bank = open()) {
+            assertEquals(live, bank.query(b -> b));
+        }
+    }
+
+    @Test
     void transientModeWorksAndKeepsNothing() {
         try (Prevalent<Bank> bank = Keepsake.prevalent(Bank::new).inMemory().events(Bank.EVENTS).open()) {
             bank.execute(new Bank.Deposit("alice", 3));
