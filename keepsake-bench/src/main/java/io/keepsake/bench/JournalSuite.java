@@ -11,7 +11,9 @@ import java.util.Locale;
  * Durable appends of 100-byte events: the raw fsync limit for the journal's write pattern ({@code raw-fsync}:
  * overwrite of a preallocated region with fdatasync, one thread), the same on a growing file
  * ({@code raw-fsync-grow}, for contrast), Keepsake's journal in SYNC mode and Prevayler 2.6 with journal disk sync,
- * at 1, 16 and 64 writers, interleaved so both see the same machine state.
+ * at 1, 16 and 64 writers, interleaved so both see the same machine state; then {@link PipelinedCase} (case
+ * {@code append-100B-pipelined}: 64 writers with 64 asynchronous appends in flight each, still counted only once
+ * forced).
  */
 final class JournalSuite implements Suite {
 
@@ -33,7 +35,7 @@ final class JournalSuite implements Suite {
     @Override
     public String description() {
         return "durable 100-byte appends: raw fsync (preallocated, and growing), Keepsake SYNC journal, "
-                + "Prevayler 2.6 (1/16/64 writers)";
+                + "Prevayler 2.6 (1/16/64 writers); Keepsake with 64 writers x 64 async appends in flight";
     }
 
     @Override
@@ -45,6 +47,7 @@ final class JournalSuite implements Suite {
             measure(name(), CASE, settings, progress, KeepsakeAppender::new, writers, measurements);
             measure(name(), CASE, settings, progress, PrevaylerAppender::new, writers, measurements);
         }
+        PipelinedCase.measure(name(), settings, progress, measurements);
         String headline = String.format(Locale.ROOT,
                 "%s run, warmup %.1fs + window %.1fs per case, data on %s (%s)", settings.quick() ? "quick" : "full",
                 settings.warmup().toMillis() / 1000.0,

@@ -116,6 +116,66 @@ public final class SmileCodec implements Codec {
     }
 
     /**
+     * Streams {@code value} to {@code out}: the same bytes {@link #encode} returns, never held whole in memory, so a
+     * value (a prevalent system's state in a snapshot) may exceed what one array holds. Unlike {@link #encode},
+     * bytes may have reached {@code out} when this fails; {@code out} is flushed but not closed.
+     *
+     * @throws CodecException if the value's type is not registered or it cannot be serialized or written
+     */
+    public void encodeTo(Object value, java.io.OutputStream out) {
+        String name = nameFor(value);
+        try (JsonGenerator g = mapper.createGenerator(out)
+                .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
+            g.writeStartObject();
+            g.writeStringField(TYPE_FIELD, name);
+            g.writeFieldName(VALUE_FIELD);
+            writer.writeValue(g, value);
+            g.writeEndObject();
+        } catch (IOException | RuntimeException e) {
+            throw new CodecException("cannot encode a " + name + " (" + value.getClass().getName() + "): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads one value written by {@link #encodeTo} or {@link #encode} from a stream, without first collecting the
+     * bytes into one array. The stream is not closed.
+     *
+     * @throws CodecException if the bytes do not decode to a registered type, or reading them fails
+     */
+    public Object decodeFrom(java.io.InputStream in) {
+        String name = null;
+        try (JsonParser p = mapper.createParser(in)) {
+            p.disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
+            expect(p.nextToken() == JsonToken.START_OBJECT && TYPE_FIELD.equals(p.nextFieldName()),
+                    "does not start with a type name");
+            name = p.nextTextValue();
+            expect(name != null, "has no type name");
+            expect(VALUE_FIELD.equals(p.nextFieldName()), "has no value after the type name '" + name + "'");
+            JsonToken first = p.nextToken();
+            Object value = null;
+            if (TypeRegistry.NULL.equals(name)) {
+                expect(first == JsonToken.VALUE_NULL, "has a non-null value under the type name 'null'");
+            } else {
+                ObjectReader reader = readers.get(name);
+                if (reader == null) {
+                    throw new CodecException("cannot decode type '" + name + "': no type is registered under "
+                            + "that name (register it, or add the old name with TypeRegistry.Builder.alias)");
+                }
+                value = reader.readValue(p);
+            }
+            expect(p.nextToken() == JsonToken.END_OBJECT && p.nextToken() == null,
+                    "has bytes after the value of type '" + name + "'");
+            return value;
+        } catch (io.keepsake.KeepsakeException e) {
+            throw e; // ours, or the stream's own (a snapshot chunk failing its checksum)
+        } catch (IOException | RuntimeException e) {
+            throw new CodecException("cannot decode " + (name == null ? "a Smile stream" : "type '" + name + "'")
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Reads any bytes written by a {@code SmileCodec} as a Jackson tree, without application classes (for tools).
      *
      * @return the type name and the value as a tree

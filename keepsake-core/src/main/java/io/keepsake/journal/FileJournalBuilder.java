@@ -107,11 +107,14 @@ public final class FileJournalBuilder {
 
     /**
      * Opens the journal, creating the directory and its first segment if needed. Recovery happens here: a torn
-     * tail of the newest segment is cut off.
+     * tail of the newest segment is cut off. The directory is locked until {@link Journal#close()} (an OS lock on
+     * its {@code journal.lock} file), so one Journal at a time, in any process, writes it; read-only
+     * {@link JournalTools} do not take the lock.
      *
      * @return the open journal; close it
      * @throws io.keepsake.CorruptionException if a segment is damaged other than by a torn tail
-     * @throws io.keepsake.StorageException    if the directory or a segment cannot be read or written
+     * @throws io.keepsake.StorageException    if the directory or a segment cannot be read or written, or the
+     *                                         directory is already open by another process or Journal instance
      */
     public Journal open() {
         return SegmentedFileJournal.open(dir, disk, durability, segmentSize, syncInterval.toNanos(), template,

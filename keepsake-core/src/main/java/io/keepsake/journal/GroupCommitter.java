@@ -6,6 +6,7 @@ import io.keepsake.StorageException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -23,12 +24,21 @@ import java.util.concurrent.locks.ReentrantLock;
  * leader-follower scheme (the appender forcing its own batch) would save a thread handoff per lone append, but an
  * interrupt of the appender would then close the segment's channel and fail-stop the journal.
  *
+ * <p>Latency. A lone appender would pay two thread wake-ups per append (appender to committer, committer back),
+ * which on a busy machine cost as much as a fast force. Both are bounded spins instead: after a batch the committer
+ * polls {@link #enqueued} for {@value #COMMITTER_SPIN_NANOS} ns before it parks (a closed-loop appender appends its
+ * next record within microseconds of its acknowledgement), and an appender may poll its acknowledgement briefly
+ * ({@link AcknowledgementSpin}). Both back off when spins time out ({@link SpinBackoff}), which is what happens on
+ * a machine with more runnable threads than cores, so there they cost next to nothing.
+ *
  * <p>Failure. If a write, force or segment roll fails, the whole batch fails with a {@link StorageException}
  * naming the file, everything still queued fails with {@link FailStopException}, and every later append, sync or
  * roll is refused: nothing retries a failed force.
  */
 final class GroupCommitter {
     private static final long MAX_PENDING_BYTES = 64L << 20;
+    /** How long the committer polls for new records after a batch before it parks. */
+    static final long COMMITTER_SPIN_NANOS = 20_000;
 
     private final Path dir;
     private final Durability durability;
@@ -49,12 +59,18 @@ final class GroupCommitter {
     private long syncTarget; // guarded by lock: the highest sequence a sync() asked to be forced
     private long failedThrough; // guarded by lock: last sequence of the failed batch
     private volatile int syncWaiters; // written under lock: threads waiting in sync()
+    private final AtomicLong enqueued; // written under lock: the last sequence queued; polled by the spinning committer
+    private final AcknowledgementSpin ackSpin = new AcknowledgementSpin();
+    private final SpinBackoff committerSpins = new SpinBackoff(); // used by the committer thread only
 
     // The next four are used only by the committer thread, and by close after that thread ended.
     private byte[][] batchPayloads = new byte[1024][];
     private Object[] batchWaiters = new Object[1024];
     private final SegmentWriter writer;
     private long lastForceNanos = System.nanoTime();
+    private long taken; // the last sequence taken into a batch
+
+    private volatile long commitNanos; // written by the committer thread only: recent write and force time, averaged
 
     private volatile long acknowledged; // written by the committer thread only
     private volatile long forced; // written by the committer thread only
@@ -69,6 +85,8 @@ final class GroupCommitter {
         this.acknowledged = nextSequence - 1;
         this.forced = nextSequence - 1;
         this.syncTarget = nextSequence - 1;
+        this.enqueued = new AtomicLong(nextSequence - 1);
+        this.taken = nextSequence - 1;
         this.thread = Thread.ofPlatform().daemon().name("keepsake-journal-" + dir.getFileName()).unstarted(this::run);
     }
 
@@ -78,6 +96,11 @@ final class GroupCommitter {
 
     long acknowledged() {
         return acknowledged;
+    }
+
+    /** @return whether a write, force or roll failed (the journal is fail-stopped) */
+    boolean failed() {
+        return failure != null;
     }
 
     /**
@@ -94,6 +117,9 @@ final class GroupCommitter {
             wakeCommitterLocked();
         } finally {
             lock.unlock();
+        }
+        if (acknowledged < sequence) {
+            ackSpin.await(this, sequence, commitNanos);
         }
         boolean interrupted = false;
         try {
@@ -147,6 +173,7 @@ final class GroupCommitter {
         pendingWaiters[pendingCount] = waiter;
         pendingCount++;
         pendingBytes += RecordFormat.HEAD + payload.length;
+        enqueued.set(nextSequence);
         return nextSequence++;
     }
 
@@ -251,6 +278,9 @@ final class GroupCommitter {
             long first;
             boolean wantForce;
             boolean exit;
+            if (enqueued.get() <= taken) {
+                committerSpins.spinUntilAbove(enqueued, taken, COMMITTER_SPIN_NANOS);
+            }
             lock.lock();
             try {
                 while (failure == null && pendingCount == 0 && !closing && syncTarget <= forced && !intervalDue()) {
@@ -270,6 +300,7 @@ final class GroupCommitter {
                 }
                 count = takeBatchLocked();
                 first = nextSequence - count;
+                taken = nextSequence - 1;
                 wantForce = syncTarget > forced;
                 exit = closing && count == 0;
             } catch (InterruptedException e) {
@@ -292,6 +323,7 @@ final class GroupCommitter {
     /** Writes a batch, forces as the durability mode says, acknowledges. */
     private void commit(long first, int count, boolean forceAll) throws Exception {
         long last = first + count - 1;
+        long began = System.nanoTime();
         if (count > 0) {
             writer.write(batchPayloads, first, count);
         }
@@ -300,11 +332,13 @@ final class GroupCommitter {
                 writer.force();
                 forced = last;
                 acknowledged = last;
+                noteCommitTime(began);
                 Waiters.complete(batchWaiters, first, count);
             }
         } else {
             if (count > 0) {
                 acknowledged = last;
+                noteCommitTime(began);
                 Waiters.complete(batchWaiters, first, count);
             }
             if ((forceAll || intervalDue()) && forced < acknowledged) {
@@ -318,6 +352,11 @@ final class GroupCommitter {
             signalForced();
         }
         writer.prepareSpareIfDue();
+    }
+
+    private void noteCommitTime(long began) {
+        long took = System.nanoTime() - began;
+        commitNanos = commitNanos + (took - commitNanos) / 4;
     }
 
     private boolean intervalDue() {

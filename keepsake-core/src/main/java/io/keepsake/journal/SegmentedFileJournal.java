@@ -52,7 +52,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Open scans the newest segment completely; older segments get a header check at open and a full check of
  * every record when read (and by {@link JournalTools#verify}), so opening a long journal does not read it twice.
- * One process at a time: nothing locks the directory against a second writer.
+ *
+ * <p>One writer at a time: open takes a {@link JournalLock} on the directory before it touches any file in it (the
+ * spare, a torn tail) and close releases it last, so a second Journal, in this JVM or another process, is refused
+ * instead of writing beside the first.
  */
 final class SegmentedFileJournal implements Journal {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentedFileJournal.class);
@@ -62,12 +65,14 @@ final class SegmentedFileJournal implements Journal {
     private final Durability durability;
     private final TreeMap<Long, Path> segments; // guarded by itself: base sequence -> file
     private final GroupCommitter committer;
+    private final JournalLock lock;
     private boolean closed; // guarded by segments
 
     private SegmentedFileJournal(Path dir, Disk disk, Durability durability, TreeMap<Long, Path> segments,
                                  Segment active, long next, FileHeader template, long segmentSize,
-                                 long intervalNanos) {
+                                 long intervalNanos, JournalLock lock) {
         this.dir = dir;
+        this.lock = lock;
         this.disk = disk;
         this.durability = durability;
         this.segments = segments;
@@ -77,8 +82,10 @@ final class SegmentedFileJournal implements Journal {
 
     static Journal open(Path dir, Disk disk, Durability durability, long segmentSize, long intervalNanos,
                         FileHeader template, long firstSequence) {
+        JournalLock lock = null;
         try {
             disk.createDirectoriesDurably(dir);
+            lock = JournalLock.acquire(dir);
             disk.delete(dir.resolve(SpareSegment.NAME));
             TreeMap<Long, Path> segments = listSegments(disk, dir);
             Segment active;
@@ -101,11 +108,19 @@ final class SegmentedFileJournal implements Journal {
                 next = scan.base() + scan.records();
             }
             SegmentedFileJournal journal = new SegmentedFileJournal(dir, disk, durability, segments, active, next,
-                    template, segmentSize, intervalNanos);
+                    template, segmentSize, intervalNanos, lock);
             journal.committer.start();
             return journal;
         } catch (IOException e) {
+            if (lock != null) {
+                lock.release();
+            }
             throw new StorageException("journal: cannot open " + dir + ": " + e.getMessage(), e);
+        } catch (RuntimeException | Error e) {
+            if (lock != null) {
+                lock.release();
+            }
+            throw e;
         }
     }
 
@@ -246,7 +261,11 @@ final class SegmentedFileJournal implements Journal {
         synchronized (segments) {
             closed = true;
         }
-        committer.close();
+        try {
+            committer.close();
+        } finally {
+            lock.release();
+        }
     }
 
     @Override

@@ -58,6 +58,7 @@ final class EngineCore implements AutoCloseable {
     final Clock clock;
     private final int keepSnapshots;
     private final long snapshotEvery;
+    private final Duration snapshotInterval; // null without interval snapshots
     private final ScheduledExecutorService scheduler; // null without automatic snapshots
     private final Object snapshotLock = new Object();
     private long lastSnapshot; // guarded by snapshotLock: sequence of the newest durable snapshot (0 = none)
@@ -90,8 +91,6 @@ final class EngineCore implements AutoCloseable {
         }
         this.snapshotInterval = settings.snapshotInterval;
     }
-
-    private final Duration snapshotInterval;
 
     /** Starts background snapshots for this engine; called once recovery is done. */
     void start(Source engine, long recoveredSnapshot) {
@@ -139,6 +138,9 @@ final class EngineCore implements AutoCloseable {
         try {
             return journal.appendAsync(payload);
         } catch (RuntimeException e) {
+            if (closed) {
+                throw new KeepsakeException("prevalent system is closed", e);
+            }
             throw fail(e);
         }
     }
@@ -221,7 +223,7 @@ final class EngineCore implements AutoCloseable {
             closed = true;
         }
         if (scheduler != null) {
-            scheduler.shutdownNow();
+            scheduler.shutdown(); // cancels pending runs; a snapshot in progress finishes (never interrupt file I/O)
             try {
                 scheduler.awaitTermination(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {

@@ -2,6 +2,8 @@ package io.keepsake.prevalent;
 
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -9,12 +11,14 @@ import java.util.function.Function;
 /**
  * The immutable-state engine: apply, then journal, then publish.
  *
- * <p>Design: a caller encodes its event outside any lock. Under {@link #headLock} it runs the transition on the
- * newest (head) state and calls {@code appendAsync}, so journal order equals transition order; the lock is held
- * only for the transition and the enqueue, never for a force. After its append is acknowledged the caller
- * publishes the state of its sequence if nothing newer is published yet (acknowledgements complete in sequence
- * order, so the highest acknowledged sequence's state includes every earlier event). Queries and snapshots read
- * the published reference without locks and never block writers.
+ * <p>Design: a caller encodes its event outside any lock and queues it. Whichever caller wins {@code tryLock} on
+ * {@link #headLock} runs every queued event in order (flat combining): the transition on the newest (head) state,
+ * then {@code appendAsync}, so journal order equals transition order and 64 writers arriving together take the
+ * lock once, not 64 times in a convoy. The lock is never held for a force. When an append is acknowledged, its
+ * completion (on the journal's committer, in sequence order) publishes that sequence's state and wakes the
+ * caller, so each caller is woken exactly once. Acknowledgements complete in sequence order, so the published
+ * state always includes every earlier event. Queries and snapshots read the published reference without locks
+ * and never block writers.
  */
 final class ImmutableEngine<S, E> implements PrevalentValue<S, E>, EngineCore.Source {
     private final EngineCore core;
@@ -24,6 +28,7 @@ final class ImmutableEngine<S, E> implements PrevalentValue<S, E>, EngineCore.So
     private long headSequence; // guarded by headLock
     private Instant headTime; // guarded by headLock: time of the newest event handed to the journal
     private final AtomicReference<Published<S>> published;
+    private final ConcurrentLinkedQueue<Request<S>> queue = new ConcurrentLinkedQueue<>();
 
     /** The state as of a durable sequence. */
     private record Published<S>(long sequence, S state, Instant time) {
@@ -54,40 +59,80 @@ final class ImmutableEngine<S, E> implements PrevalentValue<S, E>, EngineCore.So
     public Outcome<S> execute(E event) {
         core.checkWritable();
         Instant now = core.clock.instant();
-        byte[] payload = core.events.encode(event, now);
-        Outcome<S> outcome;
-        long expected;
-        Instant time;
-        CompletableFuture<Long> acked;
-        headLock.lock();
+        Request<S> request = new Request<>(event, core.events.encode(event, now), now);
+        queue.add(request);
+        combine();
+        request.await();
+        Outcome<S> outcome = request.outcome();
+        core.applied(lastSequence());
+        return outcome;
+    }
+
+    /** Whoever gets the lock runs every queued request in order; the others just wait for their result. */
+    private void combine() {
+        do {
+            if (!headLock.tryLock()) {
+                return; // the holder re-checks the queue after unlocking
+            }
+            try {
+                Request<S> next;
+                while ((next = queue.poll()) != null) {
+                    run(next);
+                }
+            } finally {
+                headLock.unlock();
+            }
+        } while (!queue.isEmpty());
+    }
+
+    /** Under headLock: transition on the head state, then hand the event to the journal. */
+    private void run(Request<S> r) {
         try {
             core.checkWritable();
-            time = now.isBefore(headTime) ? headTime : now;
-            try {
-                outcome = transition.apply(head, event, time);
-            } catch (RejectedException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                throw new RejectedException(event.getClass().getSimpleName() + " rejected: " + e.getMessage(), e);
-            }
+        } catch (RuntimeException e) {
+            r.fail(e);
+            return;
+        }
+        Instant time = r.now.isBefore(headTime) ? headTime : r.now;
+        Outcome<S> outcome;
+        try {
+            @SuppressWarnings("unchecked")
+            E event = (E) r.event;
+            outcome = transition.apply(head, event, time);
             if (outcome == null) {
-                throw new RejectedException("the transition returned no outcome for " + event.getClass().getName());
+                throw new RejectedException("the transition returned no outcome for " + r.event.getClass().getName());
             }
-            acked = core.appendAsync(payload);
-            head = outcome.state();
-            headTime = time;
-            expected = ++headSequence;
-        } finally {
-            headLock.unlock();
+        } catch (RejectedException e) {
+            r.fail(e);
+            return;
+        } catch (RuntimeException e) {
+            r.fail(new RejectedException(r.event.getClass().getSimpleName() + " rejected: " + e.getMessage(), e));
+            return;
+        } catch (Error e) { // runs in whichever caller combines: hand the error to the event's own caller
+            r.fail(new RejectedException(r.event.getClass().getSimpleName() + " failed with " + e, e));
+            return;
         }
-        long seq = core.await(acked);
-        if (seq != expected) {
-            throw core.fail(new IllegalStateException("journal assigned sequence " + seq + " where " + expected
-                    + " was expected: is another writer appending to this journal?"));
+        CompletableFuture<Long> acked;
+        try {
+            acked = core.appendAsync(r.payload);
+        } catch (RuntimeException e) {
+            r.fail(e);
+            return;
         }
-        publish(new Published<>(seq, outcome.state(), time));
-        core.applied(seq);
-        return outcome;
+        head = outcome.state();
+        headTime = time;
+        long expected = ++headSequence;
+        acked.whenComplete((seq, failure) -> {
+            if (failure != null) {
+                r.fail(core.fail(failure));
+            } else if (seq != expected) {
+                r.fail(core.fail(new IllegalStateException("journal assigned sequence " + seq + " where " + expected
+                        + " was expected: is another writer appending to this journal?")));
+            } else {
+                publish(new Published<>(seq, outcome.state(), time));
+                r.complete(outcome);
+            }
+        });
     }
 
     private void publish(Published<S> next) {
@@ -156,5 +201,47 @@ final class ImmutableEngine<S, E> implements PrevalentValue<S, E>, EngineCore.So
     @Override
     public void close() {
         core.close();
+    }
+
+    /** One queued event and its caller. */
+    private static final class Request<S> {
+        final Object event;
+        final byte[] payload;
+        final Instant now;
+        final Thread caller = Thread.currentThread();
+        private Outcome<S> outcome; // written before done is set
+        private RuntimeException failure; // written before done is set
+        private volatile boolean done;
+
+        Request(Object event, byte[] payload, Instant now) {
+            this.event = event;
+            this.payload = payload;
+            this.now = now;
+        }
+
+        void complete(Outcome<S> result) {
+            outcome = result;
+            done = true;
+            LockSupport.unpark(caller);
+        }
+
+        void fail(RuntimeException e) {
+            failure = e;
+            done = true;
+            LockSupport.unpark(caller);
+        }
+
+        void await() {
+            while (!done) {
+                LockSupport.park(this);
+            }
+        }
+
+        Outcome<S> outcome() {
+            if (failure != null) {
+                throw failure;
+            }
+            return outcome;
+        }
     }
 }

@@ -3,8 +3,8 @@ package io.keepsake.prevalent;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -14,15 +14,18 @@ import java.util.function.Function;
  * The mutable-model engine: journal first, then apply in sequence order.
  *
  * <p>Design: a caller encodes its command outside any lock, runs the optional check under the read lock, and
- * appends asynchronously, so one group commit covers many callers. When its append is acknowledged it parks the
- * command in {@link #ready} under its sequence number and drains: whoever wins {@code tryLock} on the write lock
- * applies every ready command in sequence order and wakes each one's caller; losers return at once and wait for
- * their own command to be applied (no thread-per-event convoy on the lock). Every path that releases the lock
- * re-checks {@link #ready} afterwards, so no ready command is left behind (the losing {@code tryLock} and the
- * re-check order like Dekker's flags on volatile state).
+ * appends asynchronously, so one group commit covers many callers. The append's completion (run by the journal's
+ * committer right after the force, in sequence order) files the command in {@link #ready} under its sequence
+ * number and, if the write lock is free, applies every ready command in order and wakes each caller: no thread
+ * hop between durability and apply, and each caller is woken exactly once. If a query, check or snapshot holds
+ * the lock, the completion hands over to the {@link #applier} thread, which waits for the lock and applies
+ * instead, so the committer never blocks on the model. Commands therefore run on Keepsake's threads, one at a
+ * time, never concurrently with a query. A failed append completes its caller with
+ * {@link io.keepsake.FailStopException} directly.
  *
- * <p>Snapshots hold the write lock while the model is serialized into in-memory chunks (writers and queries wait
- * that long); the chunks are sealed and stored after the lock is released.
+ * <p>Queries and checks take the read lock. Snapshots hold the write lock while the model is serialized into
+ * in-memory chunks (applying, queries and checks wait that long; appends to the journal go on); the chunks are
+ * sealed and stored after the lock is released.
  */
 final class MutableEngine<S> implements Prevalent<S>, EngineCore.Source {
     private static final ClassValue<Boolean> HAS_CHECK = new ClassValue<>() {
@@ -39,18 +42,24 @@ final class MutableEngine<S> implements Prevalent<S>, EngineCore.Source {
     private final EngineCore core;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final ConcurrentHashMap<Long, Pending> ready = new ConcurrentHashMap<>();
-    private final S state; // mutated only under lock.writeLock(); read under lock.readLock()
-    private volatile long applied; // written under the write lock: sequence of the last applied command
+    private final S state; // mutated only under lock.writeLock() (by the applier); read under lock.readLock()
+    private volatile long applied; // written by the applier under the write lock: last applied sequence
     private Instant lastTime; // guarded by the write lock: time given to the last applied command
+    private final Thread applier;
+    private volatile boolean stopping; // set once by close()
+    private volatile long lastCaptureNanos; // written under the write lock: how long the last snapshot held it
 
     MutableEngine(EngineCore core, S state, long applied, Instant lastTime) {
         this.core = core;
         this.state = state;
         this.applied = applied;
         this.lastTime = lastTime;
+        this.applier = new Thread(this::applyLoop, "keepsake-apply");
+        this.applier.setDaemon(true);
+        this.applier.start();
     }
 
-    /** Replays one journaled command during recovery (single thread, no locking needed before publication). */
+    /** Replays one journaled command during recovery (single thread, before the engine exists). */
     static <S> void replay(S state, Object command, Instant time) {
         try {
             @SuppressWarnings("unchecked")
@@ -69,13 +78,17 @@ final class MutableEngine<S> implements Prevalent<S>, EngineCore.Source {
         if (HAS_CHECK.get(command.getClass())) {
             check(command, time);
         }
-        CompletableFuture<Long> acked = core.appendAsync(payload);
-        long seq = core.await(acked);
         Pending pending = new Pending(command, time);
-        ready.put(seq, pending);
-        drain();
+        CompletableFuture<Long> acked = core.appendAsync(payload);
+        acked.whenComplete((seq, failure) -> {
+            if (failure != null) {
+                pending.fail(core.fail(failure));
+            } else {
+                ready.put(seq, pending);
+                drainOrHandOff();
+            }
+        });
         pending.await();
-        core.applied(seq);
         return pending.result();
     }
 
@@ -91,17 +104,43 @@ final class MutableEngine<S> implements Prevalent<S>, EngineCore.Source {
                     + e.getMessage(), e);
         } finally {
             read.unlock();
-            drainIfReady();
         }
     }
 
-    /** Applies every ready command in sequence order, unless another thread is doing so. */
-    private void drain() {
+    /**
+     * Applies ready commands in sequence order right here (normally the journal's committer, right after it
+     * acknowledged them) if the write lock is free; if a query, check or snapshot holds it, hands over to the
+     * applier thread, which waits for the lock instead.
+     */
+    private void drainOrHandOff() {
         Lock write = lock.writeLock();
-        do {
-            if (!write.tryLock()) {
-                return; // the holder re-checks after unlocking
+        if (!write.tryLock()) {
+            LockSupport.unpark(applier);
+            return;
+        }
+        try {
+            Pending next;
+            while ((next = ready.remove(applied + 1)) != null) {
+                apply(next);
             }
+        } finally {
+            write.unlock();
+        }
+        core.applied(applied);
+    }
+
+    /** The applier thread: applies what {@link #drainOrHandOff()} could not, waiting for the write lock. */
+    private void applyLoop() {
+        Lock write = lock.writeLock();
+        while (true) {
+            if (!ready.containsKey(applied + 1)) {
+                if (stopping) {
+                    return;
+                }
+                LockSupport.park(this); // woken by a hand-off (the permit covers one made before parking)
+                continue;
+            }
+            write.lock();
             try {
                 Pending next;
                 while ((next = ready.remove(applied + 1)) != null) {
@@ -110,12 +149,7 @@ final class MutableEngine<S> implements Prevalent<S>, EngineCore.Source {
             } finally {
                 write.unlock();
             }
-        } while (ready.containsKey(applied + 1));
-    }
-
-    private void drainIfReady() {
-        if (ready.containsKey(applied + 1)) {
-            drain();
+            core.applied(applied);
         }
     }
 
@@ -141,7 +175,6 @@ final class MutableEngine<S> implements Prevalent<S>, EngineCore.Source {
             return query.apply(state);
         } finally {
             read.unlock();
-            drainIfReady();
         }
     }
 
@@ -174,10 +207,10 @@ final class MutableEngine<S> implements Prevalent<S>, EngineCore.Source {
             })) {
                 core.states.write(state, out);
             }
-            SnapshotTiming.log("mutable", seq, System.nanoTime() - started);
+            lastCaptureNanos = System.nanoTime() - started;
+            SnapshotTiming.log("mutable", seq, lastCaptureNanos);
         } finally {
             write.unlock();
-            drainIfReady();
         }
         return new EngineCore.Capture() {
             @Override
@@ -205,18 +238,42 @@ final class MutableEngine<S> implements Prevalent<S>, EngineCore.Source {
         return applied;
     }
 
-    @Override
-    public void close() {
-        core.close();
+    /** @return how long the last snapshot held the write lock, in nanoseconds (for tests and logs) */
+    long lastCaptureNanos() {
+        return lastCaptureNanos;
     }
 
-    /** A journaled command waiting to be applied, and its caller. */
+    /** Closes the journal (completing appends in flight), lets the applier apply them, then stops it. */
+    @Override
+    public void close() {
+        try {
+            core.close();
+        } finally {
+            stopping = true;
+            LockSupport.unpark(applier);
+            if (Thread.currentThread() != applier) {
+                boolean interrupted = false;
+                while (applier.isAlive()) {
+                    try {
+                        applier.join();
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    /** A command on its way through the journal, and its caller. */
     private static final class Pending {
         final Command<Object, Object> command;
         final Instant time;
         final Thread caller = Thread.currentThread();
         Object result; // written by the applier before done is set
-        Throwable failure; // written by the applier before done is set
+        Throwable failure; // written by the applier (or the journal's completion) before done is set
         private volatile boolean done;
 
         @SuppressWarnings("unchecked")
@@ -228,6 +285,11 @@ final class MutableEngine<S> implements Prevalent<S>, EngineCore.Source {
         void complete() {
             done = true;
             LockSupport.unpark(caller);
+        }
+
+        void fail(Throwable t) {
+            failure = t;
+            complete();
         }
 
         void await() {

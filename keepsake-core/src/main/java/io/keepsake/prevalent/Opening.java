@@ -1,13 +1,16 @@
 package io.keepsake.prevalent;
 
 import io.keepsake.CorruptionException;
+import io.keepsake.StorageException;
 import io.keepsake.format.Codec;
 import io.keepsake.format.Pipeline;
+import io.keepsake.format.SmileCodec;
+import io.keepsake.io.Disk;
 import io.keepsake.journal.Journal;
-import io.keepsake.journal.JournalReader;
-import io.keepsake.journal.JournalRecord;
 import io.keepsake.store.FileStore;
 import io.keepsake.store.Store;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -35,7 +38,8 @@ final class Opening {
     static Recovered open(PrevalentOptions.Settings settings, Class<?> stateType, Supplier<?> initial,
                           Replayer replayer) {
         settings.requireWhere();
-        if (stateType != null && !settings.registered.contains(stateType)) {
+        boolean jdk = stateType != null && stateType.getName().startsWith("java."); // built-in top-level types
+        if (stateType != null && !jdk && !settings.registered.contains(stateType)) {
             settings.registry.register(stateType, stateType.getSimpleName());
             settings.registered.add(stateType);
         }
@@ -47,10 +51,15 @@ final class Opening {
         Pipeline pipeline = pb.build();
         Codec codec = pipeline.codec();
         Sealer sealer = new PipelineSealer(pipeline);
-        StateCodec states = new BlockStateCodec(codec);
+        StateCodec states = codec instanceof SmileCodec smile ? new SmileStateCodec(smile)
+                : new BlockStateCodec(codec);
         Store store = null;
         Journal journal = null;
         try {
+            if (settings.directory != null) {
+                createDurably(settings.disk, settings.directory.resolve("journal"));
+                createDurably(settings.disk, settings.directory.resolve("snapshots"));
+            }
             store = openStore(settings);
             Snapshots snapshots = new Snapshots(store, sealer, settings.chunkSize);
             List<Long> manifests = snapshots.sequences();
@@ -69,18 +78,16 @@ final class Opening {
             }
             Object state = loaded.isPresent() ? loaded.get().state() : initial.get();
             Instant lastTime = loaded.map(Snapshots.Loaded::lastTime).orElse(Instant.MIN);
-            try (JournalReader reader = journal.read(seq + 1)) {
-                while (reader.hasNext()) {
-                    JournalRecord record = reader.next();
-                    if (record.sequence() != seq + 1) {
+            try (ReplayDecoder replay = new ReplayDecoder(journal.read(seq + 1), core.events)) {
+                while (replay.next()) {
+                    if (replay.sequence() != seq + 1) {
                         throw new CorruptionException("journal", 0, "expected event " + (seq + 1) + ", found "
-                                + record.sequence());
+                                + replay.sequence());
                     }
-                    EventFormat.Event event = core.events.decode(record.sequence(), record.payload());
-                    Instant time = event.time().isBefore(lastTime) ? lastTime : event.time();
-                    state = replayer.apply(state, event.value(), time, record.sequence());
+                    Instant time = replay.time().isBefore(lastTime) ? lastTime : replay.time();
+                    state = replayer.apply(state, replay.event(), time, replay.sequence());
                     lastTime = time;
-                    seq = record.sequence();
+                    seq = replay.sequence();
                 }
             }
             return new Recovered(core, state, seq, lastTime, loaded.map(Snapshots.Loaded::sequence).orElse(0L));
@@ -88,6 +95,28 @@ final class Opening {
             closeQuietly(journal, e);
             closeQuietly(store, e);
             throw e;
+        }
+    }
+
+    /**
+     * Creates a directory and its missing parents, forcing the parent of each one created, so that a power loss
+     * right after the first acknowledged event cannot take the whole directory with it.
+     */
+    static void createDurably(Disk disk, Path dir) {
+        java.util.ArrayDeque<Path> missing = new java.util.ArrayDeque<>();
+        for (Path p = dir.toAbsolutePath(); p != null && !disk.exists(p); p = p.getParent()) {
+            missing.push(p);
+        }
+        if (missing.isEmpty()) {
+            return;
+        }
+        try {
+            disk.createDirectories(dir);
+            for (Path created : missing) {
+                disk.forceDirectory(created.getParent());
+            }
+        } catch (IOException e) {
+            throw new StorageException("cannot create directory " + dir + ": " + e.getMessage(), e);
         }
     }
 

@@ -11,8 +11,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.Set;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The settings both builders share ({@link PrevalentBuilder}, {@link PrevalentValueBuilder}). Each setter checks its
@@ -48,7 +48,11 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
         return self();
     }
 
-    /** Uses this journal (opened by the caller, closed by the system on close). Needs a snapshot store too. */
+    /**
+     * Uses this journal (opened by the caller, closed by the system on close). Needs a snapshot store too. No one
+     * else may append to it. If it is new and the snapshot store already holds snapshots, open it with its first
+     * sequence after the newest snapshot.
+     */
     public B journal(Journal journal) {
         Objects.requireNonNull(journal, "journal");
         notInMemory("journal");

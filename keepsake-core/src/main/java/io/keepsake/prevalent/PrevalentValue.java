@@ -2,15 +2,26 @@ package io.keepsake.prevalent;
 
 /**
  * An immutable state evolved by a pure {@link Transition} (prevayler-clj style), journaled after the transition
- * has computed the next state. Opened with
- * {@link io.keepsake.Keepsake#prevalent(Object, Transition)}.
+ * has computed the next state. Opened with {@link io.keepsake.Keepsake#prevalent(Object, Transition)}.
  *
- * <p>{@link #execute} order: the event is encoded (an unregistered or unserializable event fails with
- * {@link io.keepsake.CodecException}, nothing written); the transition computes the next state from the newest
- * state (a throw gives {@link RejectedException}, nothing journaled, nothing changed); the event is appended; once
- * it is durable the state is published to queries and the outcome returned. Queries read the published state
- * without locks and, in SYNC mode, never see an event that is not durable. Snapshots read the published state and
- * do not block writers. If the journal fails the system is fail-stopped until reopened.
+ * <h2>What {@link #execute} does, in order</h2>
+ * <ol>
+ *   <li>Stamps the event with the configured clock's time and encodes it. An unregistered or unserializable event
+ *       fails here with {@link io.keepsake.CodecException}; nothing is written.</li>
+ *   <li>Runs the transition on the newest state (including events accepted but not yet durable). A throw gives
+ *       {@link RejectedException}; nothing is journaled and nothing changes.</li>
+ *   <li>Appends the event to the journal (group commit: concurrent callers share one write and one force).</li>
+ *   <li>Once the event is acknowledged (in {@link io.keepsake.Durability#SYNC} mode: forced), publishes the state
+ *       after it and returns the {@link Outcome}.</li>
+ * </ol>
+ * Queries and {@link #state()} read the published state without locks: in SYNC mode they never see an event that
+ * is not durable. The transition must be deterministic and free of side effects: recovery runs it again, with the
+ * same recorded time, and treats a throw during replay as an error. Event times never run backwards (an event is
+ * given the later of its clock reading and the previous event's time).
+ *
+ * <p>Snapshots serialize the published state without blocking writers. If the journal fails, that execute and
+ * every later one throw {@link io.keepsake.FailStopException} until the system is reopened; the published state
+ * stays at the last durable event.
  *
  * @param <S> the state type
  * @param <E> the event type

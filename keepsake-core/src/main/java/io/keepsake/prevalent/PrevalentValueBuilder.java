@@ -24,7 +24,8 @@ public final class PrevalentValueBuilder<S, E> extends PrevalentOptions<Prevalen
 
     /**
      * Opens the system: loads the newest intact snapshot and replays the journal after it. The initial state's
-     * class is registered under its simple name unless registered already.
+     * class is registered under its simple name unless registered already (JDK types such as a
+     * {@code Map} of basic values travel as built-ins and need no registration).
      *
      * @throws io.keepsake.KeepsakeException if storage cannot be opened or recovery finds damage it cannot pass
      */

@@ -9,6 +9,7 @@ import io.keepsake.store.Expected;
 import io.keepsake.store.Store;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,7 +17,6 @@ import java.util.Enumeration;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.io.SequenceInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -6,11 +6,12 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A local disk that counts forces and writes and can be told to fail the next force, write or directory force
- * once (the simple form of catalog 8; the faults helper builds the full injector).
+ * once (the simple form of catalog 8; the faults helper builds the full injector), and can hold data forces.
  */
 final class FlakyDisk implements Disk {
     final AtomicInteger forces = new AtomicInteger();
@@ -20,6 +21,10 @@ final class FlakyDisk implements Disk {
     final AtomicInteger failNextWrite = new AtomicInteger();
     final AtomicInteger failNextDirectoryForce = new AtomicInteger();
     final AtomicInteger failNextMetadataForce = new AtomicInteger();
+    /** When set, every data force waits until it is opened (after counting itself). */
+    volatile CountDownLatch dataForceGate;
+    /** Counted down when a data force starts waiting at {@link #dataForceGate}. */
+    final CountDownLatch dataForceWaiting = new CountDownLatch(1);
     private final Disk local = Disk.local();
 
     private static void maybeFail(AtomicInteger armed, String what) throws IOException {
@@ -63,6 +68,7 @@ final class FlakyDisk implements Disk {
                 forces.incrementAndGet();
                 if (!metadata) {
                     dataForces.incrementAndGet();
+                    awaitGate();
                 }
                 real.force(metadata);
             }
@@ -72,6 +78,26 @@ final class FlakyDisk implements Disk {
                 real.close();
             }
         };
+    }
+
+    private void awaitGate() {
+        CountDownLatch gate = dataForceGate;
+        if (gate == null) {
+            return;
+        }
+        dataForceWaiting.countDown();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                gate.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

@@ -12,7 +12,6 @@ import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +48,8 @@ class SegmentFuzzTest {
                 originals.put(file, Files.readAllBytes(file));
             }
         }
-        List<Path> names = new ArrayList<>(originals.keySet());
+        // the segments; the lock file holds no journal data
+        List<Path> names = originals.keySet().stream().filter(file -> RecordFormat.baseOf(file) >= 1).toList();
         int typedErrors = 0;
         for (int round = 0; round < ROUNDS; round++) {
             long seed = 1000 + round;

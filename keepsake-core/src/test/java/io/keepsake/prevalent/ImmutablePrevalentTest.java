@@ -22,7 +22,11 @@ class ImmutablePrevalentTest {
     Path dir;
 
     private PrevalentValue<Ledger, Ledger.Event> open() {
-        return Keepsake.prevalent(Ledger.EMPTY, Ledger::apply).directory(dir)
+        return open(dir);
+    }
+
+    private PrevalentValue<Ledger, Ledger.Event> open(Path where) {
+        return Keepsake.prevalent(Ledger.EMPTY, Ledger::apply).directory(where)
                 .events(Ledger.Credit.class, Ledger.Debit.class).open();
     }
 
@@ -55,7 +59,8 @@ class ImmutablePrevalentTest {
         assertEquals(2, crashed.snapshot());
         crashed.execute(new Ledger.Credit("bob", 7));
         Ledger live = crashed.state();
-        try (PrevalentValue<Ledger, Ledger.Event> ledger = open()) {
+        Path image = CrashImage.copy(dir, dir.resolveSibling(dir.getFileName() + "-crash"));
+        try (PrevalentValue<Ledger, Ledger.Event> ledger = open(image)) {
             assertEquals(live, ledger.state());
             assertEquals(3, ledger.lastSequence());
         } finally {
@@ -76,6 +81,23 @@ class ImmutablePrevalentTest {
             assertEquals(11L, ledger.execute(new Ledger.Credit("alice", 6)).result(Long.class));
         }
         assertEquals(2, journalLast());
+    }
+
+    @Test
+    void transitionThrowingAnErrorReachesItsCallerAndChangesNothing() {
+        try (PrevalentValue<Ledger, Ledger.Event> ledger = Keepsake.<Ledger, Ledger.Event>prevalent(Ledger.EMPTY,
+                (s, e, t) -> {
+                    if (e instanceof Ledger.Debit) {
+                        throw new AssertionError("bug in the transition");
+                    }
+                    return Ledger.apply(s, e, t);
+                }).directory(dir).events(Ledger.Credit.class, Ledger.Debit.class).open()) {
+            ledger.execute(new Ledger.Credit("a", 1));
+            RejectedException e = assertThrows(RejectedException.class, () -> ledger.execute(new Ledger.Debit("a", 1)));
+            assertTrue(e.getCause() instanceof AssertionError);
+            assertEquals(1, ledger.lastSequence());
+            assertEquals(2L, ledger.execute(new Ledger.Credit("a", 1)).result(Long.class));
+        }
     }
 
     @Test
@@ -133,6 +155,63 @@ class ImmutablePrevalentTest {
         }
         try (PrevalentValue<Ledger, Ledger.Event> ledger = open()) {
             assertEquals(live, ledger.state());
+        }
+    }
+
+    @Test
+    void snapshotsWhileWritersRunRecoverToTheLiveState() throws Exception {
+        Ledger live;
+        try (PrevalentValue<Ledger, Ledger.Event> ledger = open()) {
+            ExecutorService pool = Executors.newFixedThreadPool(5);
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                String account = "acct" + t;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < 60; i++) {
+                        ledger.execute(new Ledger.Credit(account, 2));
+                        try {
+                            ledger.execute(new Ledger.Debit(account, 3));
+                        } catch (RejectedException refused) {
+                            // not enough money yet
+                        }
+                    }
+                }));
+            }
+            done.add(pool.submit(() -> {
+                for (int i = 0; i < 5; i++) {
+                    ledger.snapshot();
+                }
+            }));
+            for (Future<?> f : done) {
+                f.get();
+            }
+            pool.shutdown();
+            live = ledger.state();
+        }
+        try (PrevalentValue<Ledger, Ledger.Event> ledger = open()) {
+            assertEquals(live, ledger.state());
+        }
+    }
+
+    @Test
+    void aPlainJdkMapStateNeedsNoRegistrationAndSurvivesSnapshotAndReopen() {
+        Transition<java.util.Map<String, Object>, Ledger.Credit> add = (state, credit, time) -> {
+            java.util.Map<String, Object> next = new java.util.TreeMap<>(state);
+            next.merge(credit.account(), credit.amount(), (a, b) -> ((Number) a).longValue() + ((Number) b).longValue());
+            return Outcome.of(next);
+        };
+        java.util.Map<String, Object> live;
+        try (PrevalentValue<java.util.Map<String, Object>, Ledger.Credit> value = Keepsake.prevalent(
+                java.util.Map.<String, Object>of(), add).directory(dir).events(Ledger.Credit.class).open()) {
+            value.execute(new Ledger.Credit("a", 2));
+            value.snapshot();
+            value.execute(new Ledger.Credit("a", 3));
+            live = value.state();
+        }
+        try (PrevalentValue<java.util.Map<String, Object>, Ledger.Credit> value = Keepsake.prevalent(
+                java.util.Map.<String, Object>of(), add).directory(dir).events(Ledger.Credit.class).open()) {
+            assertEquals(5L, ((Number) value.state().get("a")).longValue());
+            assertEquals(live.keySet(), value.state().keySet());
         }
     }
 

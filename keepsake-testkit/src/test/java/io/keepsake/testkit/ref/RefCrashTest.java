@@ -38,7 +38,9 @@ class RefCrashTest {
             assertEquals(previous, ready, "seed " + seed + ", cycle " + cycle + ": the child started elsewhere");
             child.awaitFirstAck();
             Thread.sleep(random.nextInt(200));
-            child.process.destroyForcibly();
+            // SIGKILL through the handle: Process.destroyForcibly() would also close our end of the child's stdout
+            // and drop "try"/"ack" lines still in the pipe.
+            child.process.toHandle().destroyForcibly();
             assertTrue(child.process.waitFor(30, TimeUnit.SECONDS), "child did not die");
             child.reader.join();
             long stored;

@@ -1,0 +1,38 @@
+package io.keepsake.testkit.prevalent;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/** Helpers shared by the prevalent crash tests. */
+final class CrashFixtures {
+    private CrashFixtures() {
+    }
+
+    /** Copies a directory tree (a prepared data directory) to a new place. */
+    static void copyTree(Path from, Path to) {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path p : paths.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Closes quietly: after a power cut, close may fail, and that is not under test. */
+    static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // broken on purpose
+        }
+    }
+}
