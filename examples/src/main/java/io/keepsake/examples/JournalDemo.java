@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -64,8 +63,7 @@ public final class JournalDemo {
 
     private final Options options;
     private final PrintWriter out;
-    private final CountDownLatch stopRequested = new CountDownLatch(1);
-    private final CountDownLatch finished = new CountDownLatch(1);
+    private final DemoPacer pacer;
 
     /**
      * @param options what to run
@@ -74,6 +72,7 @@ public final class JournalDemo {
     public JournalDemo(Options options, PrintWriter out) {
         this.options = options;
         this.out = out;
+        this.pacer = new DemoPacer(options.duration());
     }
 
     /**
@@ -93,7 +92,7 @@ public final class JournalDemo {
             out.flush();
             Writers writers = new Writers(journal, options.writers());
             writers.start();
-            report(writers, System.nanoTime());
+            report(writers);
             writers.stopAndJoin();
             long last = journal.lastSequence();
             out.printf(Locale.ROOT, "stopped: %d events appended, last acknowledged seq %d; journal closed%n",
@@ -102,7 +101,7 @@ public final class JournalDemo {
             writers.rethrowFailure();
             return new Result(recovered, writers.appended.sum(), last);
         } finally {
-            finished.countDown();
+            pacer.finished();
         }
     }
 
@@ -111,12 +110,7 @@ public final class JournalDemo {
      * a shutdown hook or any thread, and more than once.
      */
     public void stop() {
-        stopRequested.countDown();
-        try {
-            finished.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        pacer.stop();
     }
 
     /**
@@ -126,47 +120,15 @@ public final class JournalDemo {
      */
     public static Result runUntilDoneOrInterrupted(Options options, PrintWriter out) {
         JournalDemo demo = new JournalDemo(options, out);
-        Thread hook = new Thread(demo::stop, "keepsake-demo-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            return demo.run();
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // The JVM is already exiting; the hook is running and waits for us.
-            }
-        }
+        return DemoPacer.withShutdownHook("keepsake-demo-shutdown", demo::stop, demo::run);
     }
 
-    private void report(Writers writers, long startNanos) {
-        long deadline = options.duration().isZero() ? Long.MAX_VALUE : startNanos + options.duration().toNanos();
-        long previousCount = 0;
-        long previousNanos = startNanos;
-        int second = 0;
-        while (!writers.failed()) {
-            long nextTick = Math.min(previousNanos + TimeUnit.SECONDS.toNanos(1), deadline);
-            try {
-                if (stopRequested.await(Math.max(0, nextTick - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                    return;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            long now = System.nanoTime();
-            long count = writers.appended.sum();
-            double perSecond = (count - previousCount) * 1e9 / Math.max(1, now - previousNanos);
-            second++;
+    private void report(Writers writers) {
+        pacer.pace(writers.appended::sum, writers::failed, (second, perSecond) -> {
             out.printf(Locale.ROOT, "%4ds  %,12.0f events/s  last acknowledged seq %d%n", second, perSecond,
                     writers.lastAcknowledged.get());
             out.flush();
-            previousCount = count;
-            previousNanos = now;
-            if (now >= deadline) {
-                return;
-            }
-        }
+        });
     }
 
     /** The writer threads and what they share. */

@@ -1,6 +1,7 @@
 package io.keepsake.examples.bank;
 
 import io.keepsake.KeepsakeException;
+import io.keepsake.examples.DemoPacer;
 import io.keepsake.prevalent.Prevalent;
 import io.keepsake.prevalent.RejectedException;
 import java.io.PrintWriter;
@@ -10,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -77,8 +77,7 @@ public final class BankDemo {
 
     private final Options options;
     private final PrintWriter out;
-    private final CountDownLatch stopRequested = new CountDownLatch(1);
-    private final CountDownLatch finished = new CountDownLatch(1);
+    private final DemoPacer pacer;
 
     /**
      * @param options what to run
@@ -87,6 +86,7 @@ public final class BankDemo {
     public BankDemo(Options options, PrintWriter out) {
         this.options = options;
         this.out = out;
+        this.pacer = new DemoPacer(options.duration());
     }
 
     /**
@@ -111,7 +111,7 @@ public final class BankDemo {
             out.flush();
             Writers writers = new Writers(bank, options);
             writers.start();
-            report(bank, writers, System.nanoTime());
+            report(bank, writers);
             writers.stopAndJoin();
             bank.snapshot();
             long last = bank.lastSequence();
@@ -123,7 +123,7 @@ public final class BankDemo {
             writers.rethrowFailure();
             return new Result(recovered, writers.executed.sum(), writers.refused.sum(), last, conserved);
         } finally {
-            finished.countDown();
+            pacer.finished();
         }
     }
 
@@ -138,12 +138,7 @@ public final class BankDemo {
 
     /** Asks a running demo to stop and waits (up to ten seconds) until the bank is closed. Idempotent. */
     public void stop() {
-        stopRequested.countDown();
-        try {
-            finished.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        pacer.stop();
     }
 
     /**
@@ -153,17 +148,7 @@ public final class BankDemo {
      */
     public static Result runUntilDoneOrInterrupted(Options options, PrintWriter out) {
         BankDemo demo = new BankDemo(options, out);
-        Thread hook = new Thread(demo::stop, "keepsake-bank-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            return demo.run();
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // The JVM is already exiting; the hook is running and waits for us.
-            }
-        }
+        return DemoPacer.withShutdownHook("keepsake-bank-shutdown", demo::stop, demo::run);
     }
 
     private void openAccounts(Prevalent<Bank> bank) {
@@ -179,34 +164,12 @@ public final class BankDemo {
         return String.format(Locale.ROOT, "acct-%05d", i);
     }
 
-    private void report(Prevalent<Bank> bank, Writers writers, long startNanos) {
-        long deadline = options.duration().isZero() ? Long.MAX_VALUE : startNanos + options.duration().toNanos();
-        long previousCount = 0;
-        long previousNanos = startNanos;
-        int second = 0;
-        while (!writers.failed()) {
-            long nextTick = Math.min(previousNanos + TimeUnit.SECONDS.toNanos(1), deadline);
-            try {
-                if (stopRequested.await(Math.max(0, nextTick - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                    return;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            long now = System.nanoTime();
-            long count = writers.executed.sum();
-            double perSecond = (count - previousCount) * 1e9 / Math.max(1, now - previousNanos);
-            second++;
+    private void report(Prevalent<Bank> bank, Writers writers) {
+        pacer.pace(writers.executed::sum, writers::failed, (second, perSecond) -> {
             out.printf(Locale.ROOT, "%4ds %,10.0f commands/s  last seq %d  refused %d  money conserved: %s%n",
                     second, perSecond, bank.lastSequence(), writers.refused.sum(), bank.query(Bank::conserved));
             out.flush();
-            previousCount = count;
-            previousNanos = now;
-            if (now >= deadline) {
-                return;
-            }
-        }
+        });
     }
 
     /** The writer threads and what they share. */
