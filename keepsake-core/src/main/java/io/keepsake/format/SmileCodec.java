@@ -84,8 +84,14 @@ public final class SmileCodec implements Codec {
 
     @Override
     public Object decode(byte[] bytes) {
+        return decode(bytes, 0, bytes.length);
+    }
+
+    /** {@inheritDoc} Reads the bytes in place, without copying them. */
+    @Override
+    public Object decode(byte[] bytes, int offset, int length) {
         String name = null;
-        try (JsonParser p = mapper.createParser(bytes)) {
+        try (JsonParser p = mapper.createParser(bytes, offset, length)) {
             expect(p.nextToken() == JsonToken.START_OBJECT && TYPE_FIELD.equals(p.nextFieldName()),
                     "does not start with a type name");
             name = p.nextTextValue();
