@@ -84,13 +84,21 @@ public final class SmileCodec implements Codec {
 
     @Override
     public Object decode(byte[] bytes) {
+        return decode(bytes, 0, bytes.length);
+    }
+
+    /** {@inheritDoc} Reads the bytes in place, without copying them. */
+    @Override
+    public Object decode(byte[] bytes, int offset, int length) {
         String name = null;
-        try (JsonParser p = mapper.createParser(bytes)) {
+        try (JsonParser p = mapper.createParser(bytes, offset, length)) {
             expect(p.nextToken() == JsonToken.START_OBJECT && TYPE_FIELD.equals(p.nextFieldName()),
                     "does not start with a type name");
             name = p.nextTextValue();
             expect(name != null, "has no type name");
-            expect(VALUE_FIELD.equals(p.nextFieldName()), "has no value after the type name '" + name + "'");
+            if (!VALUE_FIELD.equals(p.nextFieldName())) {
+                throw malformed("has no value after the type name '" + name + "'");
+            }
             JsonToken first = p.nextToken();
             Object value;
             if (TypeRegistry.NULL.equals(name)) {
@@ -104,8 +112,9 @@ public final class SmileCodec implements Codec {
                 }
                 value = reader.readValue(p);
             }
-            expect(p.nextToken() == JsonToken.END_OBJECT && p.nextToken() == null,
-                    "has bytes after the value of type '" + name + "'");
+            if (p.nextToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+                throw malformed("has bytes after the value of type '" + name + "'");
+            }
             return value;
         } catch (CodecException e) {
             throw e;
@@ -151,7 +160,9 @@ public final class SmileCodec implements Codec {
                     "does not start with a type name");
             name = p.nextTextValue();
             expect(name != null, "has no type name");
-            expect(VALUE_FIELD.equals(p.nextFieldName()), "has no value after the type name '" + name + "'");
+            if (!VALUE_FIELD.equals(p.nextFieldName())) {
+                throw malformed("has no value after the type name '" + name + "'");
+            }
             JsonToken first = p.nextToken();
             Object value = null;
             if (TypeRegistry.NULL.equals(name)) {
@@ -164,8 +175,9 @@ public final class SmileCodec implements Codec {
                 }
                 value = reader.readValue(p);
             }
-            expect(p.nextToken() == JsonToken.END_OBJECT && p.nextToken() == null,
-                    "has bytes after the value of type '" + name + "'");
+            if (p.nextToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+                throw malformed("has bytes after the value of type '" + name + "'");
+            }
             return value;
         } catch (io.keepsake.KeepsakeException e) {
             throw e; // ours, or the stream's own (a snapshot chunk failing its checksum)
@@ -269,9 +281,14 @@ public final class SmileCodec implements Codec {
                 + "lists and maps, found " + value.getClass().getName() + "; register a type that holds it instead");
     }
 
+    /** For constant messages only: a message built from values would be built on every decode (use malformed). */
     private static void expect(boolean ok, String problem) {
         if (!ok) {
-            throw new CodecException("not a Keepsake Smile value: it " + problem);
+            throw malformed(problem);
         }
+    }
+
+    private static CodecException malformed(String problem) {
+        return new CodecException("not a Keepsake Smile value: it " + problem);
     }
 }

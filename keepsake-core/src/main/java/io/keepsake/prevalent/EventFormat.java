@@ -78,13 +78,27 @@ final class EventFormat {
             }
             FileHeader header = FileHeader.current(FileKind.JOURNAL_SEGMENT, in.get() & 0xFF, in.get() & 0xFF,
                     in.get() & 0xFF, in.getInt(), 0);
-            byte[] sealed = new byte[in.remaining()];
-            in.get(sealed);
-            ByteBuffer inner = ByteBuffer.wrap(sealer.open(sealed, header));
-            Instant time = Instant.ofEpochSecond(inner.getLong(), inner.getInt());
-            byte[] body = new byte[inner.remaining()];
-            inner.get(body);
-            return new Event(time, codec.decode(body));
+            byte[] inner;
+            int start;
+            int length;
+            if (sealer.opensUnchanged(header)) {
+                // Neither compressed nor encrypted: the inner bytes follow the prefix; read them in place.
+                inner = payload;
+                start = PREFIX;
+                length = payload.length - PREFIX;
+            } else {
+                byte[] sealed = new byte[in.remaining()];
+                in.get(sealed);
+                inner = sealer.open(sealed, header);
+                start = 0;
+                length = inner.length;
+            }
+            if (length < TIME) {
+                throw new BufferUnderflowException();
+            }
+            ByteBuffer times = ByteBuffer.wrap(inner, start, TIME);
+            Instant time = Instant.ofEpochSecond(times.getLong(), times.getInt());
+            return new Event(time, codec.decode(inner, start + TIME, length - TIME));
         } catch (BufferUnderflowException | java.time.DateTimeException e) {
             throw new CorruptionException("journal record " + sequence, 0, "truncated or malformed event payload");
         }

@@ -32,6 +32,11 @@ final class PipelineSealer implements Sealer {
         return pipeline.unwrap(sealed, raw(header), header.kind().name().toLowerCase(), 0);
     }
 
+    @Override
+    public boolean opensUnchanged(FileHeader header) {
+        return header.cipherId() == 0 && header.compressionId() == 0;
+    }
+
     private static FileHeader raw(FileHeader h) {
         return new FileHeader(h.kind(), h.writeVersion(), h.readVersion(), Codec.raw().id(), h.compressionId(),
                 h.cipherId(), h.keyId(), h.base());

@@ -18,4 +18,12 @@ interface Sealer {
 
     /** @return the raw bytes back @throws io.keepsake.KeepsakeException if they fail authentication or decoding */
     byte[] open(byte[] sealed, FileHeader header);
+
+    /**
+     * @return whether {@link #open} returns its input unchanged for data under this header (no compression, no
+     *         cipher), so a reader may use the sealed bytes in place instead of copying them out first
+     */
+    default boolean opensUnchanged(FileHeader header) {
+        return false;
+    }
 }
