@@ -175,42 +175,4 @@ public abstract class RefContractSupport {
         }
     }
 
-    /** A store that passes every call to another; the base of the decorators above. */
-    protected abstract static class ForwardingStore implements Store {
-        private final Store inner;
-
-        ForwardingStore(Store inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public Optional<Blob> get(String key) {
-            return inner.get(key);
-        }
-
-        @Override
-        public String put(String key, byte[] value, Expected expected) {
-            return inner.put(key, value, expected);
-        }
-
-        @Override
-        public boolean delete(String key, Expected expected) {
-            return inner.delete(key, expected);
-        }
-
-        @Override
-        public List<String> list(String prefix) {
-            return inner.list(prefix);
-        }
-
-        @Override
-        public String describe() {
-            return inner.describe();
-        }
-
-        @Override
-        public void close() {
-            // the inner store belongs to the test's lifecycle
-        }
-    }
 }
