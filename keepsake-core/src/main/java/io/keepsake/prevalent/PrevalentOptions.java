@@ -1,6 +1,7 @@
 package io.keepsake.prevalent;
 
 import io.keepsake.Durability;
+import io.keepsake.Ticker;
 import io.keepsake.format.Compression;
 import io.keepsake.format.KeyProvider;
 import io.keepsake.format.TypeRegistry;
@@ -218,6 +219,7 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
         int keepSnapshots = 2;
         long segmentSize;
         int chunkSize = 4 << 20;
+        Ticker ticker = Ticker.system(); // retries and backoff at open; tests set a manual one
 
         void requireWhere() {
             if (!inMemory && directory == null && journal == null) {
