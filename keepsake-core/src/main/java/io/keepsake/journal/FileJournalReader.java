@@ -22,8 +22,11 @@ final class FileJournalReader implements JournalReader {
     private long next; // the sequence next() returns
     private int segmentIndex = -1; // index into segments of the open cursor
     private SegmentCursor cursor; // null before the first segment and after close
+    private String cursorName; // the open cursor's path, made once per segment
     private long position; // offset of the next record in the open segment
     private long expected; // the sequence of the record at position
+    private long returnedAt; // offset of the record next() returned last
+    private String returnedFile = "journal"; // the file it is in
     private boolean closed;
 
     FileJournalReader(Disk disk, List<Map.Entry<Long, Path>> segments, long from, long last) {
@@ -50,13 +53,15 @@ final class FileJournalReader implements JournalReader {
         while (true) {
             int kind = cursor.parse(position);
             if (kind != SegmentCursor.RECORD) {
-                String what = kind == SegmentCursor.BAD ? cursor.problem() : "segment ends before sequence " + next;
-                throw new CorruptionException(cursor.path().toString(), position, what);
+                throw new CorruptionException(cursor.path().toString(), position,
+                        kind == SegmentCursor.BAD ? cursor.problem() : endedEarly());
             }
             if (cursor.sequence() != expected) {
                 throw new CorruptionException(cursor.path().toString(), position, "sequence gap: expected "
                         + expected + ", found " + cursor.sequence());
             }
+            returnedAt = position;
+            returnedFile = cursorName;
             position += cursor.recordSize();
             expected++;
             if (cursor.sequence() == next) {
@@ -64,6 +69,31 @@ final class FileJournalReader implements JournalReader {
                 return new JournalRecord(cursor.sequence(), cursor.copyPayload());
             }
         }
+    }
+
+    /** The open segment holds no record at {@code position}, though {@code expected} was acknowledged. */
+    private String endedEarly() {
+        if (segmentIndex + 1 == segments.size()) {
+            return "segment ends before sequence " + expected + ", though the journal acknowledged records up to "
+                    + last + "; restore the journal directory from a backup";
+        }
+        Path following = segments.get(segmentIndex + 1).getValue();
+        long resumes = segments.get(segmentIndex + 1).getKey();
+        return "sequences " + expected + ".." + (resumes - 1) + " are missing: they belong between "
+                + cursor.path().getFileName() + " (which ends after sequence " + (expected - 1) + ") and "
+                + following.getFileName() + " (which starts at " + resumes + "). A segment file, probably "
+                + RecordFormat.fileName(expected) + ", was deleted or lost. Restore it from a backup of "
+                + cursor.path().getParent() + "; events after a gap cannot be replayed without the ones in it";
+    }
+
+    @Override
+    public String recordFile() {
+        return returnedFile;
+    }
+
+    @Override
+    public long recordOffset() {
+        return returnedAt;
     }
 
     private void openNext() {
@@ -76,6 +106,7 @@ final class FileJournalReader implements JournalReader {
         SegmentScanner.header(disk, path);
         try {
             cursor = new SegmentCursor(disk.openRead(path), path);
+            cursorName = path.toString();
         } catch (IOException e) {
             throw new StorageException("journal: cannot open " + path + ": " + e.getMessage(), e);
         }

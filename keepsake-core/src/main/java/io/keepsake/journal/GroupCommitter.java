@@ -376,7 +376,8 @@ final class GroupCommitter {
     private void fail(Throwable cause, long first, int count) {
         Path file = writer.path();
         StorageException error = new StorageException("journal: writing or forcing " + file + " failed ("
-                + cause + "); records " + first + ".." + (first + count - 1) + " are not acknowledged", cause);
+                + cause + "); records " + first + ".." + (first + count - 1)
+                + " were not acknowledged: assume each may or may not be present after the journal is reopened", cause);
         int queued;
         lock.lock();
         try {

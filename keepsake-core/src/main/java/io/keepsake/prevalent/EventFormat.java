@@ -67,14 +67,21 @@ final class EventFormat {
         return out.array();
     }
 
-    /** @return the event and its recorded time @throws CorruptionException if the payload is malformed */
-    Event decode(long sequence, byte[] payload) {
+    /**
+     * @param file   the journal file holding the record ({@link io.keepsake.journal.JournalReader#recordFile()})
+     * @param offset the record's byte offset within it
+     * @return the event and its recorded time
+     * @throws CorruptionException  naming the file and the record's offset if the payload is malformed, fails
+     *                              decompression, or fails authentication ({@link io.keepsake.TamperedException})
+     * @throws MissingKeyException  if it is encrypted under a key id there is no key for
+     */
+    Event decode(long sequence, byte[] payload, String file, long offset) {
         try {
             ByteBuffer in = ByteBuffer.wrap(payload);
             int version = in.get() & 0xFF;
             if (version != VERSION) {
-                throw new CorruptionException("journal record " + sequence, 0, "unknown event envelope version "
-                        + version);
+                throw new CorruptionException(file, offset, "record " + sequence + ": unknown event envelope "
+                        + "version " + version);
             }
             FileHeader header = FileHeader.current(FileKind.JOURNAL_SEGMENT, in.get() & 0xFF, in.get() & 0xFF,
                     in.get() & 0xFF, in.getInt(), 0);
@@ -89,7 +96,7 @@ final class EventFormat {
             } else {
                 byte[] sealed = new byte[in.remaining()];
                 in.get(sealed);
-                inner = sealer.open(sealed, header);
+                inner = sealer.open(sealed, header, file, offset);
                 start = 0;
                 length = inner.length;
             }
@@ -100,7 +107,8 @@ final class EventFormat {
             Instant time = Instant.ofEpochSecond(times.getLong(), times.getInt());
             return new Event(time, codec.decode(inner, start + TIME, length - TIME));
         } catch (BufferUnderflowException | java.time.DateTimeException e) {
-            throw new CorruptionException("journal record " + sequence, 0, "truncated or malformed event payload");
+            throw new CorruptionException(file, offset, "record " + sequence + ": truncated or malformed event "
+                    + "payload");
         }
     }
 

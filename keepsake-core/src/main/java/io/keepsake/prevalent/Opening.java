@@ -50,7 +50,7 @@ final class Opening {
         }
         Pipeline pipeline = pb.build();
         Codec codec = pipeline.codec();
-        Sealer sealer = new PipelineSealer(pipeline);
+        Sealer sealer = new PipelineSealer(pipeline, settings.keys);
         StateCodec states = codec instanceof SmileCodec smile ? new SmileStateCodec(smile)
                 : new BlockStateCodec(codec);
         Store store = null;
@@ -61,16 +61,22 @@ final class Opening {
                 createDurably(settings.disk, settings.directory.resolve("snapshots"));
             }
             store = openStore(settings);
-            Snapshots snapshots = new Snapshots(store, sealer, settings.chunkSize);
+            Snapshots snapshots = new Snapshots(store, sealer, settings.chunkSize, settings.ticker);
             List<Long> manifests = snapshots.sequences();
             journal = openJournal(settings, manifests.isEmpty() ? 1 : manifests.get(0) + 1);
             EngineCore core = new EngineCore(journal, store, snapshots, new EventFormat(codec, sealer), states,
                     settings);
-            Optional<Snapshots.Loaded> loaded = snapshots.loadNewest(journal.firstSequence(), states);
+            Snapshots.Outcome outcome = snapshots.loadNewest(journal.firstSequence(), states);
+            Optional<Snapshots.Loaded> loaded = outcome.loaded();
             long seq = loaded.map(Snapshots.Loaded::sequence).orElse(0L);
             if (loaded.isEmpty() && journal.firstSequence() > 1) {
-                throw new CorruptionException(store.describe(), 0, "no intact snapshot covers events before "
-                        + "the journal's first record " + journal.firstSequence());
+                int damaged = outcome.failures().size();
+                CorruptionException e = new CorruptionException(store.describe(), 0, "no intact snapshot covers "
+                        + "events before the journal's first record " + journal.firstSequence()
+                        + (damaged == 0 ? "" : " (" + damaged + " damaged; each one's failure is attached as a "
+                        + "suppressed exception)") + "; restore the snapshots or the journal from a backup");
+                outcome.failures().forEach(e::addSuppressed);
+                throw e;
             }
             if (journal.lastSequence() < seq) {
                 throw new CorruptionException(store.describe(), 0, "snapshot covers event " + seq
@@ -81,8 +87,8 @@ final class Opening {
             try (ReplayDecoder replay = new ReplayDecoder(journal.read(seq + 1), core.events)) {
                 while (replay.next()) {
                     if (replay.sequence() != seq + 1) {
-                        throw new CorruptionException("journal", 0, "expected event " + (seq + 1) + ", found "
-                                + replay.sequence());
+                        throw new CorruptionException(replay.file(), replay.offset(), "expected event " + (seq + 1)
+                                + ", found " + replay.sequence());
                     }
                     Instant time = replay.time().isBefore(lastTime) ? lastTime : replay.time();
                     state = replayer.apply(state, replay.event(), time, replay.sequence());

@@ -2,6 +2,7 @@ package io.keepsake.prevalent;
 
 import io.keepsake.format.Codec;
 import io.keepsake.format.FileHeader;
+import io.keepsake.format.KeyProvider;
 import io.keepsake.format.Pipeline;
 
 /**
@@ -12,9 +13,11 @@ import io.keepsake.format.Pipeline;
  */
 final class PipelineSealer implements Sealer {
     private final Pipeline pipeline;
+    private final KeyProvider keys; // null without encryption
 
-    PipelineSealer(Pipeline pipeline) {
+    PipelineSealer(Pipeline pipeline, KeyProvider keys) {
         this.pipeline = pipeline;
+        this.keys = keys;
     }
 
     @Override
@@ -28,8 +31,20 @@ final class PipelineSealer implements Sealer {
     }
 
     @Override
-    public byte[] open(byte[] sealed, FileHeader header) {
-        return pipeline.unwrap(sealed, raw(header), header.kind().name().toLowerCase(), 0);
+    public byte[] open(byte[] sealed, FileHeader header, String file, long offset) {
+        if (header.cipherId() == Pipeline.AES_GCM) {
+            int keyId = header.keyId();
+            if (keys == null) {
+                throw new MissingKeyException(file + " at offset " + offset + ": encrypted with AES-256-GCM under "
+                        + "key id " + keyId + ", but no KeyProvider is configured; pass one holding key id " + keyId
+                        + " to keys(...)");
+            }
+            if (keys.key(keyId).isEmpty()) {
+                throw new MissingKeyException(file + " at offset " + offset + ": encrypted under key id " + keyId
+                        + ", which the KeyProvider does not have (" + keys + "); add that key to it");
+            }
+        }
+        return pipeline.unwrap(sealed, raw(header), file, offset);
     }
 
     @Override

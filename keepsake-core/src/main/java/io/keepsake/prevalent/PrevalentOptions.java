@@ -1,6 +1,7 @@
 package io.keepsake.prevalent;
 
 import io.keepsake.Durability;
+import io.keepsake.Ticker;
 import io.keepsake.format.Compression;
 import io.keepsake.format.KeyProvider;
 import io.keepsake.format.TypeRegistry;
@@ -60,6 +61,8 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
             throw new IllegalStateException("journal(...) cannot be combined with directory: the directory "
                     + "already holds the journal");
         }
+        fileJournalSettings("journal(...)", "the journal you pass keeps its own; set it on that journal's builder "
+                + "(Journal.files(dir)...)");
         settings.journal = journal;
         return self();
     }
@@ -81,6 +84,7 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
             throw new IllegalStateException("inMemory() cannot be combined with directory, journal or "
                     + "snapshotStore");
         }
+        fileJournalSettings("inMemory()", "nothing is written to files in memory");
         settings.inMemory = true;
         return self();
     }
@@ -126,9 +130,18 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
         return self();
     }
 
-    /** When an execute counts as done: SYNC (forced, the default), INTERVAL or NONE. */
+    /**
+     * When an execute counts as done: SYNC (forced, the default), INTERVAL or NONE. Applies to the journal in
+     * {@link #directory(Path)}.
+     *
+     * @throws IllegalStateException if combined with {@link #journal(Journal)} (set it on that journal's builder)
+     *                               or {@link #inMemory()}, which would ignore it
+     */
     public B durability(Durability durability) {
-        settings.durability = Objects.requireNonNull(durability, "durability");
+        Objects.requireNonNull(durability, "durability");
+        onlyForFileJournal("durability(...)");
+        settings.durability = durability;
+        settings.durabilitySet = true;
         return self();
     }
 
@@ -166,11 +179,17 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
         return self();
     }
 
-    /** Size at which a journal segment in {@link #directory(Path)} is rolled (default: the journal's default). */
+    /**
+     * Size at which a journal segment in {@link #directory(Path)} is rolled (default: the journal's default).
+     *
+     * @throws IllegalStateException if combined with {@link #journal(Journal)} or {@link #inMemory()}, which would
+     *                               ignore it
+     */
     public B segmentSize(long bytes) {
         if (bytes < 4096) {
             throw new IllegalArgumentException("segmentSize must be at least 4096 bytes, was " + bytes);
         }
+        onlyForFileJournal("segmentSize(...)");
         settings.segmentSize = bytes;
         return self();
     }
@@ -187,16 +206,42 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
     /**
      * The file system {@link #directory(Path)} goes through (default the local one); tests pass a fault-injecting
      * {@link Disk}.
+     *
+     * @throws IllegalStateException if combined with {@link #journal(Journal)} or {@link #inMemory()}, which would
+     *                               ignore it
      */
     public B disk(Disk disk) {
-        settings.disk = Objects.requireNonNull(disk, "disk");
-        notInMemory("disk");
+        Objects.requireNonNull(disk, "disk");
+        onlyForFileJournal("disk(...)");
+        settings.disk = disk;
+        settings.diskSet = true;
         return self();
     }
 
     private void notInMemory(String what) {
         if (settings.inMemory) {
             throw new IllegalStateException(what + " cannot be combined with inMemory()");
+        }
+    }
+
+    /** Refuses a setting of the journal in {@code directory} once a journal or inMemory() makes it moot. */
+    private void onlyForFileJournal(String what) {
+        if (settings.journal != null) {
+            throw new IllegalStateException(what + " cannot be combined with journal(...): the journal you pass "
+                    + "keeps its own; set it on that journal's builder (Journal.files(dir)...)");
+        }
+        if (settings.inMemory) {
+            throw new IllegalStateException(what + " cannot be combined with inMemory(): nothing is written to "
+                    + "files in memory");
+        }
+    }
+
+    /** Refuses {@code what} (journal(...) or inMemory()) after a setting it would ignore. */
+    private void fileJournalSettings(String what, String why) {
+        String set = settings.durabilitySet ? "durability(...)" : settings.segmentSize > 0 ? "segmentSize(...)"
+                : settings.diskSet ? "disk(...)" : null;
+        if (set != null) {
+            throw new IllegalStateException(set + " cannot be combined with " + what + ": " + why);
         }
     }
 
@@ -212,12 +257,15 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
         Compression compression = Compression.NONE;
         KeyProvider keys;
         Durability durability = Durability.SYNC;
+        boolean durabilitySet; // durability(...) was called
+        boolean diskSet; // disk(...) was called
         Clock clock = Clock.systemUTC();
         long snapshotEvery;
         Duration snapshotInterval;
         int keepSnapshots = 2;
         long segmentSize;
         int chunkSize = 4 << 20;
+        Ticker ticker = Ticker.system(); // retries and backoff at open; tests set a manual one
 
         void requireWhere() {
             if (!inMemory && directory == null && journal == null) {

@@ -26,6 +26,8 @@ final class ReplayDecoder implements AutoCloseable {
     private static final class Batch {
         final long[] sequences = new long[BATCH];
         final byte[][] payloads = new byte[BATCH][];
+        final String[] files = new String[BATCH]; // where each record is stored, for error messages
+        final long[] offsets = new long[BATCH];
         final Object[] events = new Object[BATCH];
         final Instant[] times = new Instant[BATCH];
         int size;
@@ -44,6 +46,8 @@ final class ReplayDecoder implements AutoCloseable {
     private long sequence; // consumer only: sequence of the record last returned
     private Instant time; // consumer only
     private Object event; // consumer only
+    private String file; // consumer only
+    private long offset; // consumer only
 
     ReplayDecoder(JournalReader reader, EventFormat format) {
         this(reader, format, Math.max(1, Math.min(MAX_DECODERS, Runtime.getRuntime().availableProcessors())));
@@ -79,6 +83,8 @@ final class ReplayDecoder implements AutoCloseable {
                 JournalRecord r = reader.next();
                 batch.sequences[batch.size] = r.sequence();
                 batch.payloads[batch.size] = r.payload();
+                batch.files[batch.size] = reader.recordFile();
+                batch.offsets[batch.size] = reader.recordOffset();
                 if (++batch.size == BATCH) {
                     put(read.get(to), batch);
                     to = (to + 1) % lanes;
@@ -104,7 +110,8 @@ final class ReplayDecoder implements AutoCloseable {
             }
             try {
                 for (int i = 0; i < batch.size; i++) {
-                    EventFormat.Event e = format.decode(batch.sequences[i], batch.payloads[i]);
+                    EventFormat.Event e = format.decode(batch.sequences[i], batch.payloads[i], batch.files[i],
+                            batch.offsets[i]);
                     batch.payloads[i] = null;
                     batch.events[i] = e.value();
                     batch.times[i] = e.time();
@@ -157,6 +164,8 @@ final class ReplayDecoder implements AutoCloseable {
         sequence = current.sequences[position];
         event = current.events[position];
         time = current.times[position];
+        file = current.files[position];
+        offset = current.offsets[position];
         current.events[position] = null;
         position++;
         return true;
@@ -172,6 +181,16 @@ final class ReplayDecoder implements AutoCloseable {
 
     Instant time() {
         return time;
+    }
+
+    /** @return the file holding the record last returned */
+    String file() {
+        return file;
+    }
+
+    /** @return that record's byte offset within {@link #file()} */
+    long offset() {
+        return offset;
     }
 
     @Override

@@ -16,8 +16,15 @@ interface Sealer {
     /** @return {@code raw} compressed and encrypted as the header says */
     byte[] seal(byte[] raw, FileHeader header);
 
-    /** @return the raw bytes back @throws io.keepsake.KeepsakeException if they fail authentication or decoding */
-    byte[] open(byte[] sealed, FileHeader header);
+    /**
+     * @param file   the file or store key the sealed bytes came from, for error messages
+     * @param offset where the sealed bytes start within it, for error messages
+     * @return the raw bytes back
+     * @throws io.keepsake.TamperedException if they fail authentication (altered, or the key id holds another key)
+     * @throws MissingKeyException           if they are encrypted under a key id this sealer has no key for
+     * @throws io.keepsake.CorruptionException if they fail decompression
+     */
+    byte[] open(byte[] sealed, FileHeader header, String file, long offset);
 
     /**
      * @return whether {@link #open} returns its input unchanged for data under this header (no compression, no

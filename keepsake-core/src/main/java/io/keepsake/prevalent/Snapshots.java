@@ -1,6 +1,11 @@
 package io.keepsake.prevalent;
 
+import io.keepsake.CodecException;
 import io.keepsake.CorruptionException;
+import io.keepsake.FormatException;
+import io.keepsake.StorageException;
+import io.keepsake.TamperedException;
+import io.keepsake.Ticker;
 import io.keepsake.format.Checksums;
 import io.keepsake.format.FileHeader;
 import io.keepsake.format.FileKind;
@@ -10,6 +15,7 @@ import io.keepsake.store.Store;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,13 +46,22 @@ final class Snapshots {
     private static final Logger LOG = LoggerFactory.getLogger(Snapshots.class);
     static final String PREFIX = "snap-";
     private static final String MANIFEST = "manifest";
+    /** Where a chunk's sealed body starts: after the header, the chunk index and the sealed length. */
+    static final int SEALED_OFFSET = FileHeader.SIZE + 8;
 
     private final Store store;
+    private final StoreReads reads;
     private final Sealer sealer;
     private final int chunkSize;
 
     Snapshots(Store store, Sealer sealer, int chunkSize) {
+        this(store, sealer, chunkSize, Ticker.system());
+    }
+
+    /** @param ticker times the backoff between retried reads at open */
+    Snapshots(Store store, Sealer sealer, int chunkSize, Ticker ticker) {
         this.store = store;
+        this.reads = new StoreReads(store, ticker);
         this.sealer = sealer;
         this.chunkSize = chunkSize;
     }
@@ -114,10 +129,22 @@ final class Snapshots {
     record Loaded(long sequence, Instant lastTime, Object state) {
     }
 
-    /** @return the sequences of every snapshot with a manifest, newest first */
+    /**
+     * What {@link #loadNewest} found.
+     *
+     * @param loaded   the snapshot to start from, if any
+     * @param failures why each newer candidate was passed over, newest first
+     */
+    record Outcome(Optional<Loaded> loaded, List<RuntimeException> failures) {
+    }
+
+    /**
+     * @return the sequences of every snapshot with a manifest, newest first
+     * @throws StorageException if the store stays unreachable after a few retries
+     */
     List<Long> sequences() {
         TreeSet<Long> found = new TreeSet<>();
-        for (String key : store.list(PREFIX)) {
+        for (String key : reads.list(PREFIX)) {
             if (key.endsWith("/" + MANIFEST)) {
                 Long seq = parseSequence(key);
                 if (seq != null) {
@@ -129,12 +156,18 @@ final class Snapshots {
     }
 
     /**
-     * Loads the newest snapshot that is intact and whose successor events the journal still holds, falling back
-     * to older ones (with a warning naming the damaged key).
+     * Loads the newest snapshot that is intact and whose successor events the journal still holds, falling back to
+     * an older one only when a snapshot is damaged: a {@link CorruptionException} (checksum, structure, a missing
+     * chunk), a {@link FormatException} or a {@link CodecException}. Anything else fails the open at once, since an
+     * older snapshot would only hide the cause: a key problem (a {@link TamperedException} from a chunk whose
+     * checksum holds, or a key id without a key), a store that stays unreachable after retries (a
+     * {@link StorageException}), or a bug.
      *
      * @param journalFirst the journal's first sequence: a usable snapshot covers at least {@code journalFirst - 1}
+     * @return the snapshot loaded, if any, and each newer candidate's failure
      */
-    Optional<Loaded> loadNewest(long journalFirst, StateCodec codec) {
+    Outcome loadNewest(long journalFirst, StateCodec codec) {
+        List<RuntimeException> failures = new ArrayList<>();
         for (long seq : sequences()) {
             if (seq + 1 < journalFirst) {
                 LOG.warn("snapshot {} is older than the journal's first record {}; cannot use it",
@@ -142,18 +175,21 @@ final class Snapshots {
                 continue;
             }
             try {
-                return Optional.of(load(seq, codec));
-            } catch (RuntimeException e) {
+                return new Outcome(Optional.of(load(seq, codec)), failures);
+            } catch (TamperedException | MissingKeyException e) {
+                throw e;
+            } catch (CorruptionException | FormatException | CodecException e) {
                 LOG.warn("snapshot {} is unusable ({}); falling back to an older snapshot and a longer replay",
                         manifestKey(seq), e.getMessage());
+                failures.add(e);
             }
         }
-        return Optional.empty();
+        return new Outcome(Optional.empty(), failures);
     }
 
     Loaded load(long seq, StateCodec codec) {
         String key = manifestKey(seq);
-        Blob blob = store.get(key).orElseThrow(() -> new CorruptionException(key, 0, "manifest vanished"));
+        Blob blob = reads.get(key).orElseThrow(() -> new CorruptionException(key, 0, "manifest vanished"));
         SnapshotManifest m = SnapshotManifest.parse(key, blob.value());
         if (m.sequence() != seq) {
             throw new CorruptionException(key, 40, "manifest covers " + m.sequence() + ", key says " + seq);
@@ -172,13 +208,18 @@ final class Snapshots {
                 return new ByteArrayInputStream(readChunk(seq, index, m.chunks().get(index)));
             }
         };
-        Object state = codec.read(new SequenceInputStream(chunks));
+        Object state;
+        try {
+            state = codec.read(new SequenceInputStream(chunks));
+        } catch (UncheckedIOException e) {
+            throw new CodecException("snapshot " + dir(seq) + " does not decode: " + e.getMessage(), e);
+        }
         return new Loaded(seq, m.lastTime(), state);
     }
 
     private byte[] readChunk(long seq, int index, SnapshotManifest.Chunk expected) {
         String key = chunkKey(seq, index);
-        byte[] v = store.get(key).orElseThrow(() -> new CorruptionException(key, 0, "snapshot chunk missing"))
+        byte[] v = reads.get(key).orElseThrow(() -> new CorruptionException(key, 0, "snapshot chunk missing"))
                 .value();
         if (v.length != expected.storedLength() || v.length < FileHeader.SIZE + 12) {
             throw new CorruptionException(key, 0, "chunk has " + v.length + " bytes, manifest says "
@@ -197,7 +238,7 @@ final class Snapshots {
         }
         byte[] sealed = new byte[length];
         b.get(sealed);
-        byte[] raw = sealer.open(sealed, header);
+        byte[] raw = sealer.open(sealed, header, key, SEALED_OFFSET);
         if (raw.length != expected.rawLength()) {
             throw new CorruptionException(key, 0, "chunk opens to " + raw.length + " bytes, manifest says "
                     + expected.rawLength());

@@ -42,7 +42,7 @@ record RefConfig<T>(Class<T> type, Store store, String key, T initial, Validator
     }
 
     private T decode(byte[] bytes) {
-        Object value = format.open(bytes, where());
+        Object value = StoredFrames.open(format, bytes, key, store.describe());
         if (!type.isInstance(value)) {
             throw new CodecException(where() + " holds a " + value.getClass().getName() + ", this ref holds "
                     + type.getName());

@@ -1,6 +1,7 @@
 package io.keepsake.ref;
 
 import io.keepsake.CodecException;
+import io.keepsake.CorruptionException;
 import io.keepsake.FormatException;
 import io.keepsake.KeepsakeException;
 import io.keepsake.StorageException;
@@ -278,7 +279,8 @@ final class SnapshotRegistry implements StateRegistry {
 
     private <T> T decode(byte[] sealed, Class<T> type, String name) {
         String where = where() + ", value '" + name + "'";
-        Object value = format.open(sealed, where);
+        Object value = StoredFrames.open(format, sealed, key, "value '" + name + "' inside the state registry save, in "
+                + store.describe());
         if (!type.isInstance(value)) {
             throw new CodecException(where + " holds a " + value.getClass().getName() + ", defined as "
                     + type.getName());
@@ -287,12 +289,17 @@ final class SnapshotRegistry implements StateRegistry {
     }
 
     private RegistryFrame.Saved decodeSave(byte[] frame) {
-        Object body = format.open(frame, where());
+        Object body = StoredFrames.open(format, frame, key, "state registry save in " + store.describe());
         if (!(body instanceof byte[] bytes)) {
             throw new FormatException(where() + ": not a state registry save (holds a "
                     + (body == null ? "null" : body.getClass().getName()) + ")");
         }
-        return RegistryFrame.decode(bytes, where());
+        try {
+            return RegistryFrame.decode(bytes, where());
+        } catch (CorruptionException e) {
+            throw StoredFrames.relocate(e, key, "in the decoded body of the state registry save, in "
+                    + store.describe());
+        }
     }
 
     private void checkOpen() {

@@ -62,6 +62,17 @@ class FailStopTest {
     }
 
     @Test
+    void aFailedForceSaysTheUnacknowledgedRecordsMayOrMayNotBeThereAfterReopen() {
+        try (Journal journal = open()) {
+            journal.append(bytes("acked"));
+            disk.failNextForce.set(1);
+            StorageException failed = assertThrows(StorageException.class, () -> journal.append(bytes("lost")));
+            assertTrue(failed.getMessage().contains("records 2..2 were not acknowledged: assume each may or may not "
+                    + "be present after the journal is reopened"), failed.getMessage());
+        }
+    }
+
+    @Test
     void failedWriteFailsTheAppendAndFailStopsUntilReopened() {
         failsThenRefusesThenRecovers(disk.failNextWrite);
     }

@@ -3,7 +3,9 @@ package io.keepsake.prevalent;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.keepsake.Durability;
 import io.keepsake.Keepsake;
+import io.keepsake.io.Disk;
 import io.keepsake.store.Store;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +27,45 @@ class BuilderValidationTest {
                 () -> Keepsake.prevalent(Bank::new).inMemory().directory(Path.of("x")));
         fails(IllegalStateException.class, "directory",
                 () -> Keepsake.prevalent(Bank::new).directory(Path.of("x")).journal(new MemoryJournal()));
+    }
+
+    @Test
+    void journalSettingsThatAPassedJournalWouldIgnoreAreRefusedInEitherOrder() {
+        MemoryJournal journal = new MemoryJournal();
+        fails(IllegalStateException.class, "durability(...) cannot be combined with journal(...)",
+                () -> Keepsake.prevalent(Bank::new).journal(journal).durability(Durability.NONE));
+        fails(IllegalStateException.class, "durability(...) cannot be combined with journal(...)",
+                () -> Keepsake.prevalent(Bank::new).durability(Durability.NONE).journal(journal));
+        fails(IllegalStateException.class, "segmentSize(...) cannot be combined with journal(...)",
+                () -> Keepsake.prevalent(Bank::new).journal(journal).segmentSize(1 << 20));
+        fails(IllegalStateException.class, "segmentSize(...) cannot be combined with journal(...)",
+                () -> Keepsake.prevalent(Bank::new).segmentSize(1 << 20).journal(journal));
+        fails(IllegalStateException.class, "disk(...) cannot be combined with journal(...)",
+                () -> Keepsake.prevalent(Bank::new).journal(journal).disk(Disk.local()));
+        fails(IllegalStateException.class, "disk(...) cannot be combined with journal(...)",
+                () -> Keepsake.prevalent(Bank::new).disk(Disk.local()).journal(journal));
+    }
+
+    @Test
+    void journalSettingsThatInMemoryWouldIgnoreAreRefusedInEitherOrder() {
+        fails(IllegalStateException.class, "durability(...) cannot be combined with inMemory()",
+                () -> Keepsake.prevalent(Bank::new).inMemory().durability(Durability.NONE));
+        fails(IllegalStateException.class, "durability(...) cannot be combined with inMemory()",
+                () -> Keepsake.prevalent(Bank::new).durability(Durability.NONE).inMemory());
+        fails(IllegalStateException.class, "segmentSize(...) cannot be combined with inMemory()",
+                () -> Keepsake.prevalent(Bank::new).inMemory().segmentSize(1 << 20));
+        fails(IllegalStateException.class, "segmentSize(...) cannot be combined with inMemory()",
+                () -> Keepsake.prevalent(Bank::new).segmentSize(1 << 20).inMemory());
+        fails(IllegalStateException.class, "disk(...) cannot be combined with inMemory()",
+                () -> Keepsake.prevalent(Bank::new).inMemory().disk(Disk.local()));
+        fails(IllegalStateException.class, "disk(...) cannot be combined with inMemory()",
+                () -> Keepsake.prevalent(Bank::new).disk(Disk.local()).inMemory());
+    }
+
+    @Test
+    void journalSettingsStillCombineWithADirectory() {
+        Keepsake.prevalent(Bank::new).durability(Durability.NONE).segmentSize(1 << 20).disk(Disk.local())
+                .directory(Path.of("x")).snapshotStore(Store.memory());
     }
 
     @Test

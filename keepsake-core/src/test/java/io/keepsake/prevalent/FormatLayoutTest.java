@@ -18,7 +18,7 @@ class FormatLayoutTest {
     private static EventFormat plainEvents() {
         Pipeline p = Pipeline.builder().registry(TypeRegistry.builder().register(Bank.Deposit.class, "Deposit").build())
                 .build();
-        return new EventFormat(p.codec(), new PipelineSealer(p));
+        return new EventFormat(p.codec(), new PipelineSealer(p, null));
     }
 
     @Test
@@ -36,7 +36,7 @@ class FormatLayoutTest {
         // Written by format version 1 (Deposit("alice", 5) at 2026-01-01T00:00:00.5Z); every later build reads it.
         byte[] golden = HEX.parseHex("0101000000000000000000006955b9001dcd65003a290a05fa8074464465706f7369748076fa"
                 + "866163636f756e7444616c69636585616d6f756e74cafbfb");
-        EventFormat.Event e = plainEvents().decode(1, golden);
+        EventFormat.Event e = plainEvents().decode(1, golden, "journal", 0);
         assertEquals(new Bank.Deposit("alice", 5), e.value());
         assertEquals(Instant.parse("2026-01-01T00:00:00.5Z"), e.time());
     }

@@ -18,7 +18,7 @@ class ReplayDecoderTest {
     static {
         Pipeline p = Pipeline.builder().registry(TypeRegistry.builder().register(Bank.Deposit.class, "Deposit")
                 .build()).build();
-        EVENTS = new EventFormat(p.codec(), new PipelineSealer(p));
+        EVENTS = new EventFormat(p.codec(), new PipelineSealer(p, null));
     }
 
     private static MemoryJournal journal(int events, int garbageAt) {
