@@ -1,9 +1,9 @@
 package io.keepsake.prevalent;
 
 import io.keepsake.CorruptionException;
-import io.keepsake.format.Checksums;
-import io.keepsake.format.FileHeader;
-import io.keepsake.format.FileKind;
+import io.keepsake.internal.format.Checksums;
+import io.keepsake.internal.format.FileHeader;
+import io.keepsake.internal.format.FileKind;
 import io.keepsake.store.Blob;
 import io.keepsake.store.Expected;
 import io.keepsake.store.Store;

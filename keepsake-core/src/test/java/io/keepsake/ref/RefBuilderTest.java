@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.keepsake.CodecException;
 import io.keepsake.ValidationException;
-import io.keepsake.format.Pipeline;
 import io.keepsake.format.TypeRegistry;
 import io.keepsake.store.Store;
 import java.util.List;
@@ -39,7 +38,7 @@ class RefBuilderTest {
     void clashingSettingsFailAtOnce() {
         assertThrows(IllegalArgumentException.class, () -> DurableRef.builder(Long.class).mode(WriteMode.ON_SAVE));
         assertThrows(IllegalStateException.class,
-                () -> DurableRef.builder(Long.class).types(TYPES).pipeline(Pipeline.builder().build()));
+                () -> DurableRef.builder(Long.class).types(TYPES).types(TypeRegistry.empty()));
         assertThrows(IllegalArgumentException.class, () -> DurableRef.builder(Long.class).key(""));
     }
 

@@ -39,7 +39,7 @@ class RegistryGoldenTest {
     @Test
     void theSaveBodyOfTheGoldenFileHasGenerationThree() {
         byte[] frame = HexFormat.of().parseHex(SAVE_V1);
-        byte[] body = (byte[]) io.keepsake.format.Pipeline.builder().build().open(frame, "golden");
+        byte[] body = (byte[]) io.keepsake.internal.format.Pipeline.builder().build().open(frame, "golden");
         RegistryFrame.Saved saved = RegistryFrame.decode(body, "golden");
         assertEquals(3, saved.generation());
         assertEquals(List.of("motd", "visits"), List.copyOf(saved.entries().keySet()));
