@@ -11,6 +11,7 @@
  * <p>Values are encoded by Jackson: a module whose records Keepsake stores must open their package to
  * {@code com.fasterxml.jackson.databind}. Store backends outside core are found with {@link java.util.ServiceLoader}.
  */
+@SuppressWarnings("requires-automatic") // lz4-java ships no descriptor, only Automatic-Module-Name org.lz4.java
 module io.keepsake.core {
     requires com.fasterxml.jackson.annotation;
     requires com.fasterxml.jackson.core;
