@@ -14,7 +14,7 @@ import java.util.function.Predicate;
 
 /**
  * Configures and opens a {@link DurableRef}. Each setter checks its argument at once; {@link #open()} checks that
- * the required parts are there. Made by {@link DurableRef#builder(Class)}.
+ * the required parts are there. Made by {@link io.keepsake.Keepsake#ref(Class)}.
  *
  * @param <T> the type of the value
  */

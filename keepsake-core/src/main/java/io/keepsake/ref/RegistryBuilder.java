@@ -6,7 +6,7 @@ import io.keepsake.format.TypeRegistry;
 import io.keepsake.store.Store;
 import java.util.Objects;
 
-/** Configures and opens a {@link StateRegistry}. Made by {@link StateRegistry#builder(Store)}. */
+/** Configures and opens a {@link StateRegistry}. Made by {@link io.keepsake.Keepsake#registry(Store)}. */
 public final class RegistryBuilder {
     /** The key a registry saves under unless {@link #key(String)} says otherwise. */
     public static final String DEFAULT_KEY = "state-registry";

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.keepsake.prevalent.Prevalent;
-import io.keepsake.prevalent.RejectedException;
+import io.keepsake.RejectedException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;

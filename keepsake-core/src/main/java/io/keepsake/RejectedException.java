@@ -1,6 +1,4 @@
-package io.keepsake.prevalent;
-
-import io.keepsake.KeepsakeException;
+package io.keepsake;
 
 /**
  * A command's check or an immutable value's transition said no (for example "no overdraft"). Nothing was journaled
