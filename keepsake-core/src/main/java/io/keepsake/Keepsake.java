@@ -13,7 +13,8 @@ import io.keepsake.store.Store;
 import java.util.function.Supplier;
 
 /**
- * The entry point of Keepsake. Each static method starts a builder for one capability:
+ * The entry point of Keepsake: the one documented way to start each capability. Each static method starts a
+ * builder:
  *
  * <pre>{@code
  * try (Prevalent<Bank> bank = Keepsake.prevalent(Bank::new)
@@ -24,6 +25,21 @@ import java.util.function.Supplier;
  *     long total = bank.query(Bank::total);
  * }
  * }</pre>
+ *
+ * <p><b>One entry point per concept.</b>
+ * <ul>
+ * <li>a prevalent system: {@link #prevalent(Supplier)} (mutable model) or {@link #prevalent(Object, Transition)}
+ *     (immutable value);</li>
+ * <li>a durable reference: {@link #ref(Class)}; a state registry: {@link #registry(Store)};</li>
+ * <li>a store: {@link Store#memory()} in memory, {@link io.keepsake.store.FileStore#at(java.nio.file.Path)} in a
+ *     directory, {@link io.keepsake.store.Stores#open(String)} from a URI (configuration, other backends);</li>
+ * <li>a bare journal: {@link io.keepsake.journal.Journal#files(java.nio.file.Path)};</li>
+ * <li>what is stored: {@link io.keepsake.format.TypeRegistry#builder()}, {@link io.keepsake.format.Compression},
+ *     {@link io.keepsake.format.KeyProvider#of(java.util.Map, int)}.</li>
+ * </ul>
+ * {@code DurableRef.builder}, {@code StateRegistry.builder} and the public builder constructors are deprecated
+ * aliases of the methods here. Every exception Keepsake throws is a {@link KeepsakeException} in this package, and
+ * {@link Durability} is here too.
  */
 public final class Keepsake {
     private Keepsake() {
@@ -37,6 +53,7 @@ public final class Keepsake {
      * @return a builder; finish with {@link PrevalentBuilder#open()}
      * @see Prevalent
      */
+    @SuppressWarnings("deprecation") // the public constructor is the deprecated alias of this method
     public static <S> PrevalentBuilder<S> prevalent(Supplier<S> initialState) {
         return new PrevalentBuilder<>(initialState);
     }
@@ -50,6 +67,7 @@ public final class Keepsake {
      * @return a builder; finish with {@link PrevalentValueBuilder#open()}
      * @see PrevalentValue
      */
+    @SuppressWarnings("deprecation") // the public constructor is the deprecated alias of this method
     public static <S, E> PrevalentValueBuilder<S, E> prevalent(S initial, Transition<S, E> transition) {
         return new PrevalentValueBuilder<>(initial, transition);
     }
@@ -62,6 +80,7 @@ public final class Keepsake {
      * @return a builder; set {@code store}, {@code key} and {@code initial}, then {@link RefBuilder#open()}
      * @see DurableRef
      */
+    @SuppressWarnings("deprecation") // DurableRef.builder is the deprecated alias of this method
     public static <T> RefBuilder<T> ref(Class<T> type) {
         return DurableRef.builder(type);
     }
@@ -73,6 +92,7 @@ public final class Keepsake {
      * @param store where the registry's save lives
      * @return a builder; finish with {@link RegistryBuilder#open()}
      */
+    @SuppressWarnings("deprecation") // StateRegistry.builder is the deprecated alias of this method
     public static RegistryBuilder registry(Store store) {
         return StateRegistry.builder(store);
     }

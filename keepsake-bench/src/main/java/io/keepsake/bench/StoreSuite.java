@@ -8,7 +8,6 @@ import io.keepsake.redis.RedisStore;
 import io.keepsake.s3.S3Store;
 import io.keepsake.store.Expected;
 import io.keepsake.store.FileStore;
-import io.keepsake.store.MemoryStore;
 import io.keepsake.store.Store;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -107,7 +106,7 @@ final class StoreSuite implements Suite {
 
     private static List<Backend> backends(RunSettings settings) {
         return List.of(
-                simple("memory", MemoryStore::create, () -> { }),
+                simple("memory", Store::memory, () -> { }),
                 fileBackend(settings.dataRoot()),
                 postgresBackend(),
                 redisBackend(),

@@ -2,9 +2,9 @@ package io.keepsake.cli;
 
 import io.keepsake.KeepsakeException;
 import java.io.PrintWriter;
-import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine;
 
 /**
  * Turns any failure of a verb into one line on stderr and an exit code; the stack trace only with

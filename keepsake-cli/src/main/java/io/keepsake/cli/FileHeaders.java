@@ -1,8 +1,8 @@
 package io.keepsake.cli;
 
 import io.keepsake.FormatException;
-import io.keepsake.format.FileHeader;
-import io.keepsake.format.FileKind;
+import io.keepsake.internal.format.FileHeader;
+import io.keepsake.internal.format.FileKind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;

@@ -1,7 +1,7 @@
 package io.keepsake.cli;
 
-import io.keepsake.format.FileHeader;
-import io.keepsake.format.FileKind;
+import io.keepsake.internal.format.FileHeader;
+import io.keepsake.internal.format.FileKind;
 import io.keepsake.journal.JournalTools;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -3,10 +3,10 @@ package io.keepsake.cli;
 import io.keepsake.cli.torture.TortureCommand;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine;
 
 /**
  * The {@code keepsake} command line. Each verb is thin: the work is done by public library methods (such as

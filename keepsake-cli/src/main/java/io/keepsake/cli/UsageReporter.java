@@ -1,9 +1,9 @@
 package io.keepsake.cli;
 
 import java.io.PrintWriter;
-import picocli.CommandLine;
 import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine;
 
 /** Bad arguments: the problem on one line, then where to find the usage. */
 final class UsageReporter implements IParameterExceptionHandler {

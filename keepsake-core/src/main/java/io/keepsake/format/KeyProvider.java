@@ -5,10 +5,10 @@ import java.util.Optional;
 import javax.crypto.SecretKey;
 
 /**
- * The AES-256 keys a {@link Pipeline} encrypts and decrypts with, by key id. New data is always encrypted with the
- * {@linkplain #currentKeyId() current} key; each encrypted payload records its key id, so data written under an
- * older key keeps reading as long as that key is still provided (rotation). Implementations must be thread-safe
- * and must never show key material in {@code toString()} or messages.
+ * The AES-256 keys that journal records, snapshots and stored values are encrypted and decrypted with, by key id.
+ * New data is always encrypted with the {@linkplain #currentKeyId() current} key; each encrypted payload records
+ * its key id, so data written under an older key keeps reading as long as that key is still provided (rotation).
+ * Implementations must be thread-safe and must never show key material in {@code toString()} or messages.
  */
 public interface KeyProvider {
 

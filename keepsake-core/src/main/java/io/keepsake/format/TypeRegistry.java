@@ -1,5 +1,6 @@
 package io.keepsake.format;
 
+import io.keepsake.internal.format.JdkTypes;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -11,7 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The allow-list of application types a {@link SmileCodec} may encode and decode, each under a permanent name that
+ * The allow-list of application types Keepsake may encode and decode, each under a permanent name that
  * is written into the encoded bytes instead of the class name. Renaming or moving a class keeps old data readable:
  * register the class under its old name, or add the old name as an {@linkplain Builder#alias alias}.
  *

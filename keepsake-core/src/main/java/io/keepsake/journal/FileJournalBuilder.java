@@ -1,8 +1,8 @@
 package io.keepsake.journal;
 
 import io.keepsake.Durability;
-import io.keepsake.format.FileHeader;
-import io.keepsake.format.FileKind;
+import io.keepsake.internal.format.FileHeader;
+import io.keepsake.internal.format.FileKind;
 import io.keepsake.io.Disk;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -81,7 +81,7 @@ public final class FileJournalBuilder {
      *                 replaced by each segment's first sequence
      * @return this builder
      */
-    public FileJournalBuilder header(FileHeader template) {
+    FileJournalBuilder header(FileHeader template) {
         Objects.requireNonNull(template, "header template must not be null");
         if (template.kind() != FileKind.JOURNAL_SEGMENT) {
             throw new IllegalArgumentException("journal header template must be of kind JOURNAL_SEGMENT, was "

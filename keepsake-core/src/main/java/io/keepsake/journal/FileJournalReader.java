@@ -2,7 +2,7 @@ package io.keepsake.journal;
 
 import io.keepsake.CorruptionException;
 import io.keepsake.StorageException;
-import io.keepsake.format.FileHeader;
+import io.keepsake.internal.format.FileHeader;
 import io.keepsake.io.Disk;
 import java.io.IOException;
 import java.nio.file.Path;

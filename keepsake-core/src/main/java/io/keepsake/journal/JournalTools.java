@@ -2,8 +2,8 @@ package io.keepsake.journal;
 
 import io.keepsake.CorruptionException;
 import io.keepsake.KeepsakeException;
-import io.keepsake.format.FileHeader;
-import io.keepsake.format.FileKind;
+import io.keepsake.internal.format.FileHeader;
+import io.keepsake.internal.format.FileKind;
 import io.keepsake.io.Disk;
 import io.keepsake.io.DiskFile;
 import java.io.IOException;

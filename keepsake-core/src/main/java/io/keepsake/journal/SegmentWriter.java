@@ -1,6 +1,6 @@
 package io.keepsake.journal;
 
-import io.keepsake.format.FileHeader;
+import io.keepsake.internal.format.FileHeader;
 import io.keepsake.io.Disk;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -2,7 +2,7 @@ package io.keepsake.journal;
 
 import io.keepsake.Durability;
 import io.keepsake.StorageException;
-import io.keepsake.format.FileHeader;
+import io.keepsake.internal.format.FileHeader;
 import io.keepsake.io.Disk;
 import io.keepsake.io.DiskFile;
 import java.io.IOException;

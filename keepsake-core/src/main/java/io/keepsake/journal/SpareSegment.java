@@ -1,6 +1,6 @@
 package io.keepsake.journal;
 
-import io.keepsake.format.FileHeader;
+import io.keepsake.internal.format.FileHeader;
 import io.keepsake.io.Disk;
 import io.keepsake.io.DiskFile;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.keepsake.prevalent;
 
 import io.keepsake.CodecException;
-import io.keepsake.format.Codec;
+import io.keepsake.internal.format.Codec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

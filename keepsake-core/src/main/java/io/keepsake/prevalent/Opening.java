@@ -2,9 +2,9 @@ package io.keepsake.prevalent;
 
 import io.keepsake.CorruptionException;
 import io.keepsake.StorageException;
-import io.keepsake.format.Codec;
-import io.keepsake.format.Pipeline;
-import io.keepsake.format.SmileCodec;
+import io.keepsake.internal.format.Codec;
+import io.keepsake.internal.format.Pipeline;
+import io.keepsake.internal.format.SmileCodec;
 import io.keepsake.io.Disk;
 import io.keepsake.journal.Journal;
 import io.keepsake.store.FileStore;

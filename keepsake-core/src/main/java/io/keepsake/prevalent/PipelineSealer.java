@@ -1,9 +1,9 @@
 package io.keepsake.prevalent;
 
-import io.keepsake.format.Codec;
-import io.keepsake.format.FileHeader;
+import io.keepsake.internal.format.Codec;
+import io.keepsake.internal.format.FileHeader;
 import io.keepsake.format.KeyProvider;
-import io.keepsake.format.Pipeline;
+import io.keepsake.internal.format.Pipeline;
 
 /**
  * A {@link Sealer} over the format {@link Pipeline}: the bytes it seals are already codec output, so they pass
@@ -21,7 +21,7 @@ final class PipelineSealer implements Sealer {
     }
 
     @Override
-    public FileHeader header(io.keepsake.format.FileKind kind, long base) {
+    public FileHeader header(io.keepsake.internal.format.FileKind kind, long base) {
         return pipeline.header(kind, base);
     }
 

@@ -1,5 +1,7 @@
 package io.keepsake.prevalent;
 
+import io.keepsake.RejectedException;
+
 /**
  * A mutable model kept in memory and made durable by journaling every {@link Command} before applying it
  * (Prevayler's rule). Opened with {@link io.keepsake.Keepsake#prevalent(java.util.function.Supplier)}.

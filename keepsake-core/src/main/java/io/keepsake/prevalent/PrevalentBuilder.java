@@ -12,7 +12,12 @@ import java.util.function.Supplier;
 public final class PrevalentBuilder<S> extends PrevalentOptions<PrevalentBuilder<S>> {
     private final Supplier<S> initial;
 
-    /** @param initial makes the empty model when there is no snapshot; use {@code Keepsake.prevalent(...)} */
+    /**
+     * @param initial makes the empty model when there is no snapshot
+     * @deprecated use {@link io.keepsake.Keepsake#prevalent(Supplier)}, the one documented entry point; this
+     *             constructor stays public only because {@code Keepsake} lives in another package
+     */
+    @Deprecated(since = "0.1.0")
     public PrevalentBuilder(Supplier<S> initial) {
         this.initial = Objects.requireNonNull(initial, "initial state supplier");
     }

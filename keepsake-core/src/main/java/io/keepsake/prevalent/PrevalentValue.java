@@ -1,5 +1,7 @@
 package io.keepsake.prevalent;
 
+import io.keepsake.RejectedException;
+
 /**
  * An immutable state evolved by a pure {@link Transition} (prevayler-clj style), journaled after the transition
  * has computed the next state. Opened with {@link io.keepsake.Keepsake#prevalent(Object, Transition)}.

@@ -15,8 +15,11 @@ public final class PrevalentValueBuilder<S, E> extends PrevalentOptions<Prevalen
 
     /**
      * @param initial    the state when there is no snapshot
-     * @param transition the pure function applying an event; use {@code Keepsake.prevalent(...)}
+     * @param transition the pure function applying an event
+     * @deprecated use {@link io.keepsake.Keepsake#prevalent(Object, Transition)}, the one documented entry point;
+     *             this constructor stays public only because {@code Keepsake} lives in another package
      */
+    @Deprecated(since = "0.1.0")
     public PrevalentValueBuilder(S initial, Transition<S, E> transition) {
         this.initial = Objects.requireNonNull(initial, "initial state");
         this.transition = Objects.requireNonNull(transition, "transition");

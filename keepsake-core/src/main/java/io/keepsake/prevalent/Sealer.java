@@ -1,7 +1,7 @@
 package io.keepsake.prevalent;
 
-import io.keepsake.format.FileHeader;
-import io.keepsake.format.FileKind;
+import io.keepsake.internal.format.FileHeader;
+import io.keepsake.internal.format.FileKind;
 
 /**
  * The compression and encryption stages of the format pipeline as the engine uses them: the header names the

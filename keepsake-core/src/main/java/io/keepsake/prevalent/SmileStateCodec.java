@@ -1,6 +1,6 @@
 package io.keepsake.prevalent;
 
-import io.keepsake.format.SmileCodec;
+import io.keepsake.internal.format.SmileCodec;
 import java.io.InputStream;
 import java.io.OutputStream;
 

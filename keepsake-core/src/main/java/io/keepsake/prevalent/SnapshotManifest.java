@@ -2,9 +2,9 @@ package io.keepsake.prevalent;
 
 import io.keepsake.CorruptionException;
 import io.keepsake.FormatException;
-import io.keepsake.format.Checksums;
-import io.keepsake.format.FileHeader;
-import io.keepsake.format.FileKind;
+import io.keepsake.internal.format.Checksums;
+import io.keepsake.internal.format.FileHeader;
+import io.keepsake.internal.format.FileKind;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.time.Instant;

@@ -8,7 +8,7 @@ import java.util.function.UnaryOperator;
  *
  * <pre>{@code
  * TypeRegistry types = TypeRegistry.builder().register(Settings.class, "settings").build();
- * try (DurableRef<Settings> settings = DurableRef.builder(Settings.class)
+ * try (DurableRef<Settings> settings = Keepsake.ref(Settings.class)
  *         .store(FileStore.at(Path.of("data"))).types(types)
  *         .key("settings").initial(Settings.DEFAULTS).open()) {
  *     settings.updateAndGet(s -> s.withTheme("dark"));   // durable before it returns; watches fire after
@@ -45,7 +45,10 @@ public interface DurableRef<T> extends AutoCloseable {
      * @param type the value's class; stored values must decode to an instance of it
      * @param <T>  the value's type
      * @return a builder; {@link RefBuilder#store}, {@link RefBuilder#key} and {@link RefBuilder#initial} are required
+     * @deprecated use {@link io.keepsake.Keepsake#ref(Class)}, the one documented entry point; this alias stays
+     *             only because {@code Keepsake} lives in another package and cannot reach the builder otherwise
      */
+    @Deprecated(since = "0.1.0")
     static <T> RefBuilder<T> builder(Class<T> type) {
         return new RefBuilder<>(type);
     }

@@ -1,8 +1,10 @@
 package io.keepsake.ref;
 
 import io.keepsake.KeepsakeException;
-import io.keepsake.format.Pipeline;
+import io.keepsake.format.Compression;
+import io.keepsake.format.KeyProvider;
 import io.keepsake.format.TypeRegistry;
+import io.keepsake.internal.format.Pipeline;
 import io.keepsake.store.Store;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +14,7 @@ import java.util.function.Predicate;
 
 /**
  * Configures and opens a {@link DurableRef}. Each setter checks its argument at once; {@link #open()} checks that
- * the required parts are there. Made by {@link DurableRef#builder(Class)}.
+ * the required parts are there. Made by {@link io.keepsake.Keepsake#ref(Class)}.
  *
  * @param <T> the type of the value
  */
@@ -22,7 +24,9 @@ public final class RefBuilder<T> {
     private String key;
     private T initial;
     private WriteMode mode = WriteMode.SYNC;
-    private Pipeline pipeline;
+    private TypeRegistry types;
+    private Compression compression = Compression.NONE;
+    private KeyProvider keys;
     private final List<Predicate<? super T>> validators = new ArrayList<>();
     private final List<DurableRef.Watch<? super T>> watches = new ArrayList<>();
     private Consumer<? super KeepsakeException> failureListener = e -> { };
@@ -95,25 +99,33 @@ public final class RefBuilder<T> {
     }
 
     /**
-     * Sets how values are encoded, compressed and encrypted. The default, {@code Pipeline.builder().build()},
-     * handles the built-in JDK types only (String, Long, Integer, Boolean, byte[], lists and maps of them); a ref of
-     * an application type needs a pipeline whose {@link TypeRegistry} registers it, or {@link #types}.
+     * Registers the application types the value may hold. Without it, a ref holds only the built-in JDK types
+     * (String, Long, Integer, Boolean, byte[], lists and maps of them).
+     *
+     * @throws IllegalStateException if types were already set
      */
-    public RefBuilder<T> pipeline(Pipeline pipeline) {
-        Objects.requireNonNull(pipeline, "pipeline");
-        if (this.pipeline != null) {
-            throw new IllegalStateException("pipeline already set (by pipeline(...) or types(...))");
+    public RefBuilder<T> types(TypeRegistry types) {
+        Objects.requireNonNull(types, "types");
+        if (this.types != null) {
+            throw new IllegalStateException("types(...) already set: a ref encodes with one TypeRegistry");
         }
-        this.pipeline = pipeline;
+        this.types = types;
+        return this;
+    }
+
+    /** Compresses the stored value (default {@link Compression#NONE}). */
+    public RefBuilder<T> compression(Compression compression) {
+        this.compression = Objects.requireNonNull(compression, "compression");
         return this;
     }
 
     /**
-     * Shorthand for {@code pipeline(Pipeline.builder().registry(types).build())}: Smile over {@code types}, no
-     * compression, no encryption.
+     * Encrypts the stored value with AES-256-GCM under the provider's current key; a value written under an older
+     * key still reads as long as the provider still has that key (rotation).
      */
-    public RefBuilder<T> types(TypeRegistry types) {
-        return pipeline(Pipeline.builder().registry(Objects.requireNonNull(types, "types")).build());
+    public RefBuilder<T> keys(KeyProvider keys) {
+        this.keys = Objects.requireNonNull(keys, "keys");
+        return this;
     }
 
     /**
@@ -139,7 +151,7 @@ public final class RefBuilder<T> {
             throw new IllegalStateException("initial value is a " + initial.getClass().getName() + ", not a "
                     + type.getName());
         }
-        Pipeline p = pipeline != null ? pipeline : Pipeline.builder().build();
+        Pipeline p = Pipelines.of(types, compression, keys);
         RefConfig<T> config = new RefConfig<>(type, store, key, initial, new Validators<>(key, validators), p,
                 failureListener);
         Watchers<T> watchers = new Watchers<>(key);

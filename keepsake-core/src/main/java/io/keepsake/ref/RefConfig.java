@@ -2,7 +2,7 @@ package io.keepsake.ref;
 
 import io.keepsake.CodecException;
 import io.keepsake.KeepsakeException;
-import io.keepsake.format.Pipeline;
+import io.keepsake.internal.format.Pipeline;
 import io.keepsake.store.Blob;
 import io.keepsake.store.Store;
 import java.util.Optional;

@@ -1,18 +1,21 @@
 package io.keepsake.ref;
 
-import io.keepsake.format.Pipeline;
+import io.keepsake.format.Compression;
+import io.keepsake.format.KeyProvider;
 import io.keepsake.format.TypeRegistry;
 import io.keepsake.store.Store;
 import java.util.Objects;
 
-/** Configures and opens a {@link StateRegistry}. Made by {@link StateRegistry#builder(Store)}. */
+/** Configures and opens a {@link StateRegistry}. Made by {@link io.keepsake.Keepsake#registry(Store)}. */
 public final class RegistryBuilder {
     /** The key a registry saves under unless {@link #key(String)} says otherwise. */
     public static final String DEFAULT_KEY = "state-registry";
 
     private final Store store;
     private String key = DEFAULT_KEY;
-    private Pipeline pipeline;
+    private TypeRegistry types;
+    private Compression compression = Compression.NONE;
+    private KeyProvider keys;
 
     RegistryBuilder(Store store) {
         this.store = Objects.requireNonNull(store, "store");
@@ -29,22 +32,33 @@ public final class RegistryBuilder {
     }
 
     /**
-     * Sets how values are encoded, compressed and encrypted. The default, {@code Pipeline.builder().build()},
-     * handles the built-in JDK types only; application types need a pipeline whose {@link TypeRegistry} registers
-     * them, or {@link #types}.
+     * Registers the application types the registry's values may hold. Without it, values may be only the built-in
+     * JDK types.
+     *
+     * @throws IllegalStateException if types were already set
      */
-    public RegistryBuilder pipeline(Pipeline pipeline) {
-        Objects.requireNonNull(pipeline, "pipeline");
-        if (this.pipeline != null) {
-            throw new IllegalStateException("pipeline already set (by pipeline(...) or types(...))");
+    public RegistryBuilder types(TypeRegistry types) {
+        Objects.requireNonNull(types, "types");
+        if (this.types != null) {
+            throw new IllegalStateException("types(...) already set: a registry encodes with one TypeRegistry");
         }
-        this.pipeline = pipeline;
+        this.types = types;
         return this;
     }
 
-    /** Shorthand for {@code pipeline(Pipeline.builder().registry(types).build())}. */
-    public RegistryBuilder types(TypeRegistry types) {
-        return pipeline(Pipeline.builder().registry(Objects.requireNonNull(types, "types")).build());
+    /** Compresses each save (default {@link Compression#NONE}). */
+    public RegistryBuilder compression(Compression compression) {
+        this.compression = Objects.requireNonNull(compression, "compression");
+        return this;
+    }
+
+    /**
+     * Encrypts each save with AES-256-GCM under the provider's current key; a save written under an older key
+     * still reads as long as the provider still has that key (rotation).
+     */
+    public RegistryBuilder keys(KeyProvider keys) {
+        this.keys = Objects.requireNonNull(keys, "keys");
+        return this;
     }
 
     /**
@@ -54,6 +68,6 @@ public final class RegistryBuilder {
      * @throws io.keepsake.FormatException     if the last save is not a registry save this build reads
      */
     public StateRegistry open() {
-        return new SnapshotRegistry(store, key, pipeline != null ? pipeline : Pipeline.builder().build());
+        return new SnapshotRegistry(store, key, Pipelines.of(types, compression, keys));
     }
 }

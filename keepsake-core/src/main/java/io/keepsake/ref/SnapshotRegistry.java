@@ -5,7 +5,7 @@ import io.keepsake.CorruptionException;
 import io.keepsake.FormatException;
 import io.keepsake.KeepsakeException;
 import io.keepsake.StorageException;
-import io.keepsake.format.Pipeline;
+import io.keepsake.internal.format.Pipeline;
 import io.keepsake.store.Blob;
 import io.keepsake.store.Expected;
 import io.keepsake.store.Store;

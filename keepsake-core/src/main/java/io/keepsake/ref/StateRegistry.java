@@ -8,7 +8,7 @@ import java.util.function.Predicate;
  * Named values with defaults, saved together in one consistent snapshot and reverted together.
  *
  * <pre>{@code
- * try (StateRegistry state = StateRegistry.builder(FileStore.at(Path.of("data"))).key("app-state").open()) {
+ * try (StateRegistry state = Keepsake.registry(FileStore.at(Path.of("data"))).key("app-state").open()) {
  *     DurableRef<Long> visits = state.define("visits", Long.class, 0L);      // restored from the last save
  *     DurableRef<String> motd = state.define("motd", String.class, "hello");
  *     state.transact(() -> { visits.updateAndGet(n -> n + 1); motd.set("busy"); });  // no save sees half
@@ -38,7 +38,10 @@ public interface StateRegistry extends AutoCloseable {
      *
      * @param store where the saves go; the registry does not close it
      * @return a builder
+     * @deprecated use {@link io.keepsake.Keepsake#registry(Store)}, the one documented entry point; this alias
+     *             stays only because {@code Keepsake} lives in another package and cannot reach the builder otherwise
      */
+    @Deprecated(since = "0.1.0")
     static RegistryBuilder builder(Store store) {
         return new RegistryBuilder(store);
     }

@@ -2,7 +2,7 @@ package io.keepsake.ref;
 
 import io.keepsake.CorruptionException;
 import io.keepsake.TamperedException;
-import io.keepsake.format.Pipeline;
+import io.keepsake.internal.format.Pipeline;
 
 /**
  * Opens value frames read from a store so that damage is reported where it is: a {@link CorruptionException}

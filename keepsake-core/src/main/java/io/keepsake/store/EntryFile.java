@@ -1,9 +1,9 @@
 package io.keepsake.store;
 
 import io.keepsake.CorruptionException;
-import io.keepsake.format.Checksums;
-import io.keepsake.format.FileHeader;
-import io.keepsake.format.FileKind;
+import io.keepsake.internal.format.Checksums;
+import io.keepsake.internal.format.FileHeader;
+import io.keepsake.internal.format.FileKind;
 import io.keepsake.io.DiskFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;

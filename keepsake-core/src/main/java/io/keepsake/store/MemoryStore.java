@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Values are copied on the way in and on the way out, so neither the caller nor a reader can change stored bytes.
  * {@link #close()} drops the data; later calls throw {@link KeepsakeException}.
  */
-public final class MemoryStore implements Store {
+final class MemoryStore implements Store {
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>(); // thread-safe map
     private final AtomicLong lastVersion = new AtomicLong(); // atomic
     private volatile boolean closed; // written once by close(), read by every operation
@@ -24,8 +24,8 @@ public final class MemoryStore implements Store {
     private MemoryStore() {
     }
 
-    /** @return a new, empty store in memory (the same as {@link Store#memory()}) */
-    public static MemoryStore create() {
+    /** @return a new, empty store in memory; users get one from {@link Store#memory()} */
+    static MemoryStore create() {
         return new MemoryStore();
     }
 

@@ -21,7 +21,7 @@ import java.util.Optional;
  */
 public interface Store extends AutoCloseable {
 
-    /** @return a new, empty, thread-safe store in memory; nothing survives the JVM (see {@link MemoryStore}) */
+    /** @return a new, empty, thread-safe store in memory; nothing survives the JVM  */
     static Store memory() {
         return MemoryStore.create();
     }

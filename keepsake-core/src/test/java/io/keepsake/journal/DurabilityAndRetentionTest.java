@@ -112,7 +112,7 @@ class DurabilityAndRetentionTest {
         assertThrows(IllegalArgumentException.class, () -> builder.syncInterval(Duration.ZERO));
         assertThrows(IllegalArgumentException.class, () -> builder.firstSequence(0));
         assertThrows(NullPointerException.class, () -> builder.disk(null));
-        assertThrows(IllegalArgumentException.class, () -> builder.header(io.keepsake.format.FileHeader.current(
-                io.keepsake.format.FileKind.SNAPSHOT, 0, 0, 0, 0, 0)));
+        assertThrows(IllegalArgumentException.class, () -> builder.header(io.keepsake.internal.format.FileHeader.current(
+                io.keepsake.internal.format.FileKind.SNAPSHOT, 0, 0, 0, 0, 0)));
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.keepsake.ChildJvm;
 import io.keepsake.StorageException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -94,8 +95,7 @@ class JournalLockTest {
     }
 
     private Child runChild() throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process process = new ProcessBuilder(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
+        Process process = new ProcessBuilder(List.of(ChildJvm.java(), "-cp", ChildJvm.classPath(),
                 SecondOpener.class.getName(), dir.toString())).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(60, TimeUnit.SECONDS)) {

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.keepsake.format.FileHeader;
-import io.keepsake.format.FileKind;
+import io.keepsake.internal.format.FileHeader;
+import io.keepsake.internal.format.FileKind;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.keepsake.CorruptionException;
 import io.keepsake.Keepsake;
 import io.keepsake.TamperedException;
-import io.keepsake.format.FileHeader;
+import io.keepsake.internal.format.FileHeader;
 import io.keepsake.format.KeyProvider;
 import io.keepsake.journal.Journal;
 import io.keepsake.store.Expected;

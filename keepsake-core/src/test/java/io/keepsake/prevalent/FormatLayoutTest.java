@@ -2,10 +2,10 @@ package io.keepsake.prevalent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.keepsake.format.FileHeader;
-import io.keepsake.format.FileKind;
-import io.keepsake.format.Pipeline;
 import io.keepsake.format.TypeRegistry;
+import io.keepsake.internal.format.FileHeader;
+import io.keepsake.internal.format.FileKind;
+import io.keepsake.internal.format.Pipeline;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.keepsake.prevalent;
 
+import io.keepsake.RejectedException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;

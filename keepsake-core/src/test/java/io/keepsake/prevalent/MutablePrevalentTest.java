@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.keepsake.CodecException;
 import io.keepsake.Keepsake;
+import io.keepsake.RejectedException;
 import io.keepsake.journal.Journal;
 import java.nio.file.Path;
 import java.time.Instant;

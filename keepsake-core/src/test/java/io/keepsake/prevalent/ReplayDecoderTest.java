@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.keepsake.KeepsakeException;
-import io.keepsake.format.Pipeline;
 import io.keepsake.format.TypeRegistry;
+import io.keepsake.internal.format.Pipeline;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.keepsake.Keepsake;
 import io.keepsake.KeepsakeException;
 import io.keepsake.store.Store;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ class RegistryConcurrencyTest {
     @Test
     void mixedOperationsNeverDeadlockOrShowHalfATransaction() throws Exception {
         Store store = Store.memory();
-        StateRegistry state = StateRegistry.builder(store).key("bank").open();
+        StateRegistry state = Keepsake.registry(store).key("bank").open();
         DurableRef<Long> a = state.define("a", Long.class, 100L);
         DurableRef<Long> b = state.define("b", Long.class, 0L);
         DurableRef<Long> c = state.define("c", Long.class, 0L);
@@ -62,7 +63,7 @@ class RegistryConcurrencyTest {
                         }
                     }
                 }
-                try (StateRegistry reader = StateRegistry.builder(store).key("bank").open()) {
+                try (StateRegistry reader = Keepsake.registry(store).key("bank").open()) {
                     long sum = reader.define("a", Long.class, -1L).get() + reader.define("b", Long.class, -1L).get();
                     assertEquals(100L, sum, "save " + i + " holds half a transfer");
                 }
@@ -84,7 +85,7 @@ class RegistryConcurrencyTest {
         assertNull(failure.get(), () -> "a thread failed: " + failure.get());
         state.saveAll();
         state.close();
-        try (StateRegistry reader = StateRegistry.builder(store).key("bank").open()) {
+        try (StateRegistry reader = Keepsake.registry(store).key("bank").open()) {
             assertEquals(100L, reader.define("a", Long.class, -1L).get() + reader.define("b", Long.class, -1L).get());
             assertEquals(-99L, reader.define("extra-99", Long.class, 0L).get());
             assertEquals(0L, reader.define("extra-98", Long.class, 0L).get(), "a destroyed ref is not saved");

@@ -2,6 +2,7 @@ package io.keepsake.ref;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.keepsake.Keepsake;
 import io.keepsake.store.Expected;
 import io.keepsake.store.Store;
 import java.util.HexFormat;
@@ -23,7 +24,7 @@ class RegistryGoldenTest {
     void aVersionOneSaveIsRestoredAndTheNextSaveChainsOnIt() {
         Store store = Store.memory();
         store.put("app", HexFormat.of().parseHex(SAVE_V1), Expected.absent());
-        try (StateRegistry state = StateRegistry.builder(store).key("app").open()) {
+        try (StateRegistry state = Keepsake.registry(store).key("app").open()) {
             DurableRef<Long> visits = state.define("visits", Long.class, 0L);
             assertEquals(42L, visits.get());
             assertEquals("hello", state.define("motd", String.class, "").get());
@@ -31,7 +32,7 @@ class RegistryGoldenTest {
             visits.set(43L);
             state.saveAll();
         }
-        try (StateRegistry state = StateRegistry.builder(store).key("app").open()) {
+        try (StateRegistry state = Keepsake.registry(store).key("app").open()) {
             assertEquals(43L, state.define("visits", Long.class, 0L).get());
         }
     }
@@ -39,7 +40,7 @@ class RegistryGoldenTest {
     @Test
     void theSaveBodyOfTheGoldenFileHasGenerationThree() {
         byte[] frame = HexFormat.of().parseHex(SAVE_V1);
-        byte[] body = (byte[]) io.keepsake.format.Pipeline.builder().build().open(frame, "golden");
+        byte[] body = (byte[]) io.keepsake.internal.format.Pipeline.builder().build().open(frame, "golden");
         RegistryFrame.Saved saved = RegistryFrame.decode(body, "golden");
         assertEquals(3, saved.generation());
         assertEquals(List.of("motd", "visits"), List.copyOf(saved.entries().keySet()));

@@ -3,6 +3,7 @@ package io.keepsake.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.keepsake.ChildJvm;
 import io.keepsake.ConflictException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -77,9 +78,7 @@ class FileStoreProcessTest {
     }
 
     private Process startChild(int attempts) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        return new ProcessBuilder(java, "-cp", classPath, FileStoreProcessTest.class.getName(), tmp.toString(),
+        return new ProcessBuilder(ChildJvm.java(), "-cp", ChildJvm.classPath(), FileStoreProcessTest.class.getName(), tmp.toString(),
                 Integer.toString(attempts)).start();
     }
 }

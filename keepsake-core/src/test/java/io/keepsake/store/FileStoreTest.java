@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.keepsake.ConflictException;
 import io.keepsake.CorruptionException;
 import io.keepsake.FormatException;
-import io.keepsake.format.FileHeader;
-import io.keepsake.format.FileKind;
+import io.keepsake.internal.format.FileHeader;
+import io.keepsake.internal.format.FileKind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -59,7 +59,7 @@ class FileStoreTest {
             assertEquals("k/A", new String(raw, 34, 3, StandardCharsets.US_ASCII));
             assertEquals(3, body.getInt(37));
             assertEquals("xyz", new String(raw, 41, 3, StandardCharsets.US_ASCII));
-            assertEquals(io.keepsake.format.Checksums.crc32c(raw, 0, 44), body.getInt(44));
+            assertEquals(io.keepsake.internal.format.Checksums.crc32c(raw, 0, 44), body.getInt(44));
         }
     }
 

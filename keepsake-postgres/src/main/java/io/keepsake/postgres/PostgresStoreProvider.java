@@ -4,9 +4,9 @@ import io.keepsake.store.Store;
 import io.keepsake.store.StoreProvider;
 import io.keepsake.store.StoreUri;
 import java.net.URI;
-import java.util.Map;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.StringJoiner;
 import org.postgresql.ds.PGSimpleDataSource;
 

@@ -2,8 +2,8 @@ package io.keepsake.s3;
 
 import io.keepsake.CorruptionException;
 import io.keepsake.FormatException;
-import io.keepsake.format.FileHeader;
-import io.keepsake.format.FileKind;
+import io.keepsake.internal.format.FileHeader;
+import io.keepsake.internal.format.FileKind;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.Arrays;

@@ -10,6 +10,7 @@ import io.keepsake.CodecException;
 import io.keepsake.ConflictException;
 import io.keepsake.CorruptionException;
 import io.keepsake.FailStopException;
+import io.keepsake.Keepsake;
 import io.keepsake.KeepsakeException;
 import io.keepsake.StorageException;
 import io.keepsake.ValidationException;
@@ -130,7 +131,7 @@ public abstract class RefContract extends RefContractRegistry {
     @Test
     void validatorRejectionWritesNothingAndFiresNoWatch() {
         List<Long> seen = new CopyOnWriteArrayList<>();
-        DurableRef<Long> ref = track(DurableRef.builder(Long.class).store(store).key("k").initial(1L)
+        DurableRef<Long> ref = track(Keepsake.ref(Long.class).store(store).key("k").initial(1L)
                 .validator(x -> x >= 0).watch((o, n) -> seen.add(n)).open());
         ref.set(2L);
         ValidationException e = assertThrows(ValidationException.class, () -> ref.updateAndGet(x -> -x));
@@ -142,12 +143,12 @@ public abstract class RefContract extends RefContractRegistry {
 
     @Test
     void aValueThatCannotBeEncodedIsACodecErrorAndChangesNothing() {
-        DurableRef<Object> ref = track(DurableRef.builder(Object.class).store(store).key("k").initial("start")
+        DurableRef<Object> ref = track(Keepsake.ref(Object.class).store(store).key("k").initial("start")
                 .open());
         ref.set("kept");
         assertThrows(CodecException.class, () -> ref.set(new Object()));
         assertEquals("kept", ref.get());
-        try (DurableRef<Object> fresh = DurableRef.builder(Object.class).store(store).key("k").initial("x")
+        try (DurableRef<Object> fresh = Keepsake.ref(Object.class).store(store).key("k").initial("x")
                 .open()) {
             assertEquals("kept", fresh.get());
         }
@@ -167,7 +168,7 @@ public abstract class RefContract extends RefContractRegistry {
 
     @Test
     void aStoredValueOfAnotherTypeIsACodecError() {
-        track(DurableRef.builder(String.class).store(store).key("k").initial("a").open()).set("text");
+        track(Keepsake.ref(String.class).store(store).key("k").initial("a").open()).set("text");
         assertThrows(CodecException.class, () -> longRef("k", 0));
     }
 
@@ -256,7 +257,7 @@ public abstract class RefContract extends RefContractRegistry {
     void coalescingFailedWriteMakesFlushAndTheNextChangeThrowAndTellsTheListener() {
         FailingStore failing = new FailingStore(store);
         List<KeepsakeException> told = new CopyOnWriteArrayList<>();
-        DurableRef<Long> ref = track(DurableRef.builder(Long.class).store(failing).key("k").initial(0L)
+        DurableRef<Long> ref = track(Keepsake.ref(Long.class).store(failing).key("k").initial(0L)
                 .mode(WriteMode.COALESCING).onWriteFailure(told::add).open());
         ref.set(1L);
         ref.flush();
@@ -275,7 +276,7 @@ public abstract class RefContract extends RefContractRegistry {
     @Test
     void coalescingEncodingFailuresAreNeverSilent() {
         List<KeepsakeException> told = new CopyOnWriteArrayList<>();
-        DurableRef<Object> ref = track(DurableRef.builder(Object.class).store(store).key("k").initial("start")
+        DurableRef<Object> ref = track(Keepsake.ref(Object.class).store(store).key("k").initial("start")
                 .mode(WriteMode.COALESCING).onWriteFailure(told::add).open());
         assertThrows(CodecException.class, () -> ref.set(new Object()), "an unencodable type fails at once");
         assertEquals("start", ref.get());
@@ -285,7 +286,7 @@ public abstract class RefContract extends RefContractRegistry {
         FailStopException e = assertThrows(FailStopException.class, ref::flush);
         assertInstanceOf(CodecException.class, e.getCause());
         assertEquals(1, told.size());
-        try (DurableRef<Object> fresh = DurableRef.builder(Object.class).store(store).key("k").initial("x")
+        try (DurableRef<Object> fresh = Keepsake.ref(Object.class).store(store).key("k").initial("x")
                 .open()) {
             assertEquals(List.of("fine"), fresh.get());
         }
@@ -323,7 +324,7 @@ public abstract class RefContract extends RefContractRegistry {
     void coalescingSecondWriterIsAConflictNeverASilentOverwrite() {
         DurableRef<Long> sync = longRef("shared", 0);
         List<KeepsakeException> told = new CopyOnWriteArrayList<>();
-        DurableRef<Long> coalescing = track(DurableRef.builder(Long.class).store(store).key("shared")
+        DurableRef<Long> coalescing = track(Keepsake.ref(Long.class).store(store).key("shared")
                 .initial(0L).mode(WriteMode.COALESCING).onWriteFailure(told::add).open());
         sync.set(1L);
         coalescing.set(2L);

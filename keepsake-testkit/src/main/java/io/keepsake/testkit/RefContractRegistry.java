@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.keepsake.CodecException;
 import io.keepsake.ConflictException;
 import io.keepsake.CorruptionException;
+import io.keepsake.Keepsake;
 import io.keepsake.KeepsakeException;
 import io.keepsake.StorageException;
 import io.keepsake.ValidationException;
@@ -75,7 +76,7 @@ public abstract class RefContractRegistry extends RefContractSupport {
         try {
             for (int save = 0; save < 20; save++) {
                 state.saveAll();
-                StateRegistry reader = StateRegistry.builder(store).key("bank").open();
+                StateRegistry reader = Keepsake.registry(store).key("bank").open();
                 long sum = reader.define("a", Long.class, -1L).get() + reader.define("b", Long.class, -1L).get();
                 reader.close();
                 assertEquals(100L, sum, "save " + save + " holds half a transaction");
@@ -225,6 +226,6 @@ public abstract class RefContractRegistry extends RefContractSupport {
         byte[] bytes = store.get("app").map(Blob::value).orElseThrow().clone();
         bytes[bytes.length - 2] ^= 0x01;
         store.put("app", bytes, Expected.any());
-        assertThrows(CorruptionException.class, () -> StateRegistry.builder(store).key("app").open());
+        assertThrows(CorruptionException.class, () -> Keepsake.registry(store).key("app").open());
     }
 }

@@ -1,5 +1,6 @@
 package io.keepsake.testkit;
 
+import io.keepsake.Keepsake;
 import io.keepsake.StorageException;
 import io.keepsake.ref.DurableRef;
 import io.keepsake.ref.StateRegistry;
@@ -80,17 +81,17 @@ public abstract class RefContractSupport {
 
     /** @return a ref of longs, closed after the test */
     protected final DurableRef<Long> longRef(Store on, String key, long initial, WriteMode mode) {
-        return track(DurableRef.builder(Long.class).store(on).key(key).initial(initial).mode(mode).open());
+        return track(Keepsake.ref(Long.class).store(on).key(key).initial(initial).mode(mode).open());
     }
 
     /** @return a registry on {@code on}, closed after the test */
     protected final StateRegistry registry(Store on, String key) {
-        return track(StateRegistry.builder(on).key(key).open());
+        return track(Keepsake.registry(on).key(key).open());
     }
 
     /** @return what a fresh ref of longs reads from {@code on} under {@code key} */
     protected final long storedLong(Store on, String key) {
-        try (DurableRef<Long> fresh = DurableRef.builder(Long.class).store(on).key(key).initial(Long.MIN_VALUE)
+        try (DurableRef<Long> fresh = Keepsake.ref(Long.class).store(on).key(key).initial(Long.MIN_VALUE)
                 .open()) {
             return fresh.get();
         }

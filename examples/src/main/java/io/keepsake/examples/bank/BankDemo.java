@@ -3,7 +3,7 @@ package io.keepsake.examples.bank;
 import io.keepsake.KeepsakeException;
 import io.keepsake.examples.DemoPacer;
 import io.keepsake.prevalent.Prevalent;
-import io.keepsake.prevalent.RejectedException;
+import io.keepsake.RejectedException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package io.keepsake.bench.ref;
 
+import io.keepsake.Keepsake;
 import io.keepsake.ref.DurableRef;
 import io.keepsake.ref.WriteMode;
 import io.keepsake.store.FileStore;
@@ -21,7 +22,7 @@ final class KeepsakeSyncUpdater implements Updater {
     KeepsakeSyncUpdater(Path dir, WriteMode mode) {
         this.dir = dir;
         this.store = FileStore.at(dir);
-        this.ref = DurableRef.builder(Long.class).store(store).key(KEY).initial(0L).mode(mode).open();
+        this.ref = Keepsake.ref(Long.class).store(store).key(KEY).initial(0L).mode(mode).open();
     }
 
     DurableRef<Long> ref() {
@@ -49,7 +50,7 @@ final class KeepsakeSyncUpdater implements Updater {
 
     /** @return the value a fresh ref reads from the store */
     long stored() {
-        try (DurableRef<Long> fresh = DurableRef.builder(Long.class).store(store).key(KEY).initial(-1L).open()) {
+        try (DurableRef<Long> fresh = Keepsake.ref(Long.class).store(store).key(KEY).initial(-1L).open()) {
             return fresh.get();
         }
     }

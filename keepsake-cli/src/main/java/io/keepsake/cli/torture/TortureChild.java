@@ -2,8 +2,8 @@ package io.keepsake.cli.torture;
 
 import io.keepsake.prevalent.Prevalent;
 import java.io.BufferedWriter;
-import java.io.FileOutputStream;
 import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;

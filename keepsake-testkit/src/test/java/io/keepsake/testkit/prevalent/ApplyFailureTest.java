@@ -10,7 +10,7 @@ import io.keepsake.KeepsakeException;
 import io.keepsake.prevalent.Outcome;
 import io.keepsake.prevalent.Prevalent;
 import io.keepsake.prevalent.PrevalentValue;
-import io.keepsake.prevalent.RejectedException;
+import io.keepsake.RejectedException;
 import io.keepsake.testkit.fault.FaultyDisk;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,6 +2,7 @@ package io.keepsake.testkit.ref;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.keepsake.Keepsake;
 import io.keepsake.ref.DurableRef;
 import io.keepsake.store.FileStore;
 import io.keepsake.store.Store;
@@ -33,7 +34,7 @@ class FileStoreRefTest extends RefContract {
         List<Thread> threads = new ArrayList<>();
         List<FileStore> stores = List.of(track(FileStore.at(dir)), track(FileStore.at(dir)));
         for (FileStore s : stores) {
-            DurableRef<Long> ref = track(DurableRef.builder(Long.class).store(s).key("shared").initial(0L).open());
+            DurableRef<Long> ref = track(Keepsake.ref(Long.class).store(s).key("shared").initial(0L).open());
             for (int t = 0; t < 2; t++) {
                 threads.add(Thread.ofPlatform().start(() -> {
                     for (int i = 0; i < 20; i++) {

@@ -1,5 +1,6 @@
 package io.keepsake.testkit.ref;
 
+import io.keepsake.Keepsake;
 import io.keepsake.ref.DurableRef;
 import io.keepsake.store.FileStore;
 import java.io.PrintStream;
@@ -17,7 +18,7 @@ public final class RefCrashChild {
     public static void main(String[] args) {
         PrintStream out = System.out;
         try (FileStore store = FileStore.at(Path.of(args[0]));
-             DurableRef<Long> counter = DurableRef.builder(Long.class).store(store).key("counter").initial(0L)
+             DurableRef<Long> counter = Keepsake.ref(Long.class).store(store).key("counter").initial(0L)
                      .open()) {
             out.println("ready " + counter.get());
             out.flush();

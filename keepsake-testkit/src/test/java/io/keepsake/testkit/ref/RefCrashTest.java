@@ -3,6 +3,7 @@ package io.keepsake.testkit.ref;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.keepsake.Keepsake;
 import io.keepsake.ref.DurableRef;
 import io.keepsake.store.FileStore;
 import java.io.BufferedReader;
@@ -45,7 +46,7 @@ class RefCrashTest {
             child.reader.join();
             long stored;
             try (FileStore store = FileStore.at(dir);
-                 DurableRef<Long> counter = DurableRef.builder(Long.class).store(store).key("counter")
+                 DurableRef<Long> counter = Keepsake.ref(Long.class).store(store).key("counter")
                          .initial(0L).open()) {
                 stored = counter.get();
             }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.keepsake.FailStopException;
+import io.keepsake.Keepsake;
 import io.keepsake.StorageException;
 import io.keepsake.ref.DurableRef;
 import io.keepsake.ref.StateRegistry;
@@ -48,8 +49,8 @@ class RefPowerLossTest {
         long triedA = 100;
         FileStore store = FileStore.at(dir, disk);
         try {
-            DurableRef<Long> counter = DurableRef.builder(Long.class).store(store).key("counter").initial(0L).open();
-            StateRegistry state = StateRegistry.builder(store).key("state").open();
+            DurableRef<Long> counter = Keepsake.ref(Long.class).store(store).key("counter").initial(0L).open();
+            StateRegistry state = Keepsake.registry(store).key("state").open();
             DurableRef<Long> a = state.define("a", Long.class, 100L);
             DurableRef<Long> b = state.define("b", Long.class, 0L);
             for (int step = 0; step < cutAfter; step++) {
@@ -83,9 +84,9 @@ class RefPowerLossTest {
         }
         String context = "seed " + seed + ", cut after " + cutAfter + ", last ack " + lastAck;
         try (FileStore reopened = FileStore.at(dir, FaultyDisk.over(root, seed));
-             DurableRef<Long> counter = DurableRef.builder(Long.class).store(reopened).key("counter")
+             DurableRef<Long> counter = Keepsake.ref(Long.class).store(reopened).key("counter")
                      .initial(-1L).open();
-             StateRegistry state = StateRegistry.builder(reopened).key("state").open()) {
+             StateRegistry state = Keepsake.registry(reopened).key("state").open()) {
             long stored = counter.get();
             assertTrue(stored >= lastAck && stored <= lastTry, "counter " + stored + "; " + context);
             long recoveredA = state.define("a", Long.class, -1L).get();
@@ -101,7 +102,7 @@ class RefPowerLossTest {
         FaultyDisk disk = FaultyDisk.over(root, 7);
         Path dir = root.resolve("store");
         try (FileStore store = FileStore.at(dir, disk);
-             DurableRef<Long> ref = DurableRef.builder(Long.class).store(store).key("k").initial(0L).open()) {
+             DurableRef<Long> ref = Keepsake.ref(Long.class).store(store).key("k").initial(0L).open()) {
             ref.set(1L);
             disk.failOnce(DiskOp.FORCE, 1);
             assertThrows(StorageException.class, () -> ref.set(2L));
@@ -114,7 +115,7 @@ class RefPowerLossTest {
             assertEquals(3L, ref.get());
         }
         try (FileStore reopened = FileStore.at(dir, FaultyDisk.over(root, 8));
-             DurableRef<Long> ref = DurableRef.builder(Long.class).store(reopened).key("k").initial(-1L).open()) {
+             DurableRef<Long> ref = Keepsake.ref(Long.class).store(reopened).key("k").initial(-1L).open()) {
             long stored = ref.get();
             assertTrue(stored == 3L || stored == 4L, "stored " + stored + ": neither the acknowledged value nor the"
                     + " one whose directory force failed");

@@ -1,6 +1,5 @@
 package io.keepsake.testkit.store;
 
-import io.keepsake.store.MemoryStore;
 import io.keepsake.store.Store;
 import io.keepsake.testkit.BackendIntegrationContract;
 import io.keepsake.testkit.ForwardingStore;
@@ -13,6 +12,6 @@ class MemoryStoreIntegrationTest extends BackendIntegrationContract {
 
     @Override
     protected Store createStore() {
-        return new ForwardingStore(MemoryStore.create()); // survives close, as a server would
+        return new ForwardingStore(Store.memory()); // survives close, as a server would
     }
 }
