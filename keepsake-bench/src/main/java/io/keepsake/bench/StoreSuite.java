@@ -69,31 +69,29 @@ final class StoreSuite implements Suite {
         List<String> skipped = new ArrayList<>();
         List<Measurement> contended = new ArrayList<>();
         int increments = ContendedIncrementCase.incrementsPerWriter(settings);
-        for (Backend backend : backends(settings)) {
-            try (backend) {
-                try {
-                    for (int threads : THREADS) {
+        for (List<Backend> group : backends(settings)) {
+            // The backends of a group are measured interleaved, case by case, so that warm-up and the machine's
+            // load fall on both alike (PostgreSQL from a pool and from a URI are compared within 10%).
+            List<Backend> live = new ArrayList<>(group);
+            try {
+                for (int threads : THREADS) {
+                    for (Backend backend : List.copyOf(live)) {
                         try (Store store = backend.open()) {
                             measure(settings, progress, backend.system(), store, threads, measurements);
+                        } catch (KeepsakeException e) {
+                            leftOut(progress, backend, e, live, skipped);
                         }
                     }
-                    Store first = backend.open();
-                    Store second = null;
-                    try {
-                        second = backend.openPeer(first);
-                        ContendedIncrementCase.run(name(), backend.system(), first, second, increments, progress,
-                                contended);
-                    } finally {
-                        if (second != null && second != first) {
-                            second.close();
-                        }
-                        first.close();
-                    }
-                } catch (KeepsakeException e) {
-                    progress.printf(Locale.ROOT, "  %-12s left out: %s%n", backend.system(), e.getMessage());
-                    progress.flush();
-                    skipped.add(backend.system());
                 }
+                for (Backend backend : List.copyOf(live)) {
+                    try {
+                        contend(backend, increments, progress, contended);
+                    } catch (KeepsakeException e) {
+                        leftOut(progress, backend, e, live, skipped);
+                    }
+                }
+            } finally {
+                group.forEach(Backend::close);
             }
         }
         measurements.addAll(contended);
@@ -104,6 +102,29 @@ final class StoreSuite implements Suite {
                 ContendedIncrementCase.WRITERS, increments,
                 skipped.isEmpty() ? "" : "; left out (server down): " + String.join(", ", skipped));
         return new Report(name(), headline, measurements, ratios(measurements));
+    }
+
+    private static void leftOut(PrintWriter progress, Backend backend, KeepsakeException e, List<Backend> live,
+                                List<String> skipped) {
+        progress.printf(Locale.ROOT, "  %-12s left out: %s%n", backend.system(), e.getMessage());
+        progress.flush();
+        live.remove(backend);
+        skipped.add(backend.system());
+    }
+
+    private void contend(Backend backend, int increments, PrintWriter progress, List<Measurement> into)
+            throws Exception {
+        Store first = backend.open();
+        Store second = null;
+        try {
+            second = backend.openPeer(first);
+            ContendedIncrementCase.run(name(), backend.system(), first, second, increments, progress, into);
+        } finally {
+            if (second != null && second != first) {
+                second.close();
+            }
+            first.close();
+        }
     }
 
     /** URI-opened against DataSource-opened PostgreSQL, per operation and thread count. */
@@ -154,14 +175,14 @@ final class StoreSuite implements Suite {
         return "t" + thread + "/k" + k;
     }
 
-    private static List<Backend> backends(RunSettings settings) {
+    /** @return the backends in groups; a group's backends are measured interleaved */
+    private static List<List<Backend>> backends(RunSettings settings) {
         return List.of(
-                memoryBackend(),
-                fileBackend(settings.dataRoot()),
-                postgresBackend(),
-                postgresUriBackend(),
-                redisBackend(),
-                s3Backend());
+                List.of(memoryBackend()),
+                List.of(fileBackend(settings.dataRoot())),
+                List.of(postgresBackend(), postgresUriBackend()),
+                List.of(redisBackend()),
+                List.of(s3Backend()));
     }
 
     private interface Opener {
