@@ -31,6 +31,27 @@ public record Report(String suite, String headline, List<Measurement> measuremen
                 .findFirst();
     }
 
+    /** @return the value of one metric of one case, system and thread count, if it was measured */
+    public static Optional<Double> find(List<Measurement> measurements, String caseName, String system, int threads,
+                                        String metric) {
+        return measurements.stream()
+                .filter(m -> m.caseName().equals(caseName) && m.system().equals(system) && m.threads() == threads
+                        && m.metric().equals(metric))
+                .map(Measurement::value)
+                .findFirst();
+    }
+
+    /** Like the ratio without a case, for suites whose cases share systems and metrics: both sides of one case. */
+    public static Ratio ratio(List<Measurement> measurements, String label, String target, String caseName,
+                              String numeratorSystem, int numeratorThreads, String denominatorSystem,
+                              int denominatorThreads, String metric) {
+        double numerator = find(measurements, caseName, numeratorSystem, numeratorThreads, metric).orElse(Double.NaN);
+        double denominator = find(measurements, caseName, denominatorSystem, denominatorThreads, metric)
+                .orElse(Double.NaN);
+        double value = denominator == 0 ? Double.NaN : numerator / denominator;
+        return new Ratio(label, value, target);
+    }
+
     /** @return numerator / denominator for two measured values, NaN if either is missing or the denominator is 0 */
     public static Ratio ratio(List<Measurement> measurements, String label, String target,
                        String numeratorSystem, int numeratorThreads, String denominatorSystem,

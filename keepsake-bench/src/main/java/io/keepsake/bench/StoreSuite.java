@@ -4,11 +4,13 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.keepsake.KeepsakeException;
 import io.keepsake.postgres.PostgresStore;
+import io.keepsake.postgres.PostgresStoreProvider;
 import io.keepsake.redis.RedisStore;
 import io.keepsake.s3.S3Store;
 import io.keepsake.store.Expected;
 import io.keepsake.store.FileStore;
 import io.keepsake.store.Store;
+import io.keepsake.store.Stores;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,21 +19,33 @@ import java.util.Locale;
 import java.util.UUID;
 
 /**
- * Put and get of 1 KiB values on every Store backend: memory, file, PostgreSQL (127.0.0.1:5432/test through a
- * HikariCP pool), Redis (127.0.0.1:6379) and S3 (S3Proxy embedded in this JVM, transient blob store), at 1 and 8
- * threads; each thread works on its own 64 keys. A backend whose server is down is reported and left out. Every
- * case cleans up after itself (table dropped, prefix deleted).
+ * Put and get of 1 KiB values on every Store backend: memory, file, PostgreSQL (127.0.0.1:5432/test) twice, once
+ * built on a caller's HikariCP pool ({@code postgres}) and once opened from a {@code postgresql://} URI, which holds
+ * its own pool ({@code postgres-uri}; both pools 8 connections), Redis (127.0.0.1:6379) and S3 (S3Proxy embedded in
+ * this JVM, transient blob store), at 1 and 8 threads; each thread works on its own 64 keys. Then, per backend,
+ * {@link ContendedIncrementCase}: two writers incrementing one ref. A backend whose server is down is reported and
+ * left out. Every case cleans up after itself (table dropped, prefix deleted).
  */
 final class StoreSuite implements Suite {
     static final int VALUE_SIZE = 1024;
     static final int KEYS_PER_THREAD = 64;
     static final int[] THREADS = {1, 8};
 
+    static final int POSTGRES_POOL_SIZE = PostgresStoreProvider.DEFAULT_POOL_SIZE;
+
     /** One backend under test: opens the store, and undoes what it set up. */
     private interface Backend extends AutoCloseable {
         String system();
 
         Store open() throws Exception;
+
+        /**
+         * @return a second store on the same data as {@code first}, for a second writer: a new instance, as
+         *         another process would have; {@code first} itself where that is the only way to share the data
+         */
+        default Store openPeer(Store first) throws Exception {
+            return open();
+        }
 
         @Override
         void close();
@@ -44,32 +58,88 @@ final class StoreSuite implements Suite {
 
     @Override
     public String description() {
-        return "1 KiB put and get on each Store backend: memory, file, postgres, redis, s3 (1/8 threads)";
+        return "1 KiB put and get on each Store backend: memory, file, postgres (pool / URI), redis, s3 (1/8 threads);"
+                + " two writers incrementing one ref";
     }
 
     @Override
     public Report run(RunSettings settings, PrintWriter progress) throws Exception {
         List<Measurement> measurements = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
-        for (Backend backend : backends(settings)) {
-            try (backend) {
+        List<Measurement> contended = new ArrayList<>();
+        int increments = ContendedIncrementCase.incrementsPerWriter(settings);
+        for (List<Backend> group : backends(settings)) {
+            // The backends of a group are measured interleaved, case by case, so that warm-up and the machine's
+            // load fall on both alike (PostgreSQL from a pool and from a URI are compared within 10%).
+            List<Backend> live = new ArrayList<>(group);
+            try {
                 for (int threads : THREADS) {
-                    try (Store store = backend.open()) {
-                        measure(settings, progress, backend.system(), store, threads, measurements);
-                    } catch (KeepsakeException e) {
-                        progress.printf(Locale.ROOT, "  %-8s left out: %s%n", backend.system(), e.getMessage());
-                        progress.flush();
-                        skipped.add(backend.system());
-                        break;
+                    for (Backend backend : List.copyOf(live)) {
+                        try (Store store = backend.open()) {
+                            measure(settings, progress, backend.system(), store, threads, measurements);
+                        } catch (KeepsakeException e) {
+                            leftOut(progress, backend, e, live, skipped);
+                        }
                     }
                 }
+                for (Backend backend : List.copyOf(live)) {
+                    try {
+                        contend(backend, increments, progress, contended);
+                    } catch (KeepsakeException e) {
+                        leftOut(progress, backend, e, live, skipped);
+                    }
+                }
+            } finally {
+                group.forEach(Backend::close);
             }
         }
-        String headline = String.format(Locale.ROOT, "%s run, warmup %.1fs + window %.1fs per case, %d-byte values%s",
+        measurements.addAll(contended);
+        String headline = String.format(Locale.ROOT, "%s run, warmup %.1fs + window %.1fs per case, %d-byte values,"
+                        + " PostgreSQL pools of %d; %s: %d writers x %,d updateAndGet(x -> x + 1) on one SYNC ref%s",
                 settings.quick() ? "quick" : "full", settings.warmup().toMillis() / 1000.0,
-                settings.window().toMillis() / 1000.0, VALUE_SIZE,
+                settings.window().toMillis() / 1000.0, VALUE_SIZE, POSTGRES_POOL_SIZE, ContendedIncrementCase.CASE,
+                ContendedIncrementCase.WRITERS, increments,
                 skipped.isEmpty() ? "" : "; left out (server down): " + String.join(", ", skipped));
-        return new Report(name(), headline, measurements, List.of());
+        return new Report(name(), headline, measurements, ratios(measurements));
+    }
+
+    private static void leftOut(PrintWriter progress, Backend backend, KeepsakeException e, List<Backend> live,
+                                List<String> skipped) {
+        progress.printf(Locale.ROOT, "  %-12s left out: %s%n", backend.system(), e.getMessage());
+        progress.flush();
+        live.remove(backend);
+        skipped.add(backend.system());
+    }
+
+    private void contend(Backend backend, int increments, PrintWriter progress, List<Measurement> into)
+            throws Exception {
+        Store first = backend.open();
+        Store second = null;
+        try {
+            second = backend.openPeer(first);
+            ContendedIncrementCase.run(name(), backend.system(), first, second, increments, progress, into);
+        } finally {
+            if (second != null && second != first) {
+                second.close();
+            }
+            first.close();
+        }
+    }
+
+    /** URI-opened against DataSource-opened PostgreSQL, per operation and thread count. */
+    private static List<Report.Ratio> ratios(List<Measurement> measurements) {
+        List<Report.Ratio> ratios = new ArrayList<>();
+        for (String op : List.of("put", "get")) {
+            for (int threads : THREADS) {
+                ratios.add(Report.ratio(measurements, String.format(Locale.ROOT,
+                                "postgres-uri / postgres %s ops/s, %d thread(s)", op, threads), "0.90-1.10",
+                        op + "-1KiB", "postgres-uri", threads, "postgres", threads, Measurement.EVENTS_PER_S));
+            }
+        }
+        ratios.add(Report.ratio(measurements, "postgres-uri / postgres contended increments/s", "",
+                ContendedIncrementCase.CASE, "postgres-uri", ContendedIncrementCase.WRITERS, "postgres",
+                ContendedIncrementCase.WRITERS, ContendedIncrementCase.INCREMENTS_PER_S));
+        return ratios;
     }
 
     private void measure(RunSettings settings, PrintWriter progress, String system, Store store, int threads,
@@ -81,7 +151,7 @@ final class StoreSuite implements Suite {
             }
         }
         for (String op : List.of("put", "get")) {
-            progress.printf(Locale.ROOT, "  %-8s %-3s %d thread(s) ...", system, op, threads);
+            progress.printf(Locale.ROOT, "  %-12s %-3s %d thread(s) ...", system, op, threads);
             progress.flush();
             LoadHarness.Sample sample = LoadHarness.run(threads, settings.warmup(), settings.window(), thread -> {
                 int[] next = {0};
@@ -104,13 +174,14 @@ final class StoreSuite implements Suite {
         return "t" + thread + "/k" + k;
     }
 
-    private static List<Backend> backends(RunSettings settings) {
+    /** @return the backends in groups; a group's backends are measured interleaved */
+    private static List<List<Backend>> backends(RunSettings settings) {
         return List.of(
-                simple("memory", Store::memory, () -> { }),
-                fileBackend(settings.dataRoot()),
-                postgresBackend(),
-                redisBackend(),
-                s3Backend());
+                List.of(memoryBackend()),
+                List.of(fileBackend(settings.dataRoot())),
+                List.of(postgresBackend(), postgresUriBackend()),
+                List.of(redisBackend()),
+                List.of(s3Backend()));
     }
 
     private interface Opener {
@@ -147,6 +218,31 @@ final class StoreSuite implements Suite {
         };
     }
 
+    private static Backend memoryBackend() {
+        Backend plain = simple("memory", Store::memory, () -> { });
+        return new Backend() {
+            @Override
+            public String system() {
+                return plain.system();
+            }
+
+            @Override
+            public Store open() throws Exception {
+                return plain.open();
+            }
+
+            @Override
+            public Store openPeer(Store first) {
+                return first; // a MemoryStore's data lives in its instance
+            }
+
+            @Override
+            public void close() {
+                plain.close();
+            }
+        };
+    }
+
     private static Backend fileBackend(Path root) {
         TempDirectory[] dir = new TempDirectory[1];
         return simple("file", () -> {
@@ -169,7 +265,7 @@ final class StoreSuite implements Suite {
                 HikariConfig config = new HikariConfig();
                 config.setJdbcUrl("jdbc:postgresql://127.0.0.1:5432/test");
                 config.setUsername("postgres");
-                config.setMaximumPoolSize(16);
+                config.setMaximumPoolSize(POSTGRES_POOL_SIZE); // as the URI store's default pool
                 config.setInitializationFailTimeout(-1);
                 config.setConnectionTimeout(5_000);
                 pool[0] = new HikariDataSource(config);
@@ -183,6 +279,29 @@ final class StoreSuite implements Suite {
                     // the server went away: nothing to drop
                 }
                 pool[0].close();
+            }
+        });
+    }
+
+    /** Each open() is a new store with its own pool, as each process that opens the URI has. */
+    private static Backend postgresUriBackend() {
+        String table = "ks_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String uri = "postgresql://postgres@127.0.0.1:5432/test?table=" + table + "&poolSize=" + POSTGRES_POOL_SIZE;
+        boolean[] opened = {false};
+        return simple("postgres-uri", () -> {
+            Store store = Stores.open(uri);
+            opened[0] = true;
+            return store;
+        }, () -> {
+            if (opened[0]) {
+                org.postgresql.ds.PGSimpleDataSource admin = new org.postgresql.ds.PGSimpleDataSource();
+                admin.setURL("jdbc:postgresql://127.0.0.1:5432/test");
+                admin.setUser("postgres");
+                try (var c = admin.getConnection(); var s = c.createStatement()) {
+                    s.execute("DROP TABLE IF EXISTS " + table);
+                } catch (java.sql.SQLException e) {
+                    // the server went away: nothing to drop
+                }
             }
         });
     }

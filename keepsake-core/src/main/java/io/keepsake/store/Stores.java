@@ -14,7 +14,7 @@ import java.util.ServiceLoader;
  * <pre>
  * file:///var/lib/app/state                            a FileStore in that directory (core)
  * memory:                                              a new, empty MemoryStore (core; for tests; also memory:name)
- * postgresql://host:5432/db?table=keepsake_store       keepsake-postgres
+ * postgresql://host:5432/db?table=keepsake_store       keepsake-postgres (its own connection pool: poolSize=8)
  * s3://bucket/prefix?region=eu-west-1                  keepsake-s3 (endpoint=..., pathStyle=true for S3-compatible servers)
  * redis://host:6379/prefix                             keepsake-redis (rediss:// for TLS)
  * </pre>

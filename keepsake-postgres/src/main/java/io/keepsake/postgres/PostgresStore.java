@@ -51,6 +51,18 @@ public final class PostgresStore {
     private PostgresStore() {
     }
 
+    /** @throws IllegalArgumentException unless {@code table} is {@code [schema.]name} in plain identifiers */
+    static String requireValidTable(String table) {
+        Objects.requireNonNull(table, "table");
+        String[] parts = table.split("\\.", -1);
+        if (parts.length > 2 || !IDENTIFIER.matcher(parts[0]).matches()
+                || (parts.length == 2 && !IDENTIFIER.matcher(parts[1]).matches())) {
+            throw new IllegalArgumentException("table name '" + table + "' must be [schema.]name with letters, "
+                    + "digits and '_', starting with a letter or '_', at most 63 characters each");
+        }
+        return table;
+    }
+
     /** @return a builder for a store on {@code dataSource} (pooled, such as HikariCP, for production) */
     public static Builder builder(DataSource dataSource) {
         return new Builder(Objects.requireNonNull(dataSource, "dataSource"));
@@ -72,14 +84,7 @@ public final class PostgresStore {
          *              {@code _}, not quoted
          */
         public Builder table(String table) {
-            Objects.requireNonNull(table, "table");
-            String[] parts = table.split("\\.", -1);
-            if (parts.length > 2 || !IDENTIFIER.matcher(parts[0]).matches()
-                    || (parts.length == 2 && !IDENTIFIER.matcher(parts[1]).matches())) {
-                throw new IllegalArgumentException("table name '" + table + "' must be [schema.]name with letters, "
-                        + "digits and '_', starting with a letter or '_', at most 63 characters each");
-            }
-            this.table = table;
+            this.table = requireValidTable(table);
             return this;
         }
 
@@ -106,7 +111,7 @@ public final class PostgresStore {
          */
         public Store build() {
             String where = endpoint != null ? endpoint : PostgresEndpoint.describe(dataSource);
-            return PostgresTableStore.open(dataSource, table, where, createTable);
+            return PostgresTableStore.open(dataSource, table, where, createTable, null);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.keepsake.postgres;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.keepsake.ConflictException;
 import io.keepsake.StorageException;
 import io.keepsake.store.Blob;
@@ -25,6 +26,9 @@ import javax.sql.DataSource;
  * ({@code version = ?}) or {@code ON CONFLICT DO NOTHING}; the affected-row count says whether it held. Versions
  * are random 128-bit tokens (32 hex digits), never reused, so a key that is deleted and re-created never gets an
  * old version back. See {@link PostgresStore} for retries and acknowledgement.
+ *
+ * <p>Ownership: a store opened from a URI owns the pool it was given ({@code ownedPool}) and closes it on the first
+ * {@link #close()}; a store built on a caller's data source owns nothing and leaves it open.
  */
 final class PostgresTableStore implements Store {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -33,7 +37,8 @@ final class PostgresTableStore implements Store {
     private final DataSource dataSource;
     private final String table;
     private final String where;
-    private final AtomicBoolean closed = new AtomicBoolean(); // atomic; no lock
+    private final HikariDataSource ownedPool; // null when the caller owns the data source
+    private final AtomicBoolean closed = new AtomicBoolean(); // atomic; no lock; the winner closes ownedPool
     private final String selectOne;
     private final String insertIfAbsent;
     private final String updateIfVersion;
@@ -42,8 +47,9 @@ final class PostgresTableStore implements Store {
     private final String deleteIfVersion;
     private final String listPrefix;
 
-    private PostgresTableStore(DataSource dataSource, String table, String where) {
+    private PostgresTableStore(DataSource dataSource, String table, String where, HikariDataSource ownedPool) {
         this.dataSource = dataSource;
+        this.ownedPool = ownedPool;
         this.table = table;
         this.where = where;
         selectOne = "SELECT value, version FROM " + table + " WHERE key = ?";
@@ -64,14 +70,17 @@ final class PostgresTableStore implements Store {
     /**
      * @param where how to name the server, or null to learn it from the connection's metadata (a pool that is not
      *              a PostgreSQL data source)
+     * @param ownedPool the pool {@code dataSource} is, when the store owns it and closes it on {@link #close()};
+     *                  null when the caller owns the data source. Not closed when this method throws.
      */
-    static PostgresTableStore open(DataSource dataSource, String table, String where, boolean createTable) {
+    static PostgresTableStore open(DataSource dataSource, String table, String where, boolean createTable,
+                                   HikariDataSource ownedPool) {
         PostgresTableStore store = new PostgresTableStore(dataSource, table,
-                where != null ? where : "data source " + dataSource.getClass().getSimpleName());
+                where != null ? where : "data source " + dataSource.getClass().getSimpleName(), ownedPool);
         try (Connection c = store.connect("open")) {
             if (where == null) {
                 store = new PostgresTableStore(dataSource, table, PostgresEndpoint.fromJdbcUrl(
-                        c.getMetaData().getURL(), store.where));
+                        c.getMetaData().getURL(), store.where), ownedPool);
             }
             if (createTable) {
                 store.createTable(c);
@@ -191,9 +200,17 @@ final class PostgresTableStore implements Store {
         return "postgresql " + where + " table " + table;
     }
 
+    /** @return the same as {@link #describe()}: server, database and table, never a credential */
+    @Override
+    public String toString() {
+        return describe();
+    }
+
     @Override
     public void close() {
-        closed.set(true);
+        if (closed.compareAndSet(false, true) && ownedPool != null) {
+            ownedPool.close();
+        }
     }
 
     private static int execute(Connection c, String sql, String key, String version, byte[] value)

@@ -66,6 +66,36 @@ final class PostgresTestServer {
         execute("DROP TABLE IF EXISTS " + table);
     }
 
+    /** @return how many sessions with this application name the server has open now */
+    static int sessions(String applicationName) {
+        try (Connection c = simple("keepsake-test-counter").getConnection();
+             var s = c.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE application_name = ?")) {
+            s.setString(1, applicationName);
+            try (var r = s.executeQuery()) {
+                r.next();
+                return r.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new AssertionError("could not count sessions of " + applicationName, e);
+        }
+    }
+
+    /**
+     * Waits until the server has exactly {@code expected} sessions with this application name (a pool opens and
+     * the server ends sessions asynchronously), at most 15 s.
+     *
+     * @return the last count seen: {@code expected}, or what was there when the wait gave up
+     */
+    static int awaitSessions(String applicationName, int expected) throws InterruptedException {
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        int seen = sessions(applicationName);
+        while (seen != expected && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            seen = sessions(applicationName);
+        }
+        return seen;
+    }
+
     /** @return how many sessions with this application name the server terminated */
     static int terminateSessions(String applicationName) {
         try (Connection c = simple("keepsake-test-killer").getConnection();
