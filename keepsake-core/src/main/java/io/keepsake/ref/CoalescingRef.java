@@ -226,6 +226,7 @@ final class CoalescingRef<T> implements DurableRef<T> {
         try {
             guard.run("a writer listener", () -> status.failed(error)); // before flush() can see it: told first
         } finally {
+            status.stopped(); // before waking waiters: whoever sees the failure sees a stopped writer
             lock.lock();
             try {
                 if (failure == null) {
@@ -238,7 +239,6 @@ final class CoalescingRef<T> implements DurableRef<T> {
             } finally {
                 lock.unlock();
             }
-            status.stopped();
         }
     }
 
