@@ -86,6 +86,24 @@ public final class Keepsake {
     }
 
     /**
+     * Starts a durable reference of a generic type, such as {@code Map<String, Long>} or {@code List<Item>}: no raw
+     * types, and the stored value decodes to the full type (a map's values are {@code Long}s, a list's elements are
+     * {@code Item}s).
+     *
+     * <pre>{@code
+     * DurableRef<Map<String, Long>> counts = Keepsake.ref(new TypeRef<Map<String, Long>>() { })
+     *         .store(store).key("counts").initial(Map.of()).open();
+     * }</pre>
+     *
+     * @param type the value's type, captured by an anonymous {@link TypeRef}
+     * @return a builder; set {@code store}, {@code key} and {@code initial}, then {@link RefBuilder#open()}
+     * @see DurableRef
+     */
+    public static <T> RefBuilder<T> ref(TypeRef<T> type) {
+        return DurableRef.builder(type);
+    }
+
+    /**
      * Starts a state registry: named durable values with defaults, saved together in one atomic snapshot by
      * {@link StateRegistry#saveAll()} and reverted together by {@link StateRegistry#reloadAll()}.
      *

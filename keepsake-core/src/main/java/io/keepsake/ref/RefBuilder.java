@@ -1,11 +1,18 @@
 package io.keepsake.ref;
 
 import io.keepsake.KeepsakeException;
+import io.keepsake.StorageException;
+import io.keepsake.Ticker;
+import io.keepsake.TypeRef;
+import io.keepsake.WorkerListener;
 import io.keepsake.format.Compression;
 import io.keepsake.format.KeyProvider;
 import io.keepsake.format.TypeRegistry;
+import io.keepsake.internal.concurrent.ReentrancyGuard;
 import io.keepsake.internal.format.Pipeline;
 import io.keepsake.store.Store;
+import java.lang.reflect.Type;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -14,12 +21,17 @@ import java.util.function.Predicate;
 
 /**
  * Configures and opens a {@link DurableRef}. Each setter checks its argument at once; {@link #open()} checks that
- * the required parts are there. Made by {@link io.keepsake.Keepsake#ref(Class)}.
+ * the required parts are there. Made by {@link io.keepsake.Keepsake#ref(Class)} or
+ * {@link io.keepsake.Keepsake#ref(TypeRef)}.
  *
  * @param <T> the type of the value
  */
 public final class RefBuilder<T> {
-    private final Class<T> type;
+    /** How long a read-modify-write retries conflicts unless {@link #conflictDeadline} says otherwise. */
+    public static final Duration DEFAULT_CONFLICT_DEADLINE = Duration.ofSeconds(30);
+
+    private final Class<?> rawType;
+    private final Type fullType;
     private Store store;
     private String key;
     private T initial;
@@ -29,10 +41,19 @@ public final class RefBuilder<T> {
     private KeyProvider keys;
     private final List<Predicate<? super T>> validators = new ArrayList<>();
     private final List<DurableRef.Watch<? super T>> watches = new ArrayList<>();
-    private Consumer<? super KeepsakeException> failureListener = e -> { };
+    private final List<WorkerListener> writerListeners = new ArrayList<>();
+    private Ticker ticker = Ticker.system();
+    private Duration conflictDeadline = DEFAULT_CONFLICT_DEADLINE;
 
     RefBuilder(Class<T> type) {
-        this.type = Objects.requireNonNull(type, "type");
+        this.rawType = Objects.requireNonNull(type, "type");
+        this.fullType = type;
+    }
+
+    RefBuilder(TypeRef<T> type) {
+        Objects.requireNonNull(type, "type");
+        this.rawType = type.rawType();
+        this.fullType = type.type();
     }
 
     /** Sets the store the value lives in (required). The ref does not close it. */
@@ -90,11 +111,59 @@ public final class RefBuilder<T> {
     }
 
     /**
-     * Sets the listener told, on the writer thread, when a background write fails (COALESCING). The failure is
-     * also logged, and {@link DurableRef#flush()} and the next change throw.
+     * Adds a listener told, on the writer thread, when the background writer of a COALESCING ref fails (a failed
+     * put, a value that cannot be encoded, an {@link Error} in the store or in a watch), after
+     * {@link DurableRef#writerStatus()} shows the failure and before {@link DurableRef#flush()} can report it. The
+     * failure is also logged; the writer then stops and the ref refuses changes until reopened. A listener must not
+     * call back into the ref (it gets an {@link IllegalStateException}). Ignored in SYNC mode, where every failure
+     * is thrown to the caller.
      */
+    public RefBuilder<T> writerListener(WorkerListener listener) {
+        writerListeners.add(Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
+    /**
+     * Sets a listener told of a failed background write (COALESCING).
+     *
+     * @param listener told the failure; one that is not a {@link KeepsakeException} (an {@link Error}) arrives
+     *                 wrapped in a {@link StorageException}
+     * @return this builder
+     * @deprecated use {@link #writerListener(WorkerListener)}, the shape every background worker shares; this is
+     *             {@code writerListener(status -> listener.accept(status.lastFailure()))}
+     */
+    @Deprecated
     public RefBuilder<T> onWriteFailure(Consumer<? super KeepsakeException> listener) {
-        this.failureListener = Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(listener, "listener");
+        return writerListener(status -> listener.accept(status.lastFailure() instanceof KeepsakeException k ? k
+                : new StorageException("background writer failed: " + status.lastFailure(),
+                        status.lastFailure())));
+    }
+
+    /**
+     * Sets how long a read-modify-write ({@link DurableRef#updateAndGet}, {@link DurableRef#getAndUpdate},
+     * {@link DurableRef#compareAndSet}) keeps retrying when another writer of the same key wins the race (default
+     * {@link #DEFAULT_CONFLICT_DEADLINE}, 30 s). Retries wait with exponential backoff and full jitter; contention
+     * alone never fails a call before this deadline. Past it, the call throws a
+     * {@link io.keepsake.ConflictException} naming the key, the attempts and the time spent.
+     *
+     * @throws IllegalArgumentException if {@code deadline} is negative
+     */
+    public RefBuilder<T> conflictDeadline(Duration deadline) {
+        Objects.requireNonNull(deadline, "deadline");
+        if (deadline.isNegative()) {
+            throw new IllegalArgumentException("conflictDeadline must not be negative, got " + deadline);
+        }
+        this.conflictDeadline = deadline;
+        return this;
+    }
+
+    /**
+     * Sets the source of time for conflict retries, their backoff and their deadline (default
+     * {@link Ticker#system()}); tests pass a manual ticker to run retries without sleeping.
+     */
+    public RefBuilder<T> ticker(Ticker ticker) {
+        this.ticker = Objects.requireNonNull(ticker, "ticker");
         return this;
     }
 
@@ -136,6 +205,8 @@ public final class RefBuilder<T> {
      * @throws io.keepsake.FormatException     if the stored bytes are not a value this build reads
      * @throws io.keepsake.CodecException      if the stored value does not decode to {@code type}
      * @throws io.keepsake.ValidationException if the initial value is used and a validator rejects it
+     * @throws io.keepsake.StorageException    if the store cannot be read
+     * @throws io.keepsake.ClosedException     if the store is closed
      */
     public DurableRef<T> open() {
         if (store == null) {
@@ -147,15 +218,17 @@ public final class RefBuilder<T> {
         if (initial == null) {
             throw new IllegalStateException("initial(...) is required: it is the value when the store has none");
         }
-        if (!type.isInstance(initial)) {
+        if (!rawType.isInstance(initial)) {
             throw new IllegalStateException("initial value is a " + initial.getClass().getName() + ", not a "
-                    + type.getName());
+                    + fullType.getTypeName());
         }
         Pipeline p = Pipelines.of(types, compression, keys);
-        RefConfig<T> config = new RefConfig<>(type, store, key, initial, new Validators<>(key, validators), p,
-                failureListener);
-        Watchers<T> watchers = new Watchers<>(key);
+        ReentrancyGuard guard = new ReentrancyGuard("ref '" + key + "' in " + store.describe());
+        RefConfig<T> config = new RefConfig<>(rawType, fullType, store, key, initial,
+                new Validators<>(key, validators, guard), p, ticker, conflictDeadline, List.copyOf(writerListeners));
+        Watchers<T> watchers = new Watchers<>(key, guard);
         watches.forEach(watchers::add);
-        return mode == WriteMode.SYNC ? new SyncRef<>(config, watchers) : new CoalescingRef<>(config, watchers);
+        return mode == WriteMode.SYNC ? new SyncRef<>(config, watchers, guard)
+                : new CoalescingRef<>(config, watchers, guard);
     }
 }

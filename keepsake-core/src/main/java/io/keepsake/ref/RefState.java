@@ -1,19 +1,21 @@
 package io.keepsake.ref;
 
-/** The life of a ref: open, then closed (reads still work) or destroyed (nothing works but close). */
+import io.keepsake.ClosedException;
+
+/** The life of a ref: open, then closed or destroyed; after either, every call but {@code close()} is refused. */
 enum RefState {
     OPEN, CLOSED, DESTROYED;
 
-    void checkReadable(String key) {
+    /**
+     * @param where the ref, for the message, such as {@code "key 'k' in file:/data"}
+     * @throws ClosedException unless the ref is open
+     */
+    void checkOpen(String where) {
         if (this == DESTROYED) {
-            throw new IllegalStateException("ref '" + key + "' was destroyed");
+            throw new ClosedException("ref " + where + " was destroyed; it is closed", null);
         }
-    }
-
-    void checkWritable(String key) {
-        checkReadable(key);
         if (this == CLOSED) {
-            throw new IllegalStateException("ref '" + key + "' is closed");
+            throw new ClosedException("ref " + where);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.keepsake.ref;
 
+import io.keepsake.internal.concurrent.ReentrancyGuard;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
@@ -29,17 +30,20 @@ final class RegistryRef<T> implements DurableRef<T> {
     private final Class<T> type;
     private final Validators<T> validators;
     private final Watchers<T> watchers;
+    private final ReentrancyGuard guard;
     // Thread-safe by itself; changed only while the registry's lock is held (shared or exclusive).
     private final AtomicReference<Entry<T>> entry;
     // Written under the registry's exclusive lock; volatile for the checks of changing threads.
     private volatile RefState state = RefState.OPEN;
 
-    RegistryRef(SnapshotRegistry registry, String name, Class<T> type, Validators<T> validators, Entry<T> initial) {
+    RegistryRef(SnapshotRegistry registry, String name, Class<T> type, Validators<T> validators, ReentrancyGuard guard,
+                Entry<T> initial) {
         this.registry = registry;
         this.name = name;
         this.type = type;
         this.validators = validators;
-        this.watchers = new Watchers<>(name);
+        this.guard = guard;
+        this.watchers = new Watchers<>(name, guard);
         this.entry = new AtomicReference<>(initial);
     }
 
@@ -70,7 +74,11 @@ final class RegistryRef<T> implements DurableRef<T> {
     }
 
     void checkWritable() {
-        state.checkWritable(name);
+        state.checkOpen(where());
+    }
+
+    private String where() {
+        return "'" + name + "' of " + registry.where();
     }
 
     void fire(T oldValue, T newValue) {
@@ -79,24 +87,26 @@ final class RegistryRef<T> implements DurableRef<T> {
 
     @Override
     public T get() {
-        state.checkReadable(name);
+        state.checkOpen(where());
         return entry.get().value();
     }
 
     @Override
     public void set(T value) {
+        guard.check("set");
         Entry<T> next = seal(validators.check(value));
         registry.change(this, () -> {
-            state.checkWritable(name);
+            state.checkOpen(where());
             return new Change<>(entry.getAndSet(next), next);
         });
     }
 
     @Override
     public boolean compareAndSet(T expect, T update) {
+        guard.check("compareAndSet");
         Entry<T> next = seal(validators.check(update));
         return registry.change(this, () -> {
-            state.checkWritable(name);
+            state.checkOpen(where());
             while (true) {
                 Entry<T> current = entry.get();
                 if (!Objects.equals(current.value(), expect)) {
@@ -121,11 +131,13 @@ final class RegistryRef<T> implements DurableRef<T> {
 
     private Change<T> update(UnaryOperator<T> function) {
         Objects.requireNonNull(function, "function");
+        guard.check("update");
         return registry.change(this, () -> {
-            state.checkWritable(name);
+            state.checkOpen(where());
             while (true) {
                 Entry<T> current = entry.get();
-                Entry<T> next = seal(validators.check(function.apply(current.value())));
+                Entry<T> next = seal(validators.check(guard.call("an update function",
+                        () -> function.apply(current.value()))));
                 if (entry.compareAndSet(current, next)) {
                     return new Change<>(current, next);
                 }
@@ -160,13 +172,15 @@ final class RegistryRef<T> implements DurableRef<T> {
     /** Saves the whole registry. */
     @Override
     public void flush() {
-        state.checkReadable(name);
+        guard.check("flush");
+        state.checkOpen(where());
         registry.saveAll();
     }
 
     /** Removes this value from the registry: the next save no longer holds it. */
     @Override
     public void destroy() {
+        guard.check("destroy");
         registry.undefine(this);
     }
 

@@ -1,11 +1,13 @@
 package io.keepsake.ref;
 
+import io.keepsake.ClosedException;
 import io.keepsake.CodecException;
 import io.keepsake.CorruptionException;
 import io.keepsake.FormatException;
 import io.keepsake.KeepsakeException;
 import io.keepsake.StorageException;
 import io.keepsake.internal.format.Pipeline;
+import io.keepsake.internal.concurrent.ReentrancyGuard;
 import io.keepsake.store.Blob;
 import io.keepsake.store.Expected;
 import io.keepsake.store.Store;
@@ -80,7 +82,9 @@ final class SnapshotRegistry implements StateRegistry {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(defaultValue, () -> "default value of '" + name + "'");
-        Validators<T> validators = new Validators<>(name, List.of(Objects.requireNonNull(validator, "validator")));
+        ReentrancyGuard guard = new ReentrancyGuard("ref '" + name + "' of " + where());
+        Validators<T> validators = new Validators<>(name, List.of(Objects.requireNonNull(validator, "validator")),
+                guard);
         rw.writeLock().lock();
         try {
             checkOpen();
@@ -91,7 +95,7 @@ final class SnapshotRegistry implements StateRegistry {
             RegistryRef.Entry<T> entry = saved != null
                     ? new RegistryRef.Entry<>(decode(saved, type, name), saved)
                     : new RegistryRef.Entry<>(validators.check(type.cast(defaultValue)), seal(defaultValue, name));
-            RegistryRef<T> ref = new RegistryRef<>(this, name, type, validators, entry);
+            RegistryRef<T> ref = new RegistryRef<>(this, name, type, validators, guard, entry);
             carried.remove(name);
             refs.put(name, ref);
             return ref;
@@ -104,6 +108,7 @@ final class SnapshotRegistry implements StateRegistry {
     public Set<String> names() {
         rw.readLock().lock();
         try {
+            checkOpen();
             return java.util.Collections.unmodifiableSet(new LinkedHashSet<>(refs.keySet()));
         } finally {
             rw.readLock().unlock();
@@ -189,6 +194,7 @@ final class SnapshotRegistry implements StateRegistry {
     public void reloadAll() {
         checkNotInTransaction("reloadAll");
         List<Runnable> notifications = new ArrayList<>();
+        checkOpen();
         saveLock.lock();
         try {
             Optional<Blob> blob = store.get(key);
@@ -304,7 +310,7 @@ final class SnapshotRegistry implements StateRegistry {
 
     private void checkOpen() {
         if (closed) {
-            throw new IllegalStateException(where() + " is closed");
+            throw new ClosedException(where());
         }
     }
 

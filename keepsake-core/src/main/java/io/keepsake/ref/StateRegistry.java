@@ -30,6 +30,11 @@ import java.util.function.Predicate;
  * once (so a value that cannot be encoded is rejected by the change, not by a later save).
  *
  * <p>Values saved under names this run has not defined are carried over into later saves unchanged.
+ *
+ * <p><b>After {@link #close()}</b> every method but {@code close()} and {@link #key()}, and every method of its
+ * refs but {@code close()}, {@code key()} and {@code mode()}, throws {@link io.keepsake.ClosedException}. A
+ * validator, update function or watch of a registry ref that changes, flushes or destroys that same ref gets an
+ * {@link IllegalStateException}.
  */
 public interface StateRegistry extends AutoCloseable {
 
@@ -54,6 +59,7 @@ public interface StateRegistry extends AutoCloseable {
      * @throws IllegalArgumentException        if {@code name} is already defined
      * @throws io.keepsake.CodecException      if the saved value does not decode to {@code type}
      * @throws io.keepsake.ValidationException if the default is used and a validator rejects it
+     * @throws io.keepsake.ClosedException     if the registry is closed
      */
     <T> DurableRef<T> define(String name, Class<T> type, T defaultValue);
 
@@ -61,10 +67,17 @@ public interface StateRegistry extends AutoCloseable {
      * Like {@link #define(String, Class, Object)}, with a validator run before every change.
      *
      * @return the ref, in {@link WriteMode#ON_SAVE} mode
+     * @throws IllegalArgumentException        if {@code name} is already defined
+     * @throws io.keepsake.CodecException      if the saved value does not decode to {@code type}
+     * @throws io.keepsake.ValidationException if the default is used and {@code validator} rejects it
+     * @throws io.keepsake.ClosedException     if the registry is closed
      */
     <T> DurableRef<T> define(String name, Class<T> type, T defaultValue, Predicate<? super T> validator);
 
-    /** @return the names defined so far, in definition order */
+    /**
+     * @return the names defined so far, in definition order
+     * @throws io.keepsake.ClosedException if the registry is closed
+     */
     Set<String> names();
 
     /**
@@ -75,6 +88,8 @@ public interface StateRegistry extends AutoCloseable {
      *                                       read or saved it; nothing is written ({@link #reloadAll()} adopts
      *                                       the other save)
      * @throws io.keepsake.StorageException  if the store fails; the save may or may not have reached the store
+     * @throws io.keepsake.CodecException     if a carried-over or changed value cannot be sealed
+     * @throws io.keepsake.ClosedException    if the registry (or the store) is closed
      * @throws IllegalStateException         inside {@link #transact}
      */
     void saveAll();
@@ -83,6 +98,9 @@ public interface StateRegistry extends AutoCloseable {
      * Runs {@code changes} so that no save, reload or other change sees half of it: the registry's exclusive
      * lock is held while it runs. If it throws, every registry ref it changed is set back and the exception is
      * rethrown. Watches fire after it completes. Keep it short; a nested call joins the outer one.
+     *
+     * @throws io.keepsake.ClosedException if the registry is closed
+     * @throws RuntimeException            whatever {@code changes} threw, after undoing its changes
      */
     void transact(Runnable changes);
 
@@ -91,6 +109,8 @@ public interface StateRegistry extends AutoCloseable {
      * there is no save or it does not hold some defined ref.
      *
      * @throws io.keepsake.KeepsakeException if some defined ref was never saved (the message names them)
+     * @throws io.keepsake.CorruptionException if the save fails its checksum (a {@code KeepsakeException} too)
+     * @throws io.keepsake.ClosedException    if the registry (or the store) is closed
      * @throws IllegalStateException         inside {@link #transact}
      */
     void reloadAll();

@@ -27,6 +27,15 @@ final class StoredFrames {
         }
     }
 
+    /** Like {@link #open(Pipeline, byte[], String, String)}, decoding as the full generic {@code target} type. */
+    static Object open(Pipeline format, byte[] bytes, String key, String context, java.lang.reflect.Type target) {
+        try {
+            return format.open(bytes, key, target);
+        } catch (CorruptionException e) {
+            throw relocate(e, key, context);
+        }
+    }
+
     /** @return {@code e} as the same type, naming {@code key} as its file and {@code context} in its message */
     static CorruptionException relocate(CorruptionException e, String key, String context) {
         String prefix = e.file() + " at offset " + e.offset() + ": ";

@@ -1,26 +1,53 @@
 package io.keepsake.ref;
 
 import io.keepsake.ConflictException;
+import io.keepsake.internal.concurrent.Backoff;
+import io.keepsake.internal.concurrent.Deadline;
+import io.keepsake.internal.concurrent.ReentrancyGuard;
 import io.keepsake.store.Expected;
+import java.util.ArrayDeque;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
  * A {@link WriteMode#SYNC} ref.
  *
- * <p>Design: one lock per ref serialises its changes; each change validates, seals, and puts with
- * compare-and-set on the version of the previous put while holding the lock, and only after the put returned does
- * it publish the new value and fire the watches (still under the lock, so watches see commits in order). Reads
- * are lock-free through a volatile field. A failed put publishes nothing. A conflict means another writer changed
- * the key: the ref re-reads the stored value, so update functions can be applied again to it.
+ * <p>Design: one lock per ref serialises its changes; each change validates, seals, and puts with compare-and-set
+ * on the version of the previous put while holding the lock, and only after the put returned does it publish the
+ * new value. Reads are lock-free through a volatile field. A failed put publishes nothing.
+ *
+ * <p>Conflicts: a conflict means another writer (another ref, another process) changed the key. The ref re-reads
+ * the stored value; a read-modify-write applies its function (or compares) again, after a wait drawn by
+ * {@link Backoff} (exponential, full jitter) on the configured ticker, until it succeeds or the conflict deadline
+ * (measured from the start of the call) passes. The wait happens with the lock held: every other thread of this ref
+ * would conflict with the same winner, and holding it keeps this ref's commits in one order.
+ *
+ * <p>Watches: each commit (and each adoption of another writer's value) appends its {@code (old, new)} pair to
+ * {@code undelivered} under the lock, so the queue is in commit order. After releasing the lock, the committing
+ * thread delivers: if no thread is delivering, it becomes the deliverer and drains the queue, running the watches
+ * without any lock; otherwise the current deliverer will reach its pair. Watches therefore run in commit order, one
+ * at a time, never under the lock (a slow watch delays no write, and a watch that waits for another thread's write to
+ * this ref cannot deadlock), on the committing thread or on a thread that committed concurrently. An {@link Error}
+ * from a watch propagates to the deliverer's caller; the pairs after it stay queued for the next deliverer.
+ *
+ * <p>Re-entrancy: validators, update functions and watches run inside {@code guard}; a change, flush, destroy or
+ * close they make on this ref gets an {@link IllegalStateException} ({@link #get()} is allowed).
  */
 final class SyncRef<T> implements DurableRef<T> {
-    /** How many conflicts an update tolerates before giving up (another writer keeps winning). */
-    static final int MAX_ATTEMPTS = 100;
+    /** Waits between conflict retries: from up to 100 µs, doubling, to at most 50 ms. */
+    static final Backoff BACKOFF = new Backoff(TimeUnit.MICROSECONDS.toNanos(100), TimeUnit.MILLISECONDS.toNanos(50));
+
+    /** One committed change, for the watches. */
+    private record Change<T>(T before, T after) {
+    }
 
     private final RefConfig<T> config;
     private final Watchers<T> watchers;
+    private final ReentrancyGuard guard;
     private final ReentrantLock lock = new ReentrantLock();
     // Written under lock; volatile so get() needs no lock.
     private volatile T value;
@@ -28,10 +55,15 @@ final class SyncRef<T> implements DurableRef<T> {
     private String version;
     // Written under lock; volatile so get() can check it.
     private volatile RefState state = RefState.OPEN;
+    // Guarded by lock: committed changes whose watches have not run yet, in commit order.
+    private final ArrayDeque<Change<T>> undelivered = new ArrayDeque<>();
+    // Guarded by lock: whether a thread is draining undelivered.
+    private boolean delivering;
 
-    SyncRef(RefConfig<T> config, Watchers<T> watchers) {
+    SyncRef(RefConfig<T> config, Watchers<T> watchers, ReentrancyGuard guard) {
         this.config = config;
         this.watchers = watchers;
+        this.guard = guard;
         RefConfig.Stored<T> stored = config.read().orElse(null);
         this.value = stored == null ? config.validators().check(config.initial()) : stored.value();
         this.version = stored == null ? null : stored.version();
@@ -39,94 +71,112 @@ final class SyncRef<T> implements DurableRef<T> {
 
     @Override
     public T get() {
-        state.checkReadable(config.key());
+        state.checkOpen(config.where());
         return value;
     }
 
     @Override
     public void set(T newValue) {
-        lock.lock();
-        try {
-            state.checkWritable(config.key());
-            byte[] bytes = config.format().seal(config.validators().check(newValue));
+        guard.check("set");
+        locked(() -> {
+            state.checkOpen(config.where());
+            byte[] bytes = config.seal(config.validators().check(newValue));
             try {
                 commit(newValue, bytes);
             } catch (ConflictException e) {
                 refresh();
                 throw conflict(e);
             }
-        } finally {
-            lock.unlock();
-        }
+            return null;
+        });
     }
 
     @Override
     public boolean compareAndSet(T expect, T update) {
-        lock.lock();
-        try {
-            state.checkWritable(config.key());
-            ConflictException last = null;
-            for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        guard.check("compareAndSet");
+        return locked(() -> {
+            state.checkOpen(config.where());
+            return retrying("compareAndSet", () -> {
                 if (!Objects.equals(value, expect)) {
                     return false;
                 }
-                byte[] bytes = config.format().seal(config.validators().check(update));
-                try {
-                    commit(update, bytes);
-                    return true;
-                } catch (ConflictException e) {
-                    last = e;
-                    refresh();
-                }
-            }
-            throw gaveUp(last);
-        } finally {
-            lock.unlock();
-        }
+                commit(update, config.seal(config.validators().check(update)));
+                return true;
+            });
+        });
     }
 
     @Override
     public T getAndUpdate(UnaryOperator<T> function) {
-        return update(function, true);
+        return update("getAndUpdate", function, true);
     }
 
     @Override
     public T updateAndGet(UnaryOperator<T> function) {
-        return update(function, false);
+        return update("updateAndGet", function, false);
     }
 
-    private T update(UnaryOperator<T> function, boolean returnOld) {
+    private T update(String operation, UnaryOperator<T> function, boolean returnOld) {
         Objects.requireNonNull(function, "function");
+        guard.check(operation);
+        return locked(() -> {
+            state.checkOpen(config.where());
+            return retrying(operation, () -> {
+                T old = value;
+                T next = config.validators().check(guard.call("an update function", () -> function.apply(old)));
+                commit(next, config.seal(next));
+                return returnOld ? old : next;
+            });
+        });
+    }
+
+    /** Runs {@code body} holding the lock, then (whether it returned or threw) delivers the queued watches. */
+    private <R> R locked(Supplier<R> body) {
         lock.lock();
         try {
-            state.checkWritable(config.key());
-            ConflictException last = null;
-            for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-                T old = value;
-                T next = config.validators().check(function.apply(old));
-                byte[] bytes = config.format().seal(next);
-                try {
-                    commit(next, bytes);
-                    return returnOld ? old : next;
-                } catch (ConflictException e) {
-                    last = e;
-                    refresh();
-                }
-            }
-            throw gaveUp(last);
+            return body.get();
         } finally {
             lock.unlock();
+            deliver();
         }
     }
 
-    /** Puts, then publishes and tells the watches. Caller holds the lock. */
+    /**
+     * Runs {@code attempt} until it does not conflict, re-reading the stored value and backing off after each
+     * conflict, until the conflict deadline. Caller holds the lock. The caller's interrupt flag neither cuts the
+     * waits short (which would spin) nor is lost: it is cleared while waiting and restored on return.
+     */
+    private <R> R retrying(String operation, Supplier<R> attempt) {
+        Deadline deadline = Deadline.after(config.ticker(), config.conflictDeadline().toNanos());
+        boolean interrupted = false;
+        try {
+            for (int attempts = 1; ; attempts++) {
+                try {
+                    return attempt.get();
+                } catch (ConflictException e) {
+                    refresh();
+                    if (deadline.passed()) {
+                        throw gaveUp(operation, attempts, deadline.elapsed(), e);
+                    }
+                    interrupted |= Thread.interrupted();
+                    deadline.sleep(BACKOFF.delay(attempts - 1));
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Puts, then publishes and queues the change for the watches. Caller holds the lock. */
     private void commit(T next, byte[] bytes) {
         String newVersion = config.store().put(config.key(), bytes,
                 version == null ? Expected.absent() : Expected.version(version));
         T old = value;
         version = newVersion;
         value = next;
-        watchers.fire(old, next);
+        undelivered.add(new Change<>(old, next));
     }
 
     /** After a conflict: adopt what the other writer stored (or the initial value if it deleted the key). */
@@ -136,7 +186,47 @@ final class SyncRef<T> implements DurableRef<T> {
         version = stored == null ? null : stored.version();
         value = stored == null ? config.initial() : stored.value();
         if (!Objects.equals(old, value)) {
-            watchers.fire(old, value);
+            undelivered.add(new Change<>(old, value));
+        }
+    }
+
+    /** Runs the queued watches in commit order unless another thread is already doing so. Caller holds no lock. */
+    private void deliver() {
+        lock.lock();
+        try {
+            if (delivering || undelivered.isEmpty()) {
+                return;
+            }
+            delivering = true;
+        } finally {
+            lock.unlock();
+        }
+        boolean drained = false;
+        try {
+            while (true) {
+                Change<T> change;
+                lock.lock();
+                try {
+                    change = undelivered.poll();
+                    if (change == null) {
+                        delivering = false;
+                        drained = true;
+                        return;
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                watchers.fire(change.before(), change.after());
+            }
+        } finally {
+            if (!drained) { // a watch threw an Error: let the next committer deliver the rest
+                lock.lock();
+                try {
+                    delivering = false;
+                } finally {
+                    lock.unlock();
+                }
+            }
         }
     }
 
@@ -148,9 +238,11 @@ final class SyncRef<T> implements DurableRef<T> {
         return e;
     }
 
-    private ConflictException gaveUp(ConflictException cause) {
-        ConflictException e = new ConflictException(config.key(), "ref " + config.where() + ": gave up after "
-                + MAX_ATTEMPTS + " conflicting writes by another writer; nothing was written");
+    private ConflictException gaveUp(String operation, int attempts, long elapsedNanos, ConflictException cause) {
+        ConflictException e = new ConflictException(config.key(), String.format(Locale.ROOT,
+                "ref %s: %s gave up after %d attempts in %.3f s, each lost to another writer of key '%s'; nothing"
+                        + " was written. The conflict deadline is %s (RefBuilder.conflictDeadline)", config.where(),
+                operation, attempts, elapsedNanos / 1e9, config.key(), config.conflictDeadline()));
         e.initCause(cause);
         return e;
     }
@@ -177,14 +269,16 @@ final class SyncRef<T> implements DurableRef<T> {
 
     @Override
     public void flush() {
-        state.checkReadable(config.key());
+        guard.check("flush");
+        state.checkOpen(config.where());
     }
 
     @Override
     public void destroy() {
+        guard.check("destroy");
         lock.lock();
         try {
-            state.checkWritable(config.key());
+            state.checkOpen(config.where());
             if (version != null) {
                 config.store().delete(config.key(), Expected.version(version));
             }
@@ -197,6 +291,7 @@ final class SyncRef<T> implements DurableRef<T> {
 
     @Override
     public void close() {
+        guard.check("close");
         lock.lock();
         try {
             if (state == RefState.OPEN) {

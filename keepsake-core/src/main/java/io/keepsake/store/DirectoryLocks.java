@@ -40,6 +40,7 @@ final class DirectoryLocks {
     private final FileChannel channel;
     private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
     private int users; // guarded by OPEN
+    // Lock order: stripes (ascending) before OPEN; no thread waits for a stripe while holding OPEN.
 
     private DirectoryLocks(Path dir, FileChannel channel) {
         this.dir = dir;
@@ -63,23 +64,31 @@ final class DirectoryLocks {
     }
 
     /**
-     * Drops one user; the last one closes the lock file. Waits for every stripe held in this JVM to be unlocked
-     * first, so that closing the channel never drops the OS lock of a write in flight.
+     * Drops one user; the last one closes the lock file. It waits for every stripe held in this JVM to be unlocked
+     * first, so that closing the channel never drops the OS lock of a write in flight. That wait happens without the
+     * JVM-wide monitor (which would stall every open and release of every directory behind one slow write); an
+     * {@link #open} of the same directory meanwhile takes this instance back into use, and the closer then leaves
+     * the channel open.
      */
     void release() throws IOException {
         synchronized (OPEN) {
-            for (ReentrantLock stripe : stripes) {
-                stripe.lock();
+            if (--users > 0) {
+                return;
             }
-            try {
-                if (--users == 0) {
+        }
+        for (ReentrantLock stripe : stripes) {
+            stripe.lock();
+        }
+        try {
+            synchronized (OPEN) {
+                if (users == 0 && OPEN.get(dir) == this) {
                     OPEN.remove(dir);
                     channel.close();
                 }
-            } finally {
-                for (ReentrantLock stripe : stripes) {
-                    stripe.unlock();
-                }
+            }
+        } finally {
+            for (ReentrantLock stripe : stripes) {
+                stripe.unlock();
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.keepsake.store;
 
+import io.keepsake.ClosedException;
 import io.keepsake.CorruptionException;
 import io.keepsake.FailStopException;
 import io.keepsake.KeepsakeException;
@@ -41,7 +42,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Versions: a new key starts at {@code (currentTimeMillis << 20) | random 20 bits} and every put adds one, so
  * the token (the decimal number) changes on every put, and a deleted and re-created key gets back a version an
  * old reader may still hold only if the clock went back or, within one millisecond, with odds of about 2^-20
- * per version of the old incarnation. Calls after {@link #close()} throw {@link KeepsakeException}.
+ * per version of the old incarnation. Calls after {@link #close()} throw {@link io.keepsake.ClosedException}.
  */
 public final class FileStore implements Store {
     private final Path dir;
@@ -229,7 +230,7 @@ public final class FileStore implements Store {
 
     /**
      * Releases this store's share of the directory lock file, after writes in flight in this JVM finish;
-     * idempotent. Later calls throw {@link KeepsakeException}.
+     * idempotent. Later calls throw {@link io.keepsake.ClosedException}.
      */
     @Override
     public void close() {
@@ -268,7 +269,7 @@ public final class FileStore implements Store {
 
     private KeepsakeException lockFailure(String key, IOException e) {
         if (closed) {
-            return new KeepsakeException(describe() + " is closed");
+            return new ClosedException("store " + describe());
         }
         return new StorageException(describe() + ": cannot lock or unlock key '" + key + "'", e);
     }
@@ -345,7 +346,7 @@ public final class FileStore implements Store {
 
     private void ensureOpen() {
         if (closed) {
-            throw new KeepsakeException(describe() + " is closed");
+            throw new ClosedException("store " + describe());
         }
     }
 

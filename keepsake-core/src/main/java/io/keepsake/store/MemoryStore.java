@@ -1,7 +1,7 @@
 package io.keepsake.store;
 
 import io.keepsake.ConflictException;
-import io.keepsake.KeepsakeException;
+import io.keepsake.ClosedException;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Design: a {@link ConcurrentHashMap} whose {@code compute} makes each compare-and-set atomic per key. Versions
  * come from one store-wide counter, so a deleted and re-created key never gets back a version it had before.
  * Values are copied on the way in and on the way out, so neither the caller nor a reader can change stored bytes.
- * {@link #close()} drops the data; later calls throw {@link KeepsakeException}.
+ * {@link #close()} drops the data; later calls throw {@link io.keepsake.ClosedException}.
  */
 final class MemoryStore implements Store {
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>(); // thread-safe map
@@ -91,7 +91,7 @@ final class MemoryStore implements Store {
 
     private void ensureOpen() {
         if (closed) {
-            throw new KeepsakeException(describe() + " is closed");
+            throw new ClosedException("store " + describe());
         }
     }
 

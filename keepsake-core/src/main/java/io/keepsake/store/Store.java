@@ -26,7 +26,11 @@ public interface Store extends AutoCloseable {
         return MemoryStore.create();
     }
 
-    /** @return the value and version stored under {@code key}, or empty if there is none */
+    /**
+     * @return the value and version stored under {@code key}, or empty if there is none
+     * @throws io.keepsake.ClosedException  if the store is closed
+     * @throws io.keepsake.StorageException if the backend fails
+     */
     Optional<Blob> get(String key);
 
     /**
@@ -34,6 +38,8 @@ public interface Store extends AutoCloseable {
      *
      * @return the new version token
      * @throws io.keepsake.ConflictException if the precondition does not hold; nothing is changed
+     * @throws io.keepsake.ClosedException   if the store is closed
+     * @throws io.keepsake.StorageException  if the backend fails (whether the value was stored is unknown)
      */
     String put(String key, byte[] value, Expected expected);
 
@@ -42,12 +48,16 @@ public interface Store extends AutoCloseable {
      *
      * @return whether a value was deleted
      * @throws io.keepsake.ConflictException if the precondition names a version and it does not match
+     * @throws io.keepsake.ClosedException   if the store is closed
+     * @throws io.keepsake.StorageException  if the backend fails
      */
     boolean delete(String key, Expected expected);
 
     /**
      * @param prefix any string of key characters, {@code ""} for all keys
      * @return every key that starts with {@code prefix}, sorted by {@link String#compareTo} (byte order)
+     * @throws io.keepsake.ClosedException  if the store is closed
+     * @throws io.keepsake.StorageException if the backend fails
      */
     List<String> list(String prefix);
 
@@ -55,8 +65,8 @@ public interface Store extends AutoCloseable {
     String describe();
 
     /**
-     * Releases files, connections and threads; idempotent. Later calls throw a
-     * {@link io.keepsake.KeepsakeException} (the core stores) or an {@link IllegalStateException}.
+     * Releases files, connections and threads; idempotent. Later calls throw {@link io.keepsake.ClosedException}
+     * (every store Keepsake ships; a store of your own should do the same).
      */
     @Override
     void close();

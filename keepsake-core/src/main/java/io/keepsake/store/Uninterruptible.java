@@ -1,13 +1,13 @@
 package io.keepsake.store;
 
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
+import io.keepsake.internal.concurrent.Completion;
 import java.util.function.Supplier;
 
 /**
  * Runs a file operation on a fresh virtual thread that nobody interrupts. NIO closes a channel when a thread using
  * it is interrupted, which would fail a write half-way (and fail-stop the store) or, for the shared lock file, drop
- * every lock this JVM holds on it. The caller waits without reacting to interrupts and keeps its interrupt status.
+ * every lock this JVM holds on it. The caller waits on a kernel {@link Completion}: without reacting to interrupts,
+ * without spinning when its flag is set, and with its interrupt status restored on return.
  */
 final class Uninterruptible {
     private Uninterruptible() {
@@ -15,33 +15,17 @@ final class Uninterruptible {
 
     /**
      * @return what {@code task} returned
-     * @throws RuntimeException the exception {@code task} threw, unchanged
+     * @throws RuntimeException the exception {@code task} threw, unchanged (an {@link Error} too)
      */
     static <T> T call(Supplier<T> task) {
-        FutureTask<T> future = new FutureTask<>(task::get);
-        Thread.ofVirtual().name("keepsake-store-io").start(future);
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    return future.get();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                } catch (ExecutionException e) {
-                    Throwable cause = e.getCause();
-                    if (cause instanceof RuntimeException re) {
-                        throw re;
-                    }
-                    if (cause instanceof Error error) {
-                        throw error;
-                    }
-                    throw new IllegalStateException("unexpected checked exception", cause);
-                }
+        Completion<T> done = new Completion<>();
+        Thread.ofVirtual().name("keepsake-store-io").start(() -> {
+            try {
+                done.complete(task.get());
+            } catch (Throwable t) {
+                done.fail(t);
             }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        });
+        return done.await();
     }
 }

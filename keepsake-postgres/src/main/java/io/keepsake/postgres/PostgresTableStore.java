@@ -304,7 +304,7 @@ final class PostgresTableStore implements Store {
 
     private void checkOpen() {
         if (closed.get()) {
-            throw new IllegalStateException(describe() + " is closed");
+            throw new io.keepsake.ClosedException("store " + describe());
         }
     }
 

@@ -208,7 +208,7 @@ final class LettuceStore implements Store {
 
     private synchronized StatefulRedisConnection<byte[], byte[]> connection() {
         if (closed) {
-            throw new IllegalStateException(where + " is closed");
+            throw new io.keepsake.ClosedException("store " + where);
         }
         if (connection == null || !connection.isOpen()) {
             if (connection != null) {

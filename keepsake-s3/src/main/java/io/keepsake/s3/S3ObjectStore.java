@@ -269,7 +269,7 @@ final class S3ObjectStore implements Store {
 
     private void checkOpen() {
         if (closed.get()) {
-            throw new IllegalStateException(where + " is closed");
+            throw new io.keepsake.ClosedException("store " + where);
         }
     }
 

@@ -10,6 +10,7 @@ import io.keepsake.CodecException;
 import io.keepsake.ConflictException;
 import io.keepsake.CorruptionException;
 import io.keepsake.FailStopException;
+import io.keepsake.ClosedException;
 import io.keepsake.Keepsake;
 import io.keepsake.KeepsakeException;
 import io.keepsake.StorageException;
@@ -205,8 +206,8 @@ public abstract class RefContract extends RefContractRegistry {
         ref.set(3L);
         ref.destroy();
         assertTrue(store.get("k").isEmpty());
-        assertThrows(IllegalStateException.class, () -> ref.set(4L));
-        assertThrows(IllegalStateException.class, ref::get);
+        assertThrows(ClosedException.class, () -> ref.set(4L));
+        assertThrows(ClosedException.class, ref::get);
         ref.close();
         assertTrue(store.get("k").isEmpty());
     }
@@ -217,7 +218,7 @@ public abstract class RefContract extends RefContractRegistry {
         ref.set(1L);
         ref.close();
         ref.close();
-        assertThrows(IllegalStateException.class, () -> ref.set(2L));
+        assertThrows(ClosedException.class, () -> ref.set(2L));
         assertEquals(1L, storedLong(store, "k"));
     }
 

@@ -159,7 +159,7 @@ public abstract class RefContractRegistry extends RefContractSupport {
         gone.set(2L);
         state.saveAll();
         gone.destroy();
-        assertThrows(IllegalStateException.class, () -> gone.set(3L));
+        assertThrows(io.keepsake.ClosedException.class, () -> gone.set(3L));
         state.saveAll();
         StateRegistry again = registry(store, "app");
         assertEquals(7L, again.define("gone", Long.class, 7L).get());

@@ -34,6 +34,32 @@ public interface Codec {
         return decode(java.util.Arrays.copyOfRange(bytes, offset, offset + length));
     }
 
+    /**
+     * Encodes {@code value} as {@link #encode(Object)} does, for a reader that will decode it with
+     * {@link #decode(byte[], java.lang.reflect.Type)} and the same {@code declared} type. The default ignores
+     * {@code declared}.
+     *
+     * @param declared the full generic type the value is kept as (such as {@code List<Item>}), or null
+     * @return the encoded bytes
+     * @throws io.keepsake.CodecException if the type is not registered or the value cannot be serialized
+     */
+    default byte[] encode(Object value, java.lang.reflect.Type declared) {
+        return encode(value);
+    }
+
+    /**
+     * Decodes {@code bytes} as {@link #decode(byte[])} does, reading the value as the generic type {@code target}
+     * (such as {@code Map<String, Long>}) when the bytes name a type that {@code target} is a form of. The default
+     * ignores {@code target}.
+     *
+     * @param target the full type the caller wants, or null for the registered type's own
+     * @return the decoded value
+     * @throws io.keepsake.CodecException if the bytes do not decode to a registered type
+     */
+    default Object decode(byte[] bytes, java.lang.reflect.Type target) {
+        return decode(bytes);
+    }
+
     /** @return the codec with id 0, whose values are byte arrays passed through unchanged (and not copied) */
     static Codec raw() {
         return RawCodec.INSTANCE;

@@ -78,7 +78,11 @@ public final class Pipeline {
      * @throws FormatException if the header names a codec or cipher this pipeline is not configured for
      */
     public byte[] encode(Object value, FileHeader header) {
-        byte[] encoded = codecFor(header.codecId(), "(writing)", 0).encode(value);
+        return wrap(codecFor(header.codecId(), "(writing)", 0).encode(value), header);
+    }
+
+    /** Compresses and encrypts what the codec encoded, as {@code header} says. */
+    private byte[] wrap(byte[] encoded, FileHeader header) {
         byte[] compressed = CompressionStage.compress(CompressionStage.of(header.compressionId()), encoded);
         return switch (header.cipherId()) {
             case NO_CIPHER -> compressed;
@@ -136,8 +140,22 @@ public final class Pipeline {
      * @throws CodecException if the value's type is not registered or it cannot be serialized
      */
     public byte[] seal(Object value) {
+        return seal(value, null);
+    }
+
+    /**
+     * Like {@link #seal(Object)}, for a value kept as the full generic type {@code declared} and read back with
+     * {@link #open(byte[], String, java.lang.reflect.Type)}: a {@code List<Item>} may then hold registered
+     * application types.
+     *
+     * @param declared the full type, or null
+     * @return the frame
+     * @throws CodecException if the value's type is not registered or it cannot be serialized
+     */
+    public byte[] seal(Object value, java.lang.reflect.Type declared) {
         FileHeader header = header(FileKind.VALUE, 0);
-        return ValueFrame.seal(header, encode(value, header));
+        byte[] encoded = codecFor(header.codecId(), "(writing)", 0).encode(value, declared);
+        return ValueFrame.seal(header, wrap(encoded, header));
     }
 
     /**
@@ -151,8 +169,24 @@ public final class Pipeline {
      * @throws CodecException                  if the value does not decode to a registered type
      */
     public Object open(byte[] bytes, String name) {
+        return open(bytes, name, null);
+    }
+
+    /**
+     * Like {@link #open(byte[], String)}, reading the value as the full generic type {@code target} (such as
+     * {@code Map<String, Long>}) when the frame holds a form of it; see {@link Codec#decode(byte[],
+     * java.lang.reflect.Type)}.
+     *
+     * @param target the full type wanted, or null for the stored type's own
+     * @return the value
+     * @throws io.keepsake.CorruptionException if the frame is truncated, fails its CRC32C or its authentication
+     * @throws FormatException                 if it is not a value frame or needs a newer format version
+     * @throws CodecException                  if the value does not decode to a registered type
+     */
+    public Object open(byte[] bytes, String name, java.lang.reflect.Type target) {
         FileHeader header = ValueFrame.header(bytes, name);
-        return decode(ValueFrame.payload(bytes), header, name, ValueFrame.PAYLOAD_OFFSET);
+        Codec decoder = codecFor(header.codecId(), name, ValueFrame.PAYLOAD_OFFSET);
+        return decoder.decode(unwrap(ValueFrame.payload(bytes), header, name, ValueFrame.PAYLOAD_OFFSET), target);
     }
 
     /**

@@ -39,6 +39,9 @@ public final class SmileCodec implements Codec {
     private final ObjectMapper mapper;
     private final ObjectWriter writer;
     private final Map<String, ObjectReader> readers = new HashMap<>();
+    // Thread-safe by itself: readers for full generic types asked for by callers (TypeRef refs), made on first use.
+    private final Map<java.lang.reflect.Type, ObjectReader> typedReaders =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /** @param registry the types this codec may encode and decode, besides the built-in JDK top-level types */
     public SmileCodec(TypeRegistry registry) {
@@ -68,7 +71,17 @@ public final class SmileCodec implements Codec {
     /** {@inheritDoc} Nothing escapes on failure: the exception is thrown before any byte leaves this method. */
     @Override
     public byte[] encode(Object value) {
-        String name = nameFor(value);
+        return encode(value, null);
+    }
+
+    /**
+     * {@inheritDoc} A top-level list or map kept as a generic type ({@code List<Item>}, {@code Map<String, Item>})
+     * may hold registered application types, since its reader decodes the elements to that type; without a
+     * declared generic type it may hold only JDK values (a reader could not tell what to build).
+     */
+    @Override
+    public byte[] encode(Object value, java.lang.reflect.Type declared) {
+        String name = nameFor(value, declared instanceof java.lang.reflect.ParameterizedType);
         ByteArrayOutputStream out = new ByteArrayOutputStream(128);
         try (JsonGenerator g = mapper.createGenerator(out)) {
             g.writeStartObject();
@@ -91,6 +104,21 @@ public final class SmileCodec implements Codec {
     /** {@inheritDoc} Reads the bytes in place, without copying them. */
     @Override
     public Object decode(byte[] bytes, int offset, int length) {
+        return decode(bytes, offset, length, null);
+    }
+
+    /**
+     * {@inheritDoc} The bytes must still name a registered type (or a built-in JDK type) whose class is
+     * {@code target}'s class or a subtype of it; the value is then read as {@code target}, so the elements of a
+     * {@code List<Item>} are {@code Item}s and the values of a {@code Map<String, Long>} are {@code Long}s. Nested
+     * application types must be registered, as for every value.
+     */
+    @Override
+    public Object decode(byte[] bytes, java.lang.reflect.Type target) {
+        return decode(bytes, 0, bytes.length, target);
+    }
+
+    private Object decode(byte[] bytes, int offset, int length, java.lang.reflect.Type target) {
         String name = null;
         try (JsonParser p = mapper.createParser(bytes, offset, length)) {
             expect(p.nextToken() == JsonToken.START_OBJECT && TYPE_FIELD.equals(p.nextFieldName()),
@@ -111,7 +139,7 @@ public final class SmileCodec implements Codec {
                     throw new CodecException("cannot decode type '" + name + "': no type is registered under "
                             + "that name (register it, or add the old name with TypeRegistry.Builder.alias)");
                 }
-                value = reader.readValue(p);
+                value = readerFor(reader, target).readValue(p);
             }
             if (p.nextToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
                 throw malformed("has bytes after the value of type '" + name + "'");
@@ -145,6 +173,18 @@ public final class SmileCodec implements Codec {
             throw new CodecException("cannot encode a " + name + " (" + value.getClass().getName() + "): "
                     + e.getMessage(), e);
         }
+    }
+
+    /** @return the reader of {@code target} if the named type's reader reads a form of it, else {@code named} */
+    private ObjectReader readerFor(ObjectReader named, java.lang.reflect.Type target) {
+        if (target == null || target instanceof Class<?>) {
+            return named;
+        }
+        com.fasterxml.jackson.databind.JavaType wanted = mapper.getTypeFactory().constructType(target);
+        if (!named.getValueType().getRawClass().isAssignableFrom(wanted.getRawClass())) {
+            return named; // the bytes hold something else; the caller's type check reports it
+        }
+        return typedReaders.computeIfAbsent(target, t -> mapper.readerFor(wanted));
     }
 
     /**
@@ -223,6 +263,10 @@ public final class SmileCodec implements Codec {
     }
 
     private String nameFor(Object value) {
+        return nameFor(value, false);
+    }
+
+    private String nameFor(Object value, boolean typedContainer) {
         if (value == null) {
             return TypeRegistry.NULL;
         }
@@ -242,10 +286,14 @@ public final class SmileCodec implements Codec {
         } else if (value instanceof byte[]) {
             return TypeRegistry.BYTES;
         } else if (value instanceof List<?> list) {
-            checkBasic(list, 0);
+            if (!typedContainer) {
+                checkBasic(list, 0); // else the registry guard refuses unregistered elements while writing
+            }
             return TypeRegistry.LIST;
         } else if (value instanceof Map<?, ?> map) {
-            checkBasic(map, 0);
+            if (!typedContainer) {
+                checkBasic(map, 0);
+            }
             return TypeRegistry.MAP;
         }
         throw new CodecException("cannot encode " + type.getName() + ": it is not registered; add it with "
