@@ -1,6 +1,10 @@
 package io.keepsake.testkit;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.keepsake.Keepsake;
+import io.keepsake.KeepsakeException;
 import io.keepsake.StorageException;
 import io.keepsake.ref.DurableRef;
 import io.keepsake.ref.StateRegistry;
@@ -14,13 +18,14 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.function.Executable;
 
 /**
- * The lifecycle and helpers of the {@link RefContract} suite: a fresh store before each test; every ref, registry
- * and store the test opened closed after it. Also two store decorators the suite uses to watch and break a backend:
- * {@link RecordingStore} and {@link FailingStore}. Backends subclass {@link RefContract}, not this class.
+ * The lifecycle and helpers of the ref and registry suites of the {@link StoreCompatibilityKit}: a fresh store
+ * before each test; every ref, registry and store the test opened closed after it. Also two store decorators the
+ * suites use to watch and break a backend: {@link RecordingStore} and {@link FailingStore}.
  */
-public abstract class RefContractSupport {
+abstract class RefContractSupport {
     /** The store under test, fresh and empty for each test. */
     protected Store store;
     private final List<AutoCloseable> opened = new ArrayList<>(); // touched only by the JUnit thread
@@ -39,6 +44,21 @@ public abstract class RefContractSupport {
      */
     protected Store reopen(Store store) throws Exception {
         return store;
+    }
+
+    /**
+     * Returns a second, independent store over the same data as {@code store}; {@code store} stays open. The
+     * default returns {@code store} itself.
+     *
+     * @throws Exception if the backend cannot be reached
+     */
+    protected Store sameData(Store store) throws Exception {
+        return store;
+    }
+
+    /** Asserts that {@code call} is refused because its ref or registry is closed or destroyed. */
+    protected static void assertClosed(Executable call) {
+        assertThrows(io.keepsake.ClosedException.class, call, "after close or destroy");
     }
 
     @BeforeEach

@@ -20,20 +20,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
 /**
- * The contract every {@link Store} backend passes. A backend's test subclasses this and implements only
- * {@link #createStore()} (and {@link #reopen(Store)} when its data outlives the instance):
- *
- * <pre>{@code
- * class MyStoreTest extends StoreContract {
- *     protected Store createStore() { return MyStore.open(freshNamespace()); }   // empty for every test
- *     protected Store reopen(Store old) { old.close(); return MyStore.open(sameNamespace()); }
- * }
- * }</pre>
- *
- * <p>Tests are backend-neutral and make at most a few hundred round trips each, so they stay fast over a network.
- * After {@link Store#close()}, calls must throw a {@link KeepsakeException} or an {@link IllegalStateException}.
+ * The contract every {@link Store} backend passes, run as the {@link StoreCompatibilityKit.StoreSuite}: conditional
+ * puts and deletes, versions, values, concurrency, reopen and close. Tests are backend-neutral and make at most a
+ * few hundred round trips each, so they stay fast over a network. After {@link Store#close()}, calls must throw a
+ * {@link KeepsakeException} (or, in older code, an {@link IllegalStateException}).
  */
-public abstract class StoreContract extends StoreContractModel {
+abstract class StoreContract extends StoreContractModel {
 
     @Test
     void getOfAbsentKeyIsEmpty() {

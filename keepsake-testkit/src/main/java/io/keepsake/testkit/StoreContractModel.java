@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * The model part of the {@link StoreContract} suite: seeded random operations checked against a {@link TreeMap}.
  * A failure names its seed; rerun it by setting the system property {@code keepsake.store.seed}.
  */
-public abstract class StoreContractModel extends StoreContractKeys {
+abstract class StoreContractModel extends StoreContractKeys {
     private static final List<String> KEYS = List.of("a", "a/b", "a/b/c", "ab", "B", "b/a");
     private static final List<String> PREFIXES = List.of("", "a", "a/", "a/b", "b", "B", "z");
     private static final int OPERATIONS = 150;

@@ -14,9 +14,9 @@ import org.junit.jupiter.api.BeforeEach;
 
 /**
  * The lifecycle and helpers of the {@link StoreContract} suite: a fresh store before each test, every store the
- * test opened closed after it. Backends subclass {@link StoreContract}, not this class.
+ * test opened closed after it. Backends subclass {@link StoreCompatibilityKit}.
  */
-public abstract class StoreContractSupport {
+abstract class StoreContractSupport {
     /** The store under test, fresh and empty for each test. */
     protected Store store;
     private final List<Store> opened = new ArrayList<>(); // touched only by the JUnit thread
