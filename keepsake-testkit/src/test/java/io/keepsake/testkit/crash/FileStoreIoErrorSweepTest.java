@@ -102,7 +102,7 @@ class FileStoreIoErrorSweepTest {
         Path root = Files.createDirectory(tmp.resolve("n" + n));
         Path dir = root.resolve("store");
         long seed = Fixtures.baseSeed() + n;
-        FaultyDisk disk = FaultyDisk.over(root, seed).tornWrites(true).unforcedTails(n % 2 == 1);
+        FaultyDisk disk = FaultyDisk.over(root, seed).tornWrites(true).unforcedPages(n % 2 == 1);
         if (fromThenOn) {
             disk.failFrom(DiskOp.ANY, n);
         } else {

@@ -63,7 +63,7 @@ class FileStorePowerLossTest {
 
     private void runCycle(long seed, Path root) throws Exception {
         int cutAfter = 1 + new Random(seed).nextInt(40);
-        FaultyDisk disk = FaultyDisk.over(root, seed).unforcedTails(true);
+        FaultyDisk disk = FaultyDisk.over(root, seed).unforcedPages(true);
         Path dir = root.resolve("store");
         Store store = Fixtures.store(dir, disk);
         Map<String, Integer> acked = new ConcurrentHashMap<>();

@@ -67,7 +67,7 @@ class FileStoreReplaceStepTest {
                 }
             }
             long seed = Fixtures.baseSeed() + n;
-            FaultyDisk disk = FaultyDisk.over(root, seed).unforcedTails(n % 2 == 0);
+            FaultyDisk disk = FaultyDisk.over(root, seed).unforcedPages(n % 2 == 0);
             Store store = Fixtures.store(dir, disk);
             disk.failFrom(DiskOp.ANY, n);
             boolean acked = false;

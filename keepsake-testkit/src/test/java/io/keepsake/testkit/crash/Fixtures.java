@@ -23,6 +23,24 @@ final class Fixtures {
         return v.isBlank() ? 1 : Long.parseLong(v.trim());
     }
 
+    /** A seeded cycle of a randomized test. */
+    interface Cycle<T> {
+        T run() throws Exception;
+    }
+
+    /**
+     * Runs one seeded cycle; if it fails in any way (an assertion, or an exception such as a recovery that throws),
+     * the failure names the seed and how to run that seed alone.
+     */
+    static <T> T replayable(long seed, Cycle<T> cycle) throws Exception {
+        try {
+            return cycle.run();
+        } catch (Exception | AssertionError e) {
+            throw new AssertionError("failed with seed " + seed + "; replay it alone with -Dkeepsake.crash.seed="
+                    + seed + " -Dkeepsake.crash.cycles=1: " + e, e);
+        }
+    }
+
     static Store store(Path dir, Disk disk) {
         return FileStore.at(dir, disk);
     }

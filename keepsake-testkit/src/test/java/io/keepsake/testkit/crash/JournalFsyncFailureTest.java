@@ -110,7 +110,7 @@ class JournalFsyncFailureTest {
             long seed = Fixtures.baseSeed() + cycle;
             Path root = Files.createDirectory(tmp.resolve("concurrent-" + seed));
             Path dir = JournalFixtures.existingDirectory(root);
-            FaultyDisk disk = FaultyDisk.over(root, seed).unforcedTails(true);
+            FaultyDisk disk = FaultyDisk.over(root, seed).unforcedPages(true);
             Journal journal = JournalFixtures.journal(dir, disk);
             disk.failOnce(DiskOp.FORCE, 1 + new Random(seed).nextInt(40));
             AtomicBoolean failureSeen = new AtomicBoolean();

@@ -81,7 +81,7 @@ class JournalIoErrorSweepTest {
         Path root = Files.createDirectory(tmp.resolve("n" + n));
         Path dir = JournalFixtures.existingDirectory(root);
         long seed = Fixtures.baseSeed() + n;
-        FaultyDisk disk = FaultyDisk.over(root, seed).tornWrites(true).unforcedTails(n % 2 == 1);
+        FaultyDisk disk = FaultyDisk.over(root, seed).tornWrites(true).unforcedPages(n % 2 == 1);
         if (fromThenOn) {
             disk.failFrom(DiskOp.ANY, n);
         } else {

@@ -224,7 +224,7 @@ class FaultyDiskPowerLossTest {
         boolean sawTorn = false;
         for (long seed = 0; seed < 60; seed++) {
             Path dir = Files.createDirectory(root.resolve("s" + seed));
-            FaultyDisk disk = FaultyDisk.over(dir, seed).unforcedTails(true);
+            FaultyDisk disk = FaultyDisk.over(dir, seed).unforcedPages(true);
             Path f = dir.resolve("log");
             DiskFile file = disk.open(f, true);
             disk.forceDirectory(dir);

@@ -33,7 +33,7 @@ class CrossFileOrderingTest {
         for (int n = 1; n < 3000 && completedAt < 0; n++) {
             Path root = Files.createDirectory(tmp.resolve("cut-" + n));
             Path dir = root.resolve("data");
-            FaultyDisk disk = FaultyDisk.over(root, n).unforcedTails(n % 2 == 0);
+            FaultyDisk disk = FaultyDisk.over(root, n).unforcedPages(n % 2 == 0);
             disk.failFrom(DiskOp.ANY, n);
             int acked = 0;
             Prevalent<Tally> p = null;

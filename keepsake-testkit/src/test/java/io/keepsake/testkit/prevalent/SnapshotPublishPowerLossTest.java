@@ -47,7 +47,7 @@ class SnapshotPublishPowerLossTest {
             Path root = Files.createDirectory(tmp.resolve("cut-" + n));
             Path dir = root.resolve("data");
             CrashFixtures.copyTree(template, dir);
-            FaultyDisk disk = FaultyDisk.over(root, n).unforcedTails(n % 2 == 0);
+            FaultyDisk disk = FaultyDisk.over(root, n).unforcedPages(n % 2 == 0);
             Prevalent<Tally> p = Tally.open(dir, disk);
             disk.failFrom(DiskOp.ANY, n);
             boolean acked = false;

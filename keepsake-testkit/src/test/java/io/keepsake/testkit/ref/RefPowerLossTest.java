@@ -41,7 +41,7 @@ class RefPowerLossTest {
 
     private void runCycle(long seed, Path root) throws Exception {
         int cutAfter = 1 + new Random(seed).nextInt(15);
-        FaultyDisk disk = FaultyDisk.over(root, seed).unforcedTails(true).tornWrites(true);
+        FaultyDisk disk = FaultyDisk.over(root, seed).unforcedPages(true).tornWrites(true);
         Path dir = root.resolve("store");
         long lastAck = 0;
         long lastTry = 0;
