@@ -33,11 +33,16 @@ final class Fixtures {
      * the failure names the seed and how to run that seed alone.
      */
     static <T> T replayable(long seed, Cycle<T> cycle) throws Exception {
+        return replayable("failed with seed " + seed + "; replay it alone with -Dkeepsake.crash.seed=" + seed
+                + " -Dkeepsake.crash.cycles=1", cycle);
+    }
+
+    /** Runs one step of a deterministic sweep; a failure starts with {@code where} (which names the seed). */
+    static <T> T replayable(String where, Cycle<T> cycle) throws Exception {
         try {
             return cycle.run();
         } catch (Exception | AssertionError e) {
-            throw new AssertionError("failed with seed " + seed + "; replay it alone with -Dkeepsake.crash.seed="
-                    + seed + " -Dkeepsake.crash.cycles=1: " + e, e);
+            throw new AssertionError(where + ": " + e, e);
         }
     }
 

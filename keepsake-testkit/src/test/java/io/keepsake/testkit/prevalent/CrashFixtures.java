@@ -27,6 +27,23 @@ final class CrashFixtures {
         }
     }
 
+    /** One step of a crash sweep. */
+    interface Step<T> {
+        T run() throws Exception;
+    }
+
+    /**
+     * Runs one step of a deterministic crash sweep; if it fails in any way (an assertion, or an exception such as
+     * a recovery that throws), the failure starts with {@code where}, which names the step and its seed.
+     */
+    static <T> T replayable(String where, Step<T> step) throws Exception {
+        try {
+            return step.run();
+        } catch (Exception | AssertionError e) {
+            throw new AssertionError(where + ": " + e, e);
+        }
+    }
+
     /** Closes quietly: after a power cut, close may fail, and that is not under test. */
     static void closeQuietly(AutoCloseable c) {
         try {
