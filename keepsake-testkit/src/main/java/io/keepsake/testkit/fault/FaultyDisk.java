@@ -40,7 +40,8 @@ import java.util.Set;
  * {@link #tornWrites(boolean)} a failing write first writes a random part of its bytes.
  *
  * <p>Concurrency: every call, including the real I/O, runs under this object's monitor, so a power cut is atomic
- * with respect to the component's calls. Seeded: the same seed and the same calls give the same outcome.
+ * with respect to the component's calls; a cut scheduled by {@link #powerLossBefore} runs in the thread whose call
+ * triggers it, under the same monitor. Seeded: the same seed and the same calls give the same outcome.
  */
 public final class FaultyDisk implements Disk {
     private final Path root;

@@ -86,8 +86,10 @@ class FileStoreIoErrorSweepTest {
                 if (runOnce(n, fromThenOn)) {
                     break;
                 }
-            } catch (AssertionError e) {
-                failures.add(e.getMessage());
+            } catch (AssertionError | RuntimeException e) {
+                // an exception (a recovery that throws) has no context of its own: name the run and its seed
+                failures.add(e instanceof AssertionError ? e.getMessage() : "run " + n + " (seed "
+                        + (Fixtures.baseSeed() + n) + "): " + e);
                 if (current.injectedFailures() == 0) {
                     break;
                 }

@@ -34,7 +34,7 @@ class FileStoreReplaceStepTest {
     private static final String OLD = "old-value:" + "o".repeat(300);
     private static final String NEW = "new-value:" + "n".repeat(5000);
     /** Seeds per cut that keep random unforced pages (besides one run that keeps none). */
-    private static final int PAGE_SEEDS = 3;
+    private static final int PAGE_SEEDS = Fixtures.pageSeeds(2);
 
     @TempDir
     Path tmp;
@@ -66,7 +66,7 @@ class FileStoreReplaceStepTest {
         for (int n = 1; n < 500 && steps < 0; n++) {
             boolean injected = false;
             for (int variant = 0; variant <= PAGE_SEEDS; variant++) {
-                long seed = (Fixtures.baseSeed() + n) * 10 + variant;
+                long seed = (Fixtures.baseSeed() + n) * 1000 + variant;
                 int step = n;
                 boolean pages = variant > 0;
                 String where = name + " cut at call " + n + " with seed " + seed + (pages ? ", unforced pages kept"

@@ -17,6 +17,14 @@ final class Fixtures {
         return v.isBlank() ? 50 : Integer.parseInt(v.trim());
     }
 
+    /**
+     * @return how many seeds that keep random unforced pages a crash sweep runs per cut: {@code atDefault} at the
+     *         default {@link #cycles()}, scaled with it (at least 1)
+     */
+    static int pageSeeds(int atDefault) {
+        return Math.max(1, atDefault * cycles() / 50);
+    }
+
     /** @return the first seed: {@code -Dkeepsake.crash.seed}, default 1 (cycle i uses seed + i) */
     static long baseSeed() {
         String v = System.getProperty("keepsake.crash.seed", "");

@@ -27,6 +27,15 @@ final class CrashFixtures {
         }
     }
 
+    /**
+     * @return how many seeds that keep random unforced pages a crash sweep runs per cut: 1, or more when
+     *         {@code -Dkeepsake.crash.cycles} asks for more than its default of 50
+     */
+    static int pageSeeds() {
+        String v = System.getProperty("keepsake.crash.cycles", "");
+        return Math.max(1, (v.isBlank() ? 50 : Integer.parseInt(v.trim())) / 50);
+    }
+
     /** One step of a crash sweep. */
     interface Step<T> {
         T run() throws Exception;

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CrossFileOrderingTest {
     private static final int EVENTS = 18;
     /** Seeds per cut that keep random unforced pages (besides one run that keeps none). */
-    private static final int PAGE_SEEDS = 1;
+    private static final int PAGE_SEEDS = CrashFixtures.pageSeeds();
 
     @TempDir
     Path tmp;
@@ -72,7 +72,7 @@ class CrossFileOrderingTest {
         for (int n = 1; n < 3000 && completedAt < 0; n++) {
             boolean injected = false;
             for (int variant = 0; variant <= PAGE_SEEDS; variant++) {
-                long seed = n * 10L + variant;
+                long seed = n * 1000L + variant;
                 int step = n;
                 boolean pages = variant > 0;
                 injected |= CrashFixtures.replayable("cut at disk call " + n + " with seed " + seed

@@ -28,7 +28,12 @@ class RecoveryCrashTest {
     @Timeout(300)
     void repeatedCrashesDuringRecoveryConvergeToTheSameState() throws Exception {
         for (long seed = 1; seed <= 3; seed++) {
-            run(seed, Files.createDirectory(tmp.resolve("seed-" + seed)));
+            Path base = Files.createDirectory(tmp.resolve("seed-" + seed));
+            long s = seed;
+            CrashFixtures.replayable("failed with seed " + seed, () -> {
+                run(s, base);
+                return null;
+            });
         }
     }
 

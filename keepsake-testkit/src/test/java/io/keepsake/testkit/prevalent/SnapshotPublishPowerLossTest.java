@@ -27,7 +27,7 @@ class SnapshotPublishPowerLossTest {
     private static final int BEFORE_OLD = 30;
     private static final int TOTAL = 50;
     /** Seeds per cut that keep random unforced pages (besides one run that keeps none). */
-    private static final int PAGE_SEEDS = 2;
+    private static final int PAGE_SEEDS = CrashFixtures.pageSeeds();
 
     @TempDir
     Path tmp;
@@ -49,7 +49,7 @@ class SnapshotPublishPowerLossTest {
         for (int n = 1; n < 1000 && completedAt < 0; n++) {
             boolean injected = false;
             for (int variant = 0; variant <= PAGE_SEEDS; variant++) {
-                long seed = n * 10L + variant;
+                long seed = n * 1000L + variant;
                 int step = n;
                 boolean pages = variant > 0;
                 injected |= CrashFixtures.replayable("cut at disk call " + n + " with seed " + seed

@@ -35,7 +35,11 @@ class RefPowerLossTest {
         for (int cycle = 0; cycle < cycles; cycle++) {
             long seed = 1 + cycle;
             Path root = Files.createDirectory(tmp.resolve("cycle-" + seed));
-            runCycle(seed, root);
+            try {
+                runCycle(seed, root);
+            } catch (Exception | AssertionError e) {
+                throw new AssertionError("failed with seed " + seed + " (cycle " + cycle + "): " + e, e);
+            }
         }
     }
 
