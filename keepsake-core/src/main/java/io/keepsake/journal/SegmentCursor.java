@@ -23,6 +23,8 @@ final class SegmentCursor implements AutoCloseable {
     /** Anything else: a partial or damaged record; see {@link #problem()}. */
     static final int BAD = 3;
 
+    /** The unit a disk writes whole or not at all; a torn or lost page leaves whole sectors unwritten. */
+    static final int SECTOR = 512;
     private static final int MIN_WINDOW = 256 << 10;
     private static final byte[] ZEROS = new byte[MIN_WINDOW]; // never written: compared against in zeroFrom
 
@@ -137,6 +139,25 @@ final class SegmentCursor implements AutoCloseable {
             p += n;
         }
         return true;
+    }
+
+    /**
+     * @return whether {@code [from, to)} holds a run of zero bytes that starts at {@code from} or at a sector
+     *         boundary and ends at the next sector boundary, at or before {@code to}: a sector never written
+     */
+    boolean unwrittenSectorIn(long from, long to) {
+        for (long start = from; ; ) {
+            long end = (start / SECTOR + 1) * SECTOR;
+            if (end > to || end > size) {
+                return false;
+            }
+            int n = (int) (end - start);
+            load(start, n);
+            if (Arrays.mismatch(window, index, index + n, ZEROS, 0, n) < 0) {
+                return true;
+            }
+            start = end;
+        }
     }
 
     long sequence() {

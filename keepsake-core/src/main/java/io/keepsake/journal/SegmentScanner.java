@@ -20,11 +20,19 @@ import java.nio.file.Path;
  *   <li>a clean end if every remaining byte is zero (the preallocated, never written part) or there is none;</li>
  *   <li>a torn tail, to be cut, if this is the last segment and no record with a matching checksum and a sequence
  *       number at or after the expected one starts at any later byte offset of the file;</li>
+ *   <li>also a torn tail if this is the last segment and such a later record exists, but a sector between the
+ *       first bad byte and that record was never written: all zeros from the bad byte, or from a sector boundary,
+ *       to the next sector boundary. A power cut can persist a later page of the last unforced write and lose an
+ *       earlier one; in a preallocated segment the lost sectors read as zeros. Such a record was never forced, so
+ *       it was never acknowledged (in SYNC mode);</li>
  *   <li>a {@link CorruptionException} naming the file and the offset of the first bad record otherwise: in a
- *       segment that is not the last one, before a later valid record, or where a record with a matching checksum
- *       carries the wrong sequence number (a gap).</li>
+ *       segment that is not the last one, before a later valid record with no unwritten sector in between, or
+ *       where a record with a matching checksum carries the wrong sequence number (a gap).</li>
  * </ul>
- * Only the last segment can be torn because a segment is forced before the next one is created.
+ * Only the last segment can be torn because a segment is forced before the next one is created. A bit flip never
+ * makes a whole sector zero, so damage to a forced record followed by valid records stays corruption, unless the
+ * damaged stretch before the next valid record holds a zero sector of its own (a payload with a run of at least
+ * 1023 zero bytes): that is read as a torn write, and the records after it are cut as a tail.
  */
 final class SegmentScanner {
     private SegmentScanner() {
@@ -88,8 +96,12 @@ final class SegmentScanner {
                 long maxSequence = expected + (cursor.size() - position) / RecordFormat.HEAD;
                 long later = cursor.findRecord(position + 1, expected, maxSequence);
                 if (later >= 0) {
-                    throw new CorruptionException(path.toString(), position, what + ", followed by a valid record"
-                            + " (sequence " + cursor.sequence() + ") at offset " + later);
+                    String followed = what + ", followed by a valid record (sequence " + cursor.sequence()
+                            + ") at offset " + later;
+                    if (!cursor.unwrittenSectorIn(position, later)) {
+                        throw new CorruptionException(path.toString(), position, followed);
+                    }
+                    what = followed + " after a sector never written (a torn write)";
                 }
                 return new Scan(header, base, expected - base, position, cursor.size(), position, what);
             }

@@ -28,8 +28,10 @@ import org.slf4j.LoggerFactory;
  *   <li>Records are written after the last one and forced before they are acknowledged (SYNC). After a crash the
  *       bytes after the last forced record are any mix of old zeros, new records and pieces of records. Recovery
  *       ({@link SegmentScanner}) keeps the longest run of records with matching checksums and consecutive sequence
- *       numbers and cuts what follows when nothing valid comes after it; every acknowledged record lies in that
- *       run because it was forced before the bytes after it were written.</li>
+ *       numbers and cuts what follows when nothing valid comes after it, or when what comes after it follows a
+ *       sector never written (power loss can persist a later page of an unforced write and lose an earlier one);
+ *       every acknowledged record lies in that run because it was forced before the bytes after it were
+ *       written.</li>
  *   <li>A roll forces the old segment before the new one is created, so only the newest segment can be torn; a
  *       damaged record in an older segment, or before a valid record, is corruption, never a tail. The new segment
  *       is normally a {@link SpareSegment} zero-filled and forced in the background: its header is written and
@@ -40,9 +42,9 @@ import org.slf4j.LoggerFactory;
  *       forced with metadata before the first new append.</li>
  *   <li>deleteBefore deletes sealed segments oldest first and forces the directory after each one; a crash in
  *       between leaves a contiguous suffix of segments, which is still a valid journal.</li>
- *   <li>Limit: the rule reads any valid record after a damaged one as proof of corruption. If power loss persists a
- *       later page of the last unforced write but not an earlier one, open reports corruption (loudly, never
- *       losing an acknowledged record) instead of cutting the tail.</li>
+ *   <li>Limit: the rule reads a valid record after a damaged one as proof of corruption unless a whole zero
+ *       sector lies between them. Damage to a forced record whose payload holds such a sector of its own is read
+ *       as a torn write and cut with what follows (see {@link SegmentScanner}).</li>
  * </ul>
  *
  * <p>Concurrency: appends go through the committer (see {@link GroupCommitter}); the segment map is guarded by

@@ -23,14 +23,17 @@ import org.junit.jupiter.api.io.TempDir;
 /** Catalog 3 (torn tail) and catalog 4 (mid-log corruption). */
 class RecoveryTest {
     private static final int SEGMENT = 4096;
+    private static final int PAGE = 4096;
+    private static final int SECTOR = 512;
 
     @TempDir
     Path dir;
 
     private final List<byte[]> payloads = new ArrayList<>();
+    private int segmentSize = SEGMENT;
 
     private Journal open() {
-        return Journal.files(dir).segmentSize(SEGMENT).open();
+        return Journal.files(dir).segmentSize(segmentSize).open();
     }
 
     /** Appends records of varying sizes; returns the start offset of each within its segment. */
@@ -40,7 +43,7 @@ class RecoveryTest {
         try (Journal journal = open()) {
             for (int i = 1; i <= count; i++) {
                 byte[] payload = bytes("record-" + i + "-" + "x".repeat(i * 7 % 23));
-                if (offset + RecordFormat.HEAD + payload.length > SEGMENT) {
+                if (offset + RecordFormat.HEAD + payload.length > segmentSize) {
                     offset = FileHeader.SIZE;
                 }
                 offsets.add(offset);
@@ -129,6 +132,50 @@ class RecoveryTest {
         }
         Files.write(last, Arrays.copyOf(bytes, lastStart + 9));
         assertRecordsThenAppend(119);
+    }
+
+    /**
+     * A power cut can persist a later page of the last unforced write and lose an earlier one: inside the
+     * preallocated segment the lost sectors read as zeros, and valid records follow them. That is a torn tail, not
+     * corruption of an acknowledged record, at every sector of the written pages that can be lost.
+     */
+    @Test
+    void lostSectorsOfTheLastWriteBeforeValidRecordsAreATornTail() throws IOException {
+        segmentSize = 8 * PAGE;
+        List<Long> offsets = writeJournal(400);
+        Path file = segments().get(0);
+        byte[] original = Files.readAllBytes(file);
+        int durableEnd = offsets.get(100).intValue(); // records 1..100 were forced, 101..400 are one unforced write
+        int writtenEnd = offsets.get(399).intValue() + RecordFormat.HEAD + payloads.get(399).length;
+        assertTrue(writtenEnd > durableEnd + 2 * PAGE, "the unforced write must span several pages: " + writtenEnd);
+        int checked = 0;
+        for (int sector = durableEnd / SECTOR; (sector + 1) * SECTOR < writtenEnd - RecordFormat.HEAD; sector++) {
+            int from = Math.max(durableEnd, sector * SECTOR);
+            byte[] lost = original.clone();
+            Arrays.fill(lost, from, (sector + 1) * SECTOR, (byte) 0);
+            restore(file, lost);
+            int kept = 0;
+            while (offsets.get(kept) + RecordFormat.HEAD + payloads.get(kept).length <= from) {
+                kept++;
+            }
+            assertRecordsThenAppend(kept, "sector " + sector + " lost, zeros from " + from);
+            checked++;
+        }
+        assertTrue(checked > 10, "checked " + checked);
+    }
+
+    /** The torn-write reading needs a zero sector before the next valid record, not anywhere after the damage. */
+    @Test
+    void flippedLengthBeforeValidRecordsIsCorruptionEvenWithZeroSectorsAfterTheLastRecord() throws IOException {
+        segmentSize = 8 * PAGE;
+        List<Long> offsets = writeJournal(300);
+        Path file = segments().get(0);
+        byte[] bytes = Files.readAllBytes(file);
+        int start = offsets.get(60).intValue();
+        bytes[start + 2] ^= 0x20; // the length now claims 8 KiB more, running into the zeros after the last record
+        Files.write(file, bytes);
+        CorruptionException e = assertThrows(CorruptionException.class, this::open);
+        assertEquals(start, e.offset(), e.getMessage());
     }
 
     @Test

@@ -16,16 +16,20 @@ import java.util.Set;
  * A {@link Disk} for tests: the real local disk under one root directory, plus a model of what survives a power
  * cut, plus injected I/O failures.
  *
- * <p><b>Power loss.</b> Every file's content as of its last {@link DiskFile#force} and every directory's entries as
- * of its last {@link #forceDirectory} are durable; nothing else is. {@link #powerLoss()} closes every open handle
- * and rewrites the real tree under the root to the durable state: unforced bytes are dropped (or, with
- * {@link #unforcedTails(boolean)}, a seeded random prefix of the bytes appended past the durable length is kept,
- * sometimes followed by a torn run of zeros or garbage); a file whose creation was not made durable disappears; a
- * rename not made durable reverts (the old name, and whatever the target name held, come back); a delete not made
- * durable is undone. Afterwards this disk refuses every call; reopen on {@link Disk#local()} or a new FaultyDisk.
- * A force with {@code metadata == false} is modelled as a full force. Everything under the root when the disk is
- * created counts as durable. Because the model alone decides what survives, forces do not reach the real disk
- * unless {@link #realForces(boolean)} asks for it (keeps crash tests fast).
+ * <p><b>Power loss.</b> What a file force makes durable follows fdatasync and fsync (details in the model's
+ * note): {@code force(false)} makes the written pages and a grown size durable, {@code force(true)} also a shrink;
+ * every directory's entries as of its last {@link #forceDirectory} are durable. {@link #powerLoss()} closes every
+ * open handle and rewrites the real tree under the root to a state that could be found after the cut: a file whose
+ * creation was not made durable disappears; a rename not made durable reverts (the old name, and whatever the
+ * target name held, come back); a delete not made durable is undone. By default every file then holds exactly its
+ * durable content. With {@link #unforcedPages(boolean)}, as on a real disk, a seeded random subset of the 4 KiB
+ * pages written since a file's last force reaches the disk anyway, in or out of order, some torn at a 512-byte
+ * sector boundary (inside a preallocated file too), and an unforced size change may or may not. Afterwards this
+ * disk refuses every call; reopen on {@link Disk#local()} or a new FaultyDisk. Everything under the root when the
+ * disk is created counts as durable. Because the model alone decides what survives, forces do not reach the real
+ * disk unless {@link #realForces(boolean)} asks for it (keeps crash tests fast). The seed is part of what
+ * {@link #powerLoss()} returns and of {@link #toString()}: a test that puts either in its failure message can be
+ * replayed.
  *
  * <p><b>Mutation modes.</b> {@link #ignoreDirectoryForce(boolean)} makes {@code forceDirectory}, and
  * {@link #ignoreFileForce(boolean)} makes {@code DiskFile.force}, return success having done nothing, as if the
@@ -36,7 +40,8 @@ import java.util.Set;
  * {@link #tornWrites(boolean)} a failing write first writes a random part of its bytes.
  *
  * <p>Concurrency: every call, including the real I/O, runs under this object's monitor, so a power cut is atomic
- * with respect to the component's calls. Seeded: the same seed and the same calls give the same outcome.
+ * with respect to the component's calls; a cut scheduled by {@link #powerLossBefore} runs in the thread whose call
+ * triggers it, under the same monitor. Seeded: the same seed and the same calls give the same outcome.
  */
 public final class FaultyDisk implements Disk {
     private final Path root;
@@ -44,7 +49,7 @@ public final class FaultyDisk implements Disk {
     private final Disk real = Disk.local();
     /** Guarded by this. */
     private final PowerLossModel model;
-    /** Seeded choices for torn writes and kept tails; guarded by this. */
+    /** Seeded choices for torn writes and surviving unforced pages; guarded by this. */
     private final Random random;
     /** Call counts and failure rules; guarded by this. */
     private final FaultRules faults = new FaultRules();
@@ -53,11 +58,17 @@ public final class FaultyDisk implements Disk {
     /** Options; guarded by this. */
     private boolean ignoreDirectoryForce;
     private boolean ignoreFileForce;
-    private boolean unforcedTails;
+    private boolean unforcedPages;
     private boolean tornWrites;
     private boolean realForces;
     /** Whether power was cut; guarded by this. */
     private boolean off;
+    /** What the power cut left, once off; guarded by this. */
+    private String survived;
+    /** The kind of call before which a scheduled power cut happens, or null; guarded by this. */
+    private DiskOp cutKind;
+    /** Calls of {@link #cutKind} still to pass before the cut; guarded by this. */
+    private long cutCountdown;
 
     private FaultyDisk(Path root, long seed) throws IOException {
         this.root = root;
@@ -70,7 +81,7 @@ public final class FaultyDisk implements Disk {
      * Creates a faulty disk over an existing directory; everything in it now counts as durable.
      *
      * @param root the only directory the disk may touch (paths outside it are rejected)
-     * @param seed drives torn writes and kept unforced tails
+     * @param seed drives torn writes and which unforced pages survive a power cut
      */
     public static FaultyDisk over(Path root, long seed) {
         Path r = root.toAbsolutePath().normalize();
@@ -106,10 +117,25 @@ public final class FaultyDisk implements Disk {
         return this;
     }
 
-    /** Makes a power cut keep a seeded random prefix of unforced appended bytes, sometimes torn. */
-    public synchronized FaultyDisk unforcedTails(boolean keep) {
-        this.unforcedTails = keep;
+    /**
+     * Makes a power cut keep, per file, a seeded random subset of the pages written since the file's last force
+     * (none, a prefix in write order, or any subset), some torn at a sector boundary, and makes unforced size
+     * changes survive or not at random. Off by default: only durable content survives.
+     */
+    public synchronized FaultyDisk unforcedPages(boolean keep) {
+        this.unforcedPages = keep;
         return this;
+    }
+
+    /**
+     * The former name of {@link #unforcedPages(boolean)}, which now also keeps pages inside a file's durable
+     * length, out of order.
+     *
+     * @deprecated use {@link #unforcedPages(boolean)}
+     */
+    @Deprecated
+    public FaultyDisk unforcedTails(boolean keep) {
+        return unforcedPages(keep);
     }
 
     /** Makes an injected write failure write a seeded random part of its bytes before throwing. */
@@ -121,6 +147,21 @@ public final class FaultyDisk implements Disk {
     /** Makes forces also reach the real disk (off by default: the model decides what survives a power cut). */
     public synchronized FaultyDisk realForces(boolean real) {
         this.realForces = real;
+        return this;
+    }
+
+    /**
+     * Schedules a power cut just before the {@code n}th call (1-based, counted from now) of {@code kind}, made by
+     * whatever thread makes it: that call and every later one fail as after {@link #powerLoss()}. With
+     * {@link DiskOp#FORCE} the cut lands after a write and before the force that would have made it durable. See
+     * {@link #isPoweredOff()} and {@link #powerLossReport()}.
+     */
+    public synchronized FaultyDisk powerLossBefore(DiskOp kind, long n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("n starts at 1, got " + n);
+        }
+        this.cutKind = Objects.requireNonNull(kind, "kind");
+        this.cutCountdown = n;
         return this;
     }
 
@@ -173,19 +214,29 @@ public final class FaultyDisk implements Disk {
     /**
      * Cuts the power: closes every handle, rewrites the tree to what would survive, and refuses every later call.
      *
-     * @return a short description of what survived, for assertion messages
+     * @return a short description of what survived, starting with the seed, for assertion messages
      */
     public synchronized String powerLoss() {
         if (off) {
             throw new IllegalStateException("power is already off");
         }
+        return cut();
+    }
+
+    /** @return what the power cut left (as {@link #powerLoss()} returns it), or null while the power is on */
+    public synchronized String powerLossReport() {
+        return survived;
+    }
+
+    private String cut() {
         off = true;
         for (FaultyFile f : open) {
             f.cut();
         }
         open.clear();
         try {
-            return model.rebuild(unforcedTails ? random : null);
+            survived = "seed " + seed + ": " + model.rebuild(unforcedPages ? random : null);
+            return survived;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot rewrite " + root + " to its durable state", e);
         }
@@ -287,6 +338,9 @@ public final class FaultyDisk implements Disk {
     }
 
     private boolean fails(DiskOp kind, Path path) throws IOException {
+        if (!off && cutKind != null && cutKind.matches(kind) && --cutCountdown == 0) {
+            cut();
+        }
         if (off) {
             throw new IOException("power is off: " + kind + " " + path);
         }

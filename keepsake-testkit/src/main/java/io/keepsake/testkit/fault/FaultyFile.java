@@ -77,7 +77,7 @@ final class FaultyFile implements DiskFile {
         }
     }
 
-    /** Forces the real file, then records its content as the inode's durable content. */
+    /** Forces the real file, then records what the force made durable (see {@link PowerLossModel}). */
     @Override
     public void force(boolean metadata) throws IOException {
         synchronized (disk) {
@@ -89,7 +89,7 @@ final class FaultyFile implements DiskFile {
             if (disk.realForces()) {
                 real.force(metadata);
             }
-            inode.forced(real, openedAs);
+            inode.forced(real, openedAs, metadata);
         }
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.keepsake.store.Blob;
 import io.keepsake.store.Expected;
 import io.keepsake.store.Store;
+import io.keepsake.testkit.fault.DiskOp;
 import io.keepsake.testkit.fault.FaultyDisk;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +43,8 @@ class FileStorePowerLossTest {
     void everyAcknowledgedPutAndDeleteSurvivesAndNothingIsTorn() throws Exception {
         for (int cycle = 0; cycle < Fixtures.cycles(); cycle++) {
             long seed = Fixtures.baseSeed() + cycle;
-            runCycle(seed, Files.createDirectory(tmp.resolve("cycle-" + seed)));
+            Path root = Files.createDirectory(tmp.resolve("cycle-" + seed));
+            Fixtures.replayable(seed, () -> runCycle(seed, root));
         }
     }
 
@@ -61,11 +63,18 @@ class FileStorePowerLossTest {
         return n == null || isDelete(n) ? null : value(key, n);
     }
 
-    private void runCycle(long seed, Path root) throws Exception {
-        int cutAfter = 1 + new Random(seed).nextInt(40);
-        FaultyDisk disk = FaultyDisk.over(root, seed).unforcedTails(true);
+    private Void runCycle(long seed, Path root) throws Exception {
+        Random cut = new Random(seed);
+        int cutAfter = 1 + cut.nextInt(40);
+        // odd seeds cut at a moment after cutAfter acks; even seeds just before a disk call (any kind), which can
+        // land between a temporary file's write and its force, or between a rename and its directory force
+        int cutBeforeCall = seed % 2 == 0 ? 20 + cut.nextInt(400) : 0;
+        FaultyDisk disk = FaultyDisk.over(root, seed).unforcedPages(true);
         Path dir = root.resolve("store");
         Store store = Fixtures.store(dir, disk);
+        if (cutBeforeCall > 0) {
+            disk.powerLossBefore(DiskOp.ANY, cutBeforeCall);
+        }
         Map<String, Integer> acked = new ConcurrentHashMap<>();
         Map<String, Integer> attempted = new ConcurrentHashMap<>();
         AtomicInteger ackCount = new AtomicInteger();
@@ -97,16 +106,24 @@ class FileStorePowerLossTest {
                 }
             }));
         }
-        while (ackCount.get() < cutAfter && writers.stream().anyMatch(Thread::isAlive)) {
+        while ((cutBeforeCall > 0 ? !disk.isPoweredOff() : ackCount.get() < cutAfter)
+                && writers.stream().anyMatch(Thread::isAlive)) {
             LockSupport.parkNanos(50_000);
         }
-        assertTrue(ackCount.get() >= cutAfter, "seed " + seed + ": writers stopped before the power cut");
-        String survived = disk.powerLoss();
+        String survived;
+        if (cutBeforeCall > 0) {
+            assertTrue(disk.isPoweredOff(), "seed " + seed + ": writers stopped before the power cut");
+            survived = disk.powerLossReport();
+        } else {
+            assertTrue(ackCount.get() >= cutAfter, "seed " + seed + ": writers stopped before the power cut");
+            survived = disk.powerLoss();
+        }
         for (Thread t : writers) {
             t.join();
         }
         Fixtures.closeQuietly(store);
-        String context = "seed " + seed + ", cut after " + cutAfter + " acks, acked " + acked + ", " + survived;
+        String context = (cutBeforeCall > 0 ? "cut before disk call " + cutBeforeCall : "cut after " + cutAfter
+                + " acks") + ", acked " + acked + ", " + survived;
 
         FaultyDisk after = FaultyDisk.over(root, seed);
         try (Store reopened = Fixtures.store(dir, after)) {
@@ -134,5 +151,6 @@ class FileStorePowerLossTest {
             assertEquals(List.copyOf(present), reopened.list(""), context);
         }
         assertEquals(0, after.openHandles(), context + ": leaked " + after.openHandlePaths());
+        return null;
     }
 }

@@ -17,10 +17,41 @@ final class Fixtures {
         return v.isBlank() ? 50 : Integer.parseInt(v.trim());
     }
 
+    /**
+     * @return how many seeds that keep random unforced pages a crash sweep runs per cut: {@code atDefault} at the
+     *         default {@link #cycles()}, scaled with it (at least 1)
+     */
+    static int pageSeeds(int atDefault) {
+        return Math.max(1, atDefault * cycles() / 50);
+    }
+
     /** @return the first seed: {@code -Dkeepsake.crash.seed}, default 1 (cycle i uses seed + i) */
     static long baseSeed() {
         String v = System.getProperty("keepsake.crash.seed", "");
         return v.isBlank() ? 1 : Long.parseLong(v.trim());
+    }
+
+    /** A seeded cycle of a randomized test. */
+    interface Cycle<T> {
+        T run() throws Exception;
+    }
+
+    /**
+     * Runs one seeded cycle; if it fails in any way (an assertion, or an exception such as a recovery that throws),
+     * the failure names the seed and how to run that seed alone.
+     */
+    static <T> T replayable(long seed, Cycle<T> cycle) throws Exception {
+        return replayable("failed with seed " + seed + "; replay it alone with -Dkeepsake.crash.seed=" + seed
+                + " -Dkeepsake.crash.cycles=1", cycle);
+    }
+
+    /** Runs one step of a deterministic sweep; a failure starts with {@code where} (which names the seed). */
+    static <T> T replayable(String where, Cycle<T> cycle) throws Exception {
+        try {
+            return cycle.run();
+        } catch (Exception | AssertionError e) {
+            throw new AssertionError(where + ": " + e, e);
+        }
     }
 
     static Store store(Path dir, Disk disk) {

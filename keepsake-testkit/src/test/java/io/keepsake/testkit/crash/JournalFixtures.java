@@ -29,7 +29,11 @@ final class JournalFixtures {
     }
 
     static Journal journal(Path dir, Disk disk) {
-        return Journal.files(dir).disk(disk).durability(Durability.SYNC).segmentSize(SEGMENT_SIZE).open();
+        return journal(dir, disk, SEGMENT_SIZE);
+    }
+
+    static Journal journal(Path dir, Disk disk, int segmentSize) {
+        return Journal.files(dir).disk(disk).durability(Durability.SYNC).segmentSize(segmentSize).open();
     }
 
     /** @return every record from the first held one, in order */

@@ -108,48 +108,53 @@ class JournalFsyncFailureTest {
     void concurrentAppendersNeverGetAnAcknowledgementAfterAFailedForce() throws Exception {
         for (int cycle = 0; cycle < Math.max(1, Fixtures.cycles() / 5); cycle++) {
             long seed = Fixtures.baseSeed() + cycle;
-            Path root = Files.createDirectory(tmp.resolve("concurrent-" + seed));
-            Path dir = JournalFixtures.existingDirectory(root);
-            FaultyDisk disk = FaultyDisk.over(root, seed).unforcedTails(true);
-            Journal journal = JournalFixtures.journal(dir, disk);
-            disk.failOnce(DiskOp.FORCE, 1 + new Random(seed).nextInt(40));
-            AtomicBoolean failureSeen = new AtomicBoolean();
-            Map<Long, String> acked = new ConcurrentHashMap<>();
-            List<String> violations = new CopyOnWriteArrayList<>();
-            List<Thread> writers = new ArrayList<>();
-            for (int w = 0; w < 4; w++) {
-                int writer = w;
-                writers.add(Thread.ofPlatform().start(() -> {
-                    for (int i = 0; i < 200; i++) {
-                        String p = Fixtures.payload(writer, i);
-                        boolean startedAfterFailure = failureSeen.get();
-                        try {
-                            long seq = journal.append(utf8(p));
-                            acked.put(seq, p);
-                            if (startedAfterFailure) {
-                                violations.add("seq " + seq + " acknowledged after a failure was reported");
-                            }
-                        } catch (KeepsakeException e) {
-                            failureSeen.set(true);
+            Fixtures.replayable(seed, () -> concurrentCycle(seed));
+        }
+    }
+
+    private Void concurrentCycle(long seed) throws Exception {
+        Path root = Files.createDirectory(tmp.resolve("concurrent-" + seed));
+        Path dir = JournalFixtures.existingDirectory(root);
+        FaultyDisk disk = FaultyDisk.over(root, seed).unforcedPages(true);
+        Journal journal = JournalFixtures.journal(dir, disk);
+        disk.failOnce(DiskOp.FORCE, 1 + new Random(seed).nextInt(40));
+        AtomicBoolean failureSeen = new AtomicBoolean();
+        Map<Long, String> acked = new ConcurrentHashMap<>();
+        List<String> violations = new CopyOnWriteArrayList<>();
+        List<Thread> writers = new ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            int writer = w;
+            writers.add(Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < 200; i++) {
+                    String p = Fixtures.payload(writer, i);
+                    boolean startedAfterFailure = failureSeen.get();
+                    try {
+                        long seq = journal.append(utf8(p));
+                        acked.put(seq, p);
+                        if (startedAfterFailure) {
+                            violations.add("seq " + seq + " acknowledged after a failure was reported");
                         }
+                    } catch (KeepsakeException e) {
+                        failureSeen.set(true);
                     }
-                }));
-            }
-            for (Thread t : writers) {
-                t.join();
-            }
-            String context = "seed " + seed;
-            assertTrue(failureSeen.get(), context + ": the injected force failure reached no appender");
-            assertTrue(violations.isEmpty(), context + ": " + violations);
-            Fixtures.closeQuietly(journal);
-            disk.powerLoss();
-            try (Journal reopened = JournalFixtures.journal(dir, FaultyDisk.over(root, seed))) {
-                List<JournalRecord> records = JournalFixtures.readAll(reopened);
-                for (Map.Entry<Long, String> a : acked.entrySet()) {
-                    assertTrue(a.getKey() <= records.size(), context + ": acknowledged seq " + a.getKey() + " lost");
-                    assertEquals(a.getValue(), text(records.get((int) (a.getKey() - 1)).payload()), context);
                 }
+            }));
+        }
+        for (Thread t : writers) {
+            t.join();
+        }
+        String context = "seed " + seed;
+        assertTrue(failureSeen.get(), context + ": the injected force failure reached no appender");
+        assertTrue(violations.isEmpty(), context + ": " + violations);
+        Fixtures.closeQuietly(journal);
+        disk.powerLoss();
+        try (Journal reopened = JournalFixtures.journal(dir, FaultyDisk.over(root, seed))) {
+            List<JournalRecord> records = JournalFixtures.readAll(reopened);
+            for (Map.Entry<Long, String> a : acked.entrySet()) {
+                assertTrue(a.getKey() <= records.size(), context + ": acknowledged seq " + a.getKey() + " lost");
+                assertEquals(a.getValue(), text(records.get((int) (a.getKey() - 1)).payload()), context);
             }
         }
+        return null;
     }
 }

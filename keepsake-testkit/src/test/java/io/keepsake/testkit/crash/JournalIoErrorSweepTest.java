@@ -64,8 +64,10 @@ class JournalIoErrorSweepTest {
                 if (runOnce(n, fromThenOn)) {
                     break;
                 }
-            } catch (AssertionError e) {
-                failures.add(e.getMessage());
+            } catch (AssertionError | RuntimeException e) {
+                // an exception (a recovery that throws) has no context of its own: name the run and its seed
+                failures.add(e instanceof AssertionError ? e.getMessage() : "run " + n + " (seed "
+                        + (Fixtures.baseSeed() + n) + "): " + e);
                 if (current.injectedFailures() == 0) {
                     break;
                 }
@@ -81,7 +83,7 @@ class JournalIoErrorSweepTest {
         Path root = Files.createDirectory(tmp.resolve("n" + n));
         Path dir = JournalFixtures.existingDirectory(root);
         long seed = Fixtures.baseSeed() + n;
-        FaultyDisk disk = FaultyDisk.over(root, seed).tornWrites(true).unforcedTails(n % 2 == 1);
+        FaultyDisk disk = FaultyDisk.over(root, seed).tornWrites(true).unforcedPages(n % 2 == 1);
         if (fromThenOn) {
             disk.failFrom(DiskOp.ANY, n);
         } else {

@@ -3,7 +3,9 @@ package io.keepsake.testkit.fault;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import io.keepsake.io.DiskFile;
 import java.io.IOException;
@@ -216,7 +218,7 @@ class FaultyDiskPowerLossTest {
     }
 
     @Test
-    void unforcedTailsKeepAPrefixOfAppendedBytesOrTearThem() throws IOException {
+    void unforcedPagesKeepAPrefixOfAppendedBytesOrTearThem() throws IOException {
         byte[] live = "durable|appended-but-not-forced".getBytes(StandardCharsets.UTF_8);
         int durable = "durable|".length();
         boolean sawDropped = false;
@@ -224,7 +226,7 @@ class FaultyDiskPowerLossTest {
         boolean sawTorn = false;
         for (long seed = 0; seed < 60; seed++) {
             Path dir = Files.createDirectory(root.resolve("s" + seed));
-            FaultyDisk disk = FaultyDisk.over(dir, seed).unforcedTails(true);
+            FaultyDisk disk = FaultyDisk.over(dir, seed).unforcedPages(true);
             Path f = dir.resolve("log");
             DiskFile file = disk.open(f, true);
             disk.forceDirectory(dir);
@@ -244,5 +246,125 @@ class FaultyDiskPowerLossTest {
             sawTorn |= same < after.length;
         }
         assertTrue(sawDropped && sawKept && sawTorn, "dropped " + sawDropped + " kept " + sawKept + " torn " + sawTorn);
+    }
+
+    /**
+     * A preallocated file (zeros forced) then written over four pages without a force: across seeds, pages survive
+     * out of order (a later one without an earlier one) and torn at a sector boundary; bytes never change except
+     * from zero to the written value, sector by sector, and the size never changes.
+     */
+    @Test
+    void unforcedPagesInsideAPreallocatedFileSurviveOutOfOrderAndTornBySectors() throws IOException {
+        int size = 8 * PowerLossModel.PAGE;
+        byte[] written = new byte[4 * PowerLossModel.PAGE];
+        Arrays.fill(written, (byte) 'w');
+        int at = 100; // not page aligned: the write touches five pages
+        boolean sawReordered = false;
+        boolean sawTorn = false;
+        boolean sawAll = false;
+        for (long seed = 0; seed < 80; seed++) {
+            Path dir = Files.createDirectory(root.resolve("p" + seed));
+            FaultyDisk disk = FaultyDisk.over(dir, seed).unforcedPages(true);
+            Path f = dir.resolve("segment");
+            try (DiskFile file = disk.open(f, true)) {
+                disk.forceDirectory(dir);
+                file.write(ByteBuffer.wrap(new byte[size]), 0);
+                file.force(true);
+                file.write(ByteBuffer.wrap(written), at);
+                disk.powerLoss();
+            }
+            byte[] after = Files.readAllBytes(f);
+            assertEquals(size, after.length, "seed " + seed);
+            boolean[] sectorWritten = new boolean[size / PowerLossModel.SECTOR];
+            for (int i = 0; i < size; i++) {
+                boolean inWrite = i >= at && i < at + written.length;
+                if (after[i] != 0 && !(inWrite && after[i] == 'w')) {
+                    fail("seed " + seed + ": byte " + i + " is " + after[i]);
+                }
+                sectorWritten[i / PowerLossModel.SECTOR] |= after[i] != 0;
+            }
+            for (int i = at; i < at + written.length; i++) {
+                if (after[i] != (sectorWritten[i / PowerLossModel.SECTOR] ? 'w' : 0)) {
+                    fail("seed " + seed + ": sector " + i / PowerLossModel.SECTOR + " is neither old nor new");
+                }
+            }
+            int firstPage = at / PowerLossModel.PAGE;
+            int lastPage = (at + written.length - 1) / PowerLossModel.PAGE;
+            boolean allWritten = true;
+            boolean gapBeforeWritten = false;
+            boolean missingSeen = false;
+            for (int s = at / PowerLossModel.SECTOR; s <= (at + written.length - 1) / PowerLossModel.SECTOR; s++) {
+                if (!sectorWritten[s]) {
+                    allWritten = false;
+                    missingSeen = true;
+                } else if (missingSeen) {
+                    gapBeforeWritten = true;
+                }
+            }
+            sawAll |= allWritten;
+            for (int page = firstPage; page <= lastPage && !sawTorn; page++) {
+                int sectors = 0;
+                for (int s = page * 8; s < page * 8 + 8; s++) {
+                    sectors += sectorWritten[s] ? 1 : 0;
+                }
+                sawTorn |= sectors > 1 && sectors < 7 && page > firstPage && page < lastPage;
+            }
+            sawReordered |= gapBeforeWritten;
+        }
+        assertTrue(sawReordered && sawTorn && sawAll, "reordered " + sawReordered + " torn " + sawTorn
+                + " all " + sawAll);
+    }
+
+    @Test
+    void dataForceKeepsTheGrownSizeButNotATruncate() throws IOException {
+        FaultyDisk disk = FaultyDisk.over(root, 1);
+        Path grown = root.resolve("grown");
+        Path shrunk = root.resolve("shrunk");
+        try (DiskFile g = disk.open(grown, true); DiskFile s = disk.open(shrunk, true)) {
+            disk.forceDirectory(root);
+            g.write(bytes("0123456789"), 0);
+            g.force(false);
+            s.write(bytes("0123456789"), 0);
+            s.force(true);
+            s.truncate(4);
+            s.write(bytes("ab"), 2);
+            s.force(false);
+            disk.powerLoss();
+        }
+        assertEquals("0123456789", read(grown));
+        assertEquals("01ab456789", read(shrunk), "fdatasync made the write durable but not the shrink");
+    }
+
+    @Test
+    void fullForceKeepsATruncate() throws IOException {
+        FaultyDisk disk = FaultyDisk.over(root, 1);
+        Path f = root.resolve("f");
+        try (DiskFile file = disk.open(f, true)) {
+            disk.forceDirectory(root);
+            file.write(bytes("0123456789"), 0);
+            file.force(false);
+            file.truncate(4);
+            file.write(bytes("ab"), 2);
+            file.force(true);
+            disk.powerLoss();
+        }
+        assertEquals("01ab", read(f));
+    }
+
+    @Test
+    void scheduledPowerLossCutsJustBeforeTheNthCallOfItsKind() throws IOException {
+        FaultyDisk disk = FaultyDisk.over(root, 1).powerLossBefore(DiskOp.FORCE, 2);
+        Path f = root.resolve("f");
+        DiskFile file = disk.open(f, true);
+        disk.forceDirectory(root);
+        file.write(bytes("one"), 0);
+        file.force(false);
+        file.write(bytes("two"), 3);
+        assertFalse(disk.isPoweredOff());
+        IOException e = assertThrows(IOException.class, () -> file.force(false));
+        assertTrue(e.getMessage().contains("power is off"), e.getMessage());
+        assertTrue(disk.isPoweredOff());
+        assertTrue(disk.powerLossReport().startsWith("seed 1: "), disk.powerLossReport());
+        assertEquals("one", read(f));
     }
 }

@@ -28,14 +28,19 @@ class RecoveryCrashTest {
     @Timeout(300)
     void repeatedCrashesDuringRecoveryConvergeToTheSameState() throws Exception {
         for (long seed = 1; seed <= 3; seed++) {
-            run(seed, Files.createDirectory(tmp.resolve("seed-" + seed)));
+            Path base = Files.createDirectory(tmp.resolve("seed-" + seed));
+            long s = seed;
+            CrashFixtures.replayable("failed with seed " + seed, () -> {
+                run(s, base);
+                return null;
+            });
         }
     }
 
     private void run(long seed, Path base) throws Exception {
         Path root = Files.createDirectory(base.resolve("work"));
         Path dir = root.resolve("data");
-        FaultyDisk first = FaultyDisk.over(root, seed).unforcedTails(true);
+        FaultyDisk first = FaultyDisk.over(root, seed).unforcedPages(true);
         Prevalent<Tally> p = Tally.builder(dir, first).durability(Durability.NONE).open();
         for (int i = 1; i <= 30; i++) {
             p.execute(Tally.add(i));
@@ -59,7 +64,7 @@ class RecoveryCrashTest {
 
         int cleanAt = -1;
         for (int n = 1; n < 1000 && cleanAt < 0; n++) {
-            FaultyDisk disk = FaultyDisk.over(root, seed * 1000 + n).unforcedTails(n % 2 == 1);
+            FaultyDisk disk = FaultyDisk.over(root, seed * 1000 + n).unforcedPages(n % 2 == 1);
             disk.failFrom(DiskOp.ANY, n);
             String context = "seed " + seed + ", recovery cut at disk call " + n;
             try {

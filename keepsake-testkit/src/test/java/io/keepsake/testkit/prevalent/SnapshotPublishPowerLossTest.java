@@ -20,11 +20,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Crash catalog 5 for the prevalent engine: the power is cut before each disk operation of a snapshot in turn
  * (chunk writes, forces, renames, directory forces, the manifest, pruning the older snapshot, trimming the journal).
- * After recovery the old or the new snapshot is there, and the recovered state equals the live state.
+ * After recovery the old or the new snapshot is there, and the recovered state equals the live state. Each cut is
+ * checked with only durable content surviving and with seeds that keep random unforced pages.
  */
 class SnapshotPublishPowerLossTest {
     private static final int BEFORE_OLD = 30;
     private static final int TOTAL = 50;
+    /** Seeds per cut that keep random unforced pages (besides one run that keeps none). */
+    private static final int PAGE_SEEDS = CrashFixtures.pageSeeds();
 
     @TempDir
     Path tmp;
@@ -44,39 +47,53 @@ class SnapshotPublishPowerLossTest {
         }
         int completedAt = -1;
         for (int n = 1; n < 1000 && completedAt < 0; n++) {
-            Path root = Files.createDirectory(tmp.resolve("cut-" + n));
-            Path dir = root.resolve("data");
-            CrashFixtures.copyTree(template, dir);
-            FaultyDisk disk = FaultyDisk.over(root, n).unforcedTails(n % 2 == 0);
-            Prevalent<Tally> p = Tally.open(dir, disk);
-            disk.failFrom(DiskOp.ANY, n);
-            boolean acked = false;
-            try {
-                assertEquals(TOTAL, p.snapshot());
-                acked = true;
-            } catch (KeepsakeException expected) {
-                // cut mid-snapshot: not acknowledged
+            boolean injected = false;
+            for (int variant = 0; variant <= PAGE_SEEDS; variant++) {
+                long seed = n * 1000L + variant;
+                int step = n;
+                boolean pages = variant > 0;
+                injected |= CrashFixtures.replayable("cut at disk call " + n + " with seed " + seed
+                        + (pages ? ", unforced pages kept" : ""), () -> cutAt(step, seed, pages, template, live));
             }
-            if (disk.injectedFailures() == 0) {
+            if (!injected) {
                 completedAt = n;
-            }
-            String survived = disk.powerLoss();
-            CrashFixtures.closeQuietly(p);
-            String context = "cut at disk call " + n + ", acked " + acked + ", " + survived;
-            List<String> manifests = manifests(dir);
-            if (acked) {
-                assertTrue(manifests.contains(manifest(TOTAL)), context + ": acknowledged snapshot lost: " + manifests);
-            } else {
-                assertTrue(manifests.contains(manifest(BEFORE_OLD)) || manifests.contains(manifest(TOTAL)),
-                        context + ": neither the old nor the new snapshot survived: " + manifests);
-            }
-            try (Prevalent<Tally> reopened = Tally.open(dir, FaultyDisk.over(root, n))) { // no faults, no real fsync
-                assertEquals(live, reopened.query(t -> t), context);
-                assertEquals(TOTAL, reopened.lastSequence(), context);
             }
         }
         System.out.println("snapshot completed unhurt at disk call " + completedAt);
         assertTrue(completedAt > 5, "the snapshot never completed without a failure, or took too few steps");
+    }
+
+    /** @return whether a failure was injected (false: the snapshot completed before disk call n) */
+    private boolean cutAt(int n, long seed, boolean pages, Path template, Tally live) throws Exception {
+        Path root = Files.createDirectory(tmp.resolve("cut-" + seed));
+        Path dir = root.resolve("data");
+        CrashFixtures.copyTree(template, dir);
+        FaultyDisk disk = FaultyDisk.over(root, seed).unforcedPages(pages);
+        Prevalent<Tally> p = Tally.open(dir, disk);
+        disk.failFrom(DiskOp.ANY, n);
+        boolean acked = false;
+        try {
+            assertEquals(TOTAL, p.snapshot());
+            acked = true;
+        } catch (KeepsakeException expected) {
+            // cut mid-snapshot: not acknowledged
+        }
+        boolean injected = disk.injectedFailures() > 0;
+        String survived = disk.powerLoss();
+        CrashFixtures.closeQuietly(p);
+        String context = "acked " + acked + ", " + survived;
+        List<String> manifests = manifests(dir);
+        if (acked) {
+            assertTrue(manifests.contains(manifest(TOTAL)), context + ": acknowledged snapshot lost: " + manifests);
+        } else {
+            assertTrue(manifests.contains(manifest(BEFORE_OLD)) || manifests.contains(manifest(TOTAL)),
+                    context + ": neither the old nor the new snapshot survived: " + manifests);
+        }
+        try (Prevalent<Tally> reopened = Tally.open(dir, FaultyDisk.over(root, seed))) { // no faults, no real fsync
+            assertEquals(live, reopened.query(t -> t), context);
+            assertEquals(TOTAL, reopened.lastSequence(), context);
+        }
+        return injected;
     }
 
     static String manifest(long seq) {

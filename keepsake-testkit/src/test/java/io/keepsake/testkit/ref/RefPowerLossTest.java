@@ -35,13 +35,17 @@ class RefPowerLossTest {
         for (int cycle = 0; cycle < cycles; cycle++) {
             long seed = 1 + cycle;
             Path root = Files.createDirectory(tmp.resolve("cycle-" + seed));
-            runCycle(seed, root);
+            try {
+                runCycle(seed, root);
+            } catch (Exception | AssertionError e) {
+                throw new AssertionError("failed with seed " + seed + " (cycle " + cycle + "): " + e, e);
+            }
         }
     }
 
     private void runCycle(long seed, Path root) throws Exception {
         int cutAfter = 1 + new Random(seed).nextInt(15);
-        FaultyDisk disk = FaultyDisk.over(root, seed).unforcedTails(true).tornWrites(true);
+        FaultyDisk disk = FaultyDisk.over(root, seed).unforcedPages(true).tornWrites(true);
         Path dir = root.resolve("store");
         long lastAck = 0;
         long lastTry = 0;
