@@ -2,6 +2,7 @@ package io.keepsake.prevalent;
 
 import io.keepsake.Durability;
 import io.keepsake.Ticker;
+import io.keepsake.WorkerListener;
 import io.keepsake.format.Compression;
 import io.keepsake.format.KeyProvider;
 import io.keepsake.format.TypeRegistry;
@@ -11,7 +12,9 @@ import io.keepsake.store.Store;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -50,7 +53,8 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
     }
 
     /**
-     * Uses this journal (opened by the caller, closed by the system on close). Needs a snapshot store too. No one
+     * Uses this journal. The caller opened it and closes it, after closing the system (the system forces it on
+     * close but leaves it open). Needs a snapshot store too. No one
      * else may append to it. If it is new and the snapshot store already holds snapshots, open it with its first
      * sequence after the newest snapshot.
      */
@@ -67,7 +71,10 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
         return self();
     }
 
-    /** Keeps snapshots in this store (file, memory, PostgreSQL, S3, Redis); closed by the system on close. */
+    /**
+     * Keeps snapshots in this store (file, memory, PostgreSQL, S3, Redis). The caller opened it and closes it, after
+     * closing the system: the system closes only what its builder opened.
+     */
     public B snapshotStore(Store store) {
         Objects.requireNonNull(store, "snapshotStore");
         notInMemory("snapshotStore");
@@ -170,6 +177,26 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
         return self();
     }
 
+    /**
+     * The time source for background work ({@link #snapshotInterval(Duration)}); default {@link Ticker#system()}.
+     * Tests pass a manual ticker and advance it instead of sleeping. Event times come from {@link #clock(Clock)}.
+     */
+    public B ticker(Ticker ticker) {
+        settings.ticker = Objects.requireNonNull(ticker, "ticker");
+        return self();
+    }
+
+    /**
+     * Adds a listener told of each failed background snapshot (the system keeps running and retries at the next
+     * interval or after the next N events; the journal still holds every event). It runs on the snapshot thread,
+     * after {@link PrevalentSystem#snapshotStatus()} was updated; it must be quick and must not call the system
+     * (it would get an {@link IllegalStateException}). May be called more than once.
+     */
+    public B onBackgroundFailure(WorkerListener listener) {
+        settings.listeners.add(Objects.requireNonNull(listener, "listener"));
+        return self();
+    }
+
     /** How many snapshots to keep (default 2); journal segments older than the oldest kept one are deleted. */
     public B keepSnapshots(int count) {
         if (count < 1) {
@@ -260,12 +287,13 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
         boolean durabilitySet; // durability(...) was called
         boolean diskSet; // disk(...) was called
         Clock clock = Clock.systemUTC();
+        final List<WorkerListener> listeners = new ArrayList<>();
         long snapshotEvery;
         Duration snapshotInterval;
         int keepSnapshots = 2;
         long segmentSize;
         int chunkSize = 4 << 20;
-        Ticker ticker = Ticker.system(); // retries and backoff at open; tests set a manual one
+        Ticker ticker = Ticker.system(); // snapshot intervals, and retries and backoff at open
 
         void requireWhere() {
             if (!inMemory && directory == null && journal == null) {

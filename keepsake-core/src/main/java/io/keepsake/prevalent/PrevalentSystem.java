@@ -1,5 +1,6 @@
 package io.keepsake.prevalent;
 
+import io.keepsake.WorkerStatus;
 import java.util.function.Function;
 
 /**
@@ -27,6 +28,17 @@ public interface PrevalentSystem<S> extends AutoCloseable {
      * @throws io.keepsake.StorageException if the snapshot store fails (the system keeps running)
      */
     long snapshot();
+
+    /**
+     * What snapshots last did, for an application or a health check: the last snapshot's sequence, time and size in
+     * bytes, the last failure of a background snapshot and its time, and how many background snapshots failed in a
+     * row. Failed background snapshots are never only logged: they show here and go to the listeners given to
+     * {@link PrevalentOptions#onBackgroundFailure}. Readable after close ({@link WorkerStatus#stopped()} is then
+     * true, as it is after a fail-stop).
+     *
+     * @return the current status; never null
+     */
+    WorkerStatus snapshotStatus();
 
     /** @return the sequence number of the last event applied and visible to queries (0 if none) */
     long lastSequence();
