@@ -166,7 +166,7 @@ final class EngineCore implements AutoCloseable {
      * Fail-stops the system (the first call wins): every later execute and snapshot throws
      * {@link FailStopException} with {@code cause}.
      *
-     * @return the exception for a caller whose event was journaled but will not be applied
+     * @return the exception for a caller whose event will not be applied (it may be journaled)
      */
     FailStopException failStop(String why, Throwable cause) {
         synchronized (this) {
@@ -177,8 +177,8 @@ final class EngineCore implements AutoCloseable {
         }
         status.stopped();
         Stop s = stop;
-        return new FailStopException(name + " is fail-stopped because " + s.why() + "; this event is journaled but"
-                + " was not applied: after reopen it may or may not be present", s.cause());
+        return new FailStopException(name + " is fail-stopped because " + s.why() + "; this call's event was not"
+                + " applied, and after reopen it may or may not be present", s.cause());
     }
 
     /** Appends without waiting. @throws FailStopException (and fail-stops) if the journal refuses at once */

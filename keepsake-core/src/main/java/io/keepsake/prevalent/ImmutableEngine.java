@@ -93,7 +93,11 @@ final class ImmutableEngine<S, E> implements PrevalentValue<S, E>, EngineCore.So
             try {
                 Request<S> next;
                 while ((next = queue.poll()) != null) {
-                    run(next);
+                    try {
+                        run(next);
+                    } catch (Throwable t) { // not from the transition (run catches those): from the journal or a bug
+                        next.done.fail(core.failStop("handing event to the journal threw " + t, t));
+                    }
                 }
             } finally {
                 headLock.unlock();

@@ -16,7 +16,10 @@ public interface PrevalentSystem<S> extends AutoCloseable {
      * event that is not yet durable.
      *
      * @return what the function returned
-     * @throws io.keepsake.KeepsakeException if the system is closed
+     * @throws io.keepsake.ClosedException   if the system is closed
+     * @throws io.keepsake.FailStopException if an Error in a command may have left a mutable model half changed
+     * @throws IllegalStateException         if called from inside a command, check, transition or query of this
+     *                                       system
      */
     <R> R query(Function<? super S, ? extends R> query);
 
@@ -25,7 +28,10 @@ public interface PrevalentSystem<S> extends AutoCloseable {
      * number to keep and journal segments older than the oldest snapshot kept. Returns once the snapshot is durable.
      *
      * @return the sequence number the snapshot covers
-     * @throws io.keepsake.StorageException if the snapshot store fails (the system keeps running)
+     * @throws io.keepsake.StorageException  if the snapshot store fails (the system keeps running)
+     * @throws io.keepsake.FailStopException if the system is fail-stopped
+     * @throws io.keepsake.ClosedException   if the system is closed
+     * @throws IllegalStateException         if called from inside user code of this system
      */
     long snapshot();
 
@@ -44,8 +50,11 @@ public interface PrevalentSystem<S> extends AutoCloseable {
     long lastSequence();
 
     /**
-     * Stops background snapshots, forces the journal and closes it and the snapshot store; idempotent. Calls
-     * after close throw {@link io.keepsake.KeepsakeException}.
+     * Stops background snapshots (one in progress finishes), forces the journal, and closes the journal and the
+     * snapshot store if the builder opened them (a journal or store passed to the builder is left open for its
+     * owner to close); idempotent. Calls after close throw {@link io.keepsake.ClosedException}.
+     *
+     * @throws IllegalStateException if called from inside user code of this system
      */
     @Override
     void close();
