@@ -127,7 +127,9 @@ final class EngineCore implements AutoCloseable {
         }
         snapshotRequested.set(engine.appliedSequence());
         if (snapshotEvery > 0 || snapshotInterval != null) {
-            snapshotter = Worker.start("keepsake-snapshot", this::snapshotLoop,
+            long firstDue = ticker.read() + (snapshotInterval == null ? 0 : snapshotInterval.toNanos()); // read
+            // here, not on the worker: an interval counts from open, however late the worker thread gets going
+            snapshotter = Worker.start("keepsake-snapshot", () -> snapshotLoop(firstDue),
                     t -> failStop("a background snapshot threw " + t, t));
         }
     }
@@ -208,16 +210,22 @@ final class EngineCore implements AutoCloseable {
     }
 
     /** The snapshot worker: snapshots when the interval is due on the ticker or {@link #applied} asked for one. */
-    private void snapshotLoop() {
+    private void snapshotLoop(long firstDue) {
         long interval = snapshotInterval == null ? 0 : snapshotInterval.toNanos();
-        long due = ticker.read() + interval;
+        long due = firstDue;
         while (!closed) {
             long now = ticker.read();
             boolean byTime = interval > 0 && now - due >= 0;
             if (byTime || snapshotWanted) {
                 snapshotWanted = false;
+                if (byTime) {
+                    due = now + interval; // set before the outcome is visible in the status
+                }
                 backgroundSnapshot();
-                due = ticker.read() + interval;
+                long after = ticker.read();
+                if (interval > 0 && after - due > 0) {
+                    due = after + interval; // the snapshot outlasted the interval: rest a full one before the next
+                }
             } else {
                 ticker.sleep(interval > 0 ? due - now : Long.MAX_VALUE); // woken early by applied() and close()
             }

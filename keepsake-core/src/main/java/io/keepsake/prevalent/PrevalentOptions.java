@@ -54,9 +54,8 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
 
     /**
      * Uses this journal. The caller opened it and closes it, after closing the system (the system forces it on
-     * close but leaves it open). Needs a snapshot store too. No one
-     * else may append to it. If it is new and the snapshot store already holds snapshots, open it with its first
-     * sequence after the newest snapshot.
+     * close but leaves it open). Needs a snapshot store too. No one else may append to it. If it is new and the
+     * snapshot store already holds snapshots, open it with its first sequence after the newest snapshot.
      */
     public B journal(Journal journal) {
         Objects.requireNonNull(journal, "journal");
@@ -167,7 +166,10 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
         return self();
     }
 
-    /** Takes a snapshot in the background every {@code interval} (if anything changed). */
+    /**
+     * Takes a snapshot in the background every {@code interval} of the {@link #ticker(Ticker)}'s time, counted from
+     * open (if anything changed; a snapshot that outlasts the interval is followed by a full interval's rest).
+     */
     public B snapshotInterval(Duration interval) {
         Objects.requireNonNull(interval, "snapshotInterval");
         if (interval.isNegative() || interval.isZero()) {

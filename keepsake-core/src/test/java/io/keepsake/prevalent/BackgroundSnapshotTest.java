@@ -33,7 +33,7 @@ class BackgroundSnapshotTest {
     private static final Duration INTERVAL = Duration.ofHours(1);
 
     /** A memory store whose first {@code failures} writes fail. */
-    static final class FlakyStore implements Store {
+    static class FlakyStore implements Store {
         final Store delegate = Store.memory();
         final AtomicInteger failuresLeft;
 
@@ -158,5 +158,59 @@ class BackgroundSnapshotTest {
         assertFalse(bank.snapshotStatus().stopped());
         bank.close();
         assertTrue(bank.snapshotStatus().stopped());
+    }
+
+    @Test
+    void anErrorInABackgroundSnapshotFailStopsTheSystemAndStopsTheWorker() {
+        assertTimeoutPreemptively(HANG_GUARD, () -> {
+            ManualTicker ticker = ManualTicker.manual();
+            AssertionError bug = new AssertionError("bug in a store");
+            Store broken = new FlakyStore(0) {
+                @Override
+                public String put(String key, byte[] value, Expected expected) {
+                    throw bug;
+                }
+            };
+            try (Prevalent<Bank> bank = Keepsake.prevalent(Bank::new).journal(new MemoryJournal())
+                    .snapshotStore(broken).events(Bank.EVENTS).snapshotInterval(INTERVAL).ticker(ticker).open()) {
+                bank.execute(new Bank.Deposit("alice", 1));
+                ticker.advance(INTERVAL);
+                awaitStatus(bank, WorkerStatus::stopped);
+                io.keepsake.FailStopException e = org.junit.jupiter.api.Assertions.assertThrows(
+                        io.keepsake.FailStopException.class, () -> bank.execute(new Bank.Deposit("alice", 1)));
+                assertSame(bug, e.getCause());
+                assertEquals(1L, (long) bank.query(b -> b.balance("alice"))); // the model itself is intact
+            }
+        });
+    }
+
+    @Test
+    void aListenerThatCallsBackIntoItsSystemGetsIllegalState() {
+        assertTimeoutPreemptively(HANG_GUARD, () -> {
+            ManualTicker ticker = ManualTicker.manual();
+            java.util.concurrent.atomic.AtomicReference<PrevalentValue<Ledger, Ledger.Event>> self =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            List<Throwable> got = new CopyOnWriteArrayList<>();
+            try (PrevalentValue<Ledger, Ledger.Event> ledger = Keepsake.prevalent(Ledger.EMPTY, Ledger::apply)
+                    .journal(new MemoryJournal()).snapshotStore(new FlakyStore(1))
+                    .events(Ledger.Credit.class, Ledger.Debit.class).snapshotInterval(INTERVAL).ticker(ticker)
+                    .onBackgroundFailure(status -> {
+                        try {
+                            self.get().snapshot();
+                        } catch (RuntimeException e) {
+                            got.add(e);
+                        }
+                    }).open()) {
+                self.set(ledger);
+                ledger.execute(new Ledger.Credit("alice", 1));
+                ticker.advance(INTERVAL);
+                awaitStatus(ledger, st -> st.consecutiveFailures() == 1);
+                while (got.isEmpty()) {
+                    Thread.sleep(1);
+                }
+                assertTrue(got.get(0) instanceof IllegalStateException, String.valueOf(got.get(0)));
+                assertEquals(1L, ledger.execute(new Ledger.Credit("alice", 0)).result(Long.class) - 0);
+            }
+        });
     }
 }
