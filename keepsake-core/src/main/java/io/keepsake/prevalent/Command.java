@@ -11,7 +11,10 @@ import java.time.Instant;
  * <p>Rules for {@link #execute}: it must be deterministic (use only the state, its own fields and the given time;
  * no clock, random numbers, I/O or other shared state), and if it throws it must throw before it changes the model.
  * The exception reaches the caller and, because a replay throws it again at the same point, the recovered model
- * equals the live one. Commands are serialized into the journal, so their classes must be registered with
+ * equals the live one. An {@link Error} is different: the command may have stopped half way through changing the
+ * model, so it fail-stops the system (see {@link Prevalent}); its caller gets the Error, later calls
+ * {@link io.keepsake.FailStopException}. A command must not call back into its system (it gets an
+ * {@link IllegalStateException}). Commands are serialized into the journal, so their classes must be registered with
  * {@link PrevalentOptions#events(Class[])}.
  *
  * @param <S> the model type

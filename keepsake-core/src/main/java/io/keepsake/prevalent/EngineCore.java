@@ -1,7 +1,13 @@
 package io.keepsake.prevalent;
 
+import io.keepsake.ClosedException;
 import io.keepsake.FailStopException;
-import io.keepsake.KeepsakeException;
+import io.keepsake.Ticker;
+import io.keepsake.WorkerListener;
+import io.keepsake.WorkerStatus;
+import io.keepsake.internal.concurrent.ReentrancyGuard;
+import io.keepsake.internal.concurrent.StatusRecorder;
+import io.keepsake.internal.concurrent.Worker;
 import io.keepsake.journal.Journal;
 import io.keepsake.store.Store;
 import java.time.Clock;
@@ -9,22 +15,28 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What both engines share: the journal, the snapshot store, the formats, fail-stop state, and snapshot
- * orchestration (manual, every N events, every interval on one background thread).
+ * What both engines share: the journal, the snapshot store, the formats, fail-stop state, the re-entrancy guard
+ * around user code, and snapshot orchestration (manual, every N events, every interval).
  *
  * <p>Snapshot order, which keeps history covered after any crash: force the journal (so it holds every event the
  * snapshot covers), write the chunks, write the manifest (the snapshot now exists), delete snapshots beyond the
  * number kept, and only then delete journal segments wholly before the oldest kept snapshot. Snapshots are
  * serialized by {@link #snapshotLock}.
+ *
+ * <p>Concurrency: automatic snapshots run on one kernel {@link Worker} that sleeps on the injected {@link Ticker}
+ * until the interval is due or {@link #applied} wakes it (every N events); it never interrupts file I/O, and
+ * {@link #close} stops it with a flag and a wake, then joins it. Each background outcome goes to a
+ * {@link StatusRecorder} ({@link #snapshotStatus()}); failure listeners run inside the {@link #guard}, so one that
+ * calls back into the system gets an {@link IllegalStateException}. A {@link Throwable} escaping the worker loop (an
+ * {@link Error}) fail-stops the system. Fail-stop is one volatile field, set once ({@link #failStop}).
+ *
+ * <p>Ownership: the engine closes the journal and the store only if the builder opened them; ones the caller passed
+ * in are left open for the caller to close.
  */
 final class EngineCore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EngineCore.class);
@@ -37,8 +49,12 @@ final class EngineCore implements AutoCloseable {
         /** @return the time of the last applied event */
         Instant lastTime();
 
-        /** Writes the state's chunks to the writer (the caller publishes the manifest). */
-        void writeTo(Snapshots.Writer writer);
+        /**
+         * Writes the state's chunks to the writer (the caller publishes the manifest).
+         *
+         * @return the serialized state's size in bytes
+         */
+        long writeTo(Snapshots.Writer writer);
     }
 
     /** An engine's side of snapshotting. */
@@ -50,21 +66,33 @@ final class EngineCore implements AutoCloseable {
         Capture capture();
     }
 
+    /** Why the system stopped accepting writes, and the failure that made it. */
+    private record Stop(String why, Throwable cause) {
+    }
+
     final Journal journal;
     final Store store;
     final Snapshots snapshots;
     final EventFormat events;
     final StateCodec states;
     final Clock clock;
+    /** Around every piece of user code the engines run: commands, checks, transitions, queries, listeners. */
+    final ReentrancyGuard guard;
+    private final String name; // "prevalent system <where>", for messages
+    private final boolean ownsJournal;
+    private final boolean ownsStore;
+    private final Ticker ticker;
     private final int keepSnapshots;
     private final long snapshotEvery;
     private final Duration snapshotInterval; // null without interval snapshots
-    private final ScheduledExecutorService scheduler; // null without automatic snapshots
+    private final StatusRecorder status;
     private final Object snapshotLock = new Object();
     private long lastSnapshot; // guarded by snapshotLock: sequence of the newest durable snapshot (0 = none)
     private final AtomicLong snapshotRequested = new AtomicLong(); // sequence at which one was last requested
-    private volatile Throwable failure; // set once, by the first journal failure
-    private volatile boolean closed;
+    private volatile boolean snapshotWanted; // set by applied(), cleared by the snapshot worker
+    private volatile Worker snapshotter; // set once in start(); null without automatic snapshots
+    private volatile Stop stop; // set once, by the first failure that fail-stops the system; guarded by this
+    private volatile boolean closed; // set once, under this
     private Source source; // set once in start(), before any other thread sees this core
 
     EngineCore(Journal journal, Store store, Snapshots snapshots, EventFormat events, StateCodec states,
@@ -75,21 +103,20 @@ final class EngineCore implements AutoCloseable {
         this.events = events;
         this.states = states;
         this.clock = settings.clock;
+        this.ticker = settings.ticker;
         this.keepSnapshots = settings.keepSnapshots;
         this.snapshotEvery = settings.snapshotEvery;
-        boolean auto = settings.snapshotEvery > 0 || settings.snapshotInterval != null;
-        if (auto) {
-            ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
-                Thread t = new Thread(r, "keepsake-snapshot");
-                t.setDaemon(true);
-                return t;
-            });
-            executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-            this.scheduler = executor;
-        } else {
-            this.scheduler = null;
-        }
         this.snapshotInterval = settings.snapshotInterval;
+        this.ownsJournal = settings.journal == null;
+        this.ownsStore = settings.snapshotStore == null;
+        String where = settings.directory != null ? settings.directory.toString()
+                : settings.inMemory ? "in memory" : store.describe();
+        this.name = "prevalent system " + where;
+        this.guard = new ReentrancyGuard("system " + where);
+        this.status = new StatusRecorder("snapshots of " + where, settings.clock);
+        for (WorkerListener listener : settings.listeners) {
+            status.addListener(listener);
+        }
     }
 
     /** Starts background snapshots for this engine; called once recovery is done. */
@@ -99,38 +126,61 @@ final class EngineCore implements AutoCloseable {
             lastSnapshot = recoveredSnapshot;
         }
         snapshotRequested.set(engine.appliedSequence());
-        if (scheduler != null && snapshotInterval != null) {
-            long nanos = snapshotInterval.toNanos();
-            scheduler.scheduleWithFixedDelay(this::backgroundSnapshot, nanos, nanos, TimeUnit.NANOSECONDS);
+        if (snapshotEvery > 0 || snapshotInterval != null) {
+            long firstDue = ticker.read() + (snapshotInterval == null ? 0 : snapshotInterval.toNanos()); // read
+            // here, not on the worker: an interval counts from open, however late the worker thread gets going
+            snapshotter = Worker.start("keepsake-snapshot", () -> snapshotLoop(firstDue),
+                    t -> failStop("a background snapshot threw " + t, t));
         }
     }
 
-    /** @throws KeepsakeException if closed; FailStopException if an earlier journal write failed */
+    /** @throws ClosedException if closed; FailStopException if the system is fail-stopped */
     void checkWritable() {
         checkOpen();
-        Throwable f = failure;
-        if (f != null) {
-            throw new FailStopException("prevalent system is fail-stopped after a journal failure; reopen it", f);
+        Stop s = stop;
+        if (s != null) {
+            throw new FailStopException(name + " is fail-stopped because " + s.why() + "; close and reopen it",
+                    s.cause());
         }
     }
 
+    /** @throws ClosedException if closed */
     void checkOpen() {
         if (closed) {
-            throw new KeepsakeException("prevalent system is closed");
+            throw new ClosedException(name);
         }
+    }
+
+    /** @return whether the system is fail-stopped */
+    boolean failStopped() {
+        return stop != null;
     }
 
     /** Records the first journal failure and returns the exception to throw to the caller. */
     FailStopException fail(Throwable cause) {
         Throwable c = cause instanceof CompletionException && cause.getCause() != null ? cause.getCause() : cause;
+        failStop("the journal failed", c);
+        return c instanceof FailStopException fs ? fs
+                : new FailStopException("journal append failed; " + name + " fail-stopped until reopened", c);
+    }
+
+    /**
+     * Fail-stops the system (the first call wins): every later execute and snapshot throws
+     * {@link FailStopException} with {@code cause}.
+     *
+     * @return the exception for a caller whose event will not be applied (it may be journaled)
+     */
+    FailStopException failStop(String why, Throwable cause) {
         synchronized (this) {
-            if (failure == null) {
-                failure = c;
-                LOG.error("journal failed; prevalent system fail-stopped until reopened", c);
+            if (stop == null) {
+                stop = new Stop(why, cause);
+                LOG.error("{} fail-stopped until reopened: {}", name, why, cause);
             }
         }
-        return c instanceof FailStopException fs ? fs
-                : new FailStopException("journal append failed; prevalent system fail-stopped until reopened", c);
+        status.stopped();
+        Stop s = stop;
+        return new FailStopException(name + " is fail-stopped because " + s.why() + "; this call's event was not"
+                + " applied, and after reopen it may or may not be present", s.cause());
     }
 
     /** Appends without waiting. @throws FailStopException (and fail-stops) if the journal refuses at once */
@@ -139,29 +189,9 @@ final class EngineCore implements AutoCloseable {
             return journal.appendAsync(payload);
         } catch (RuntimeException e) {
             if (closed) {
-                throw new KeepsakeException("prevalent system is closed", e);
+                throw new ClosedException(name + " is closed", e);
             }
             throw fail(e);
-        }
-    }
-
-    /** Waits for an append's acknowledgement. @throws FailStopException (and fail-stops) if it failed */
-    long await(CompletableFuture<Long> future) {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    return future.get();
-                } catch (InterruptedException e) {
-                    interrupted = true; // the event may be durable already; its caller must learn the outcome
-                } catch (ExecutionException e) {
-                    throw fail(e.getCause());
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 
@@ -170,29 +200,55 @@ final class EngineCore implements AutoCloseable {
         if (snapshotEvery > 0) {
             long requested = snapshotRequested.get();
             if (sequence - requested >= snapshotEvery && snapshotRequested.compareAndSet(requested, sequence)) {
-                try {
-                    scheduler.execute(this::backgroundSnapshot);
-                } catch (java.util.concurrent.RejectedExecutionException closing) {
-                    // closing: no more background snapshots
+                Worker w = snapshotter;
+                if (w != null) {
+                    snapshotWanted = true;
+                    w.wake();
                 }
             }
         }
     }
 
-    private void backgroundSnapshot() {
-        try {
-            if (!closed && failure == null) {
-                snapshot();
+    /** The snapshot worker: snapshots when the interval is due on the ticker or {@link #applied} asked for one. */
+    private void snapshotLoop(long firstDue) {
+        long interval = snapshotInterval == null ? 0 : snapshotInterval.toNanos();
+        long due = firstDue;
+        while (!closed) {
+            long now = ticker.read();
+            boolean byTime = interval > 0 && now - due >= 0;
+            if (byTime || snapshotWanted) {
+                snapshotWanted = false;
+                if (byTime) {
+                    due = now + interval; // set before the outcome is visible in the status
+                }
+                backgroundSnapshot();
+                long after = ticker.read();
+                if (interval > 0 && after - due > 0) {
+                    due = after + interval; // the snapshot outlasted the interval: rest a full one before the next
+                }
+            } else {
+                ticker.sleep(interval > 0 ? due - now : Long.MAX_VALUE); // woken early by applied() and close()
             }
+        }
+    }
+
+    private void backgroundSnapshot() {
+        if (closed || stop != null) {
+            return;
+        }
+        try {
+            snapshot();
         } catch (RuntimeException e) {
-            LOG.warn("background snapshot failed; the journal still holds every event", e);
+            if (!closed) {
+                guard.run("a background failure listener", () -> status.failed(e));
+            }
         }
     }
 
     /** Writes a snapshot of the engine's state (see the class note for the order of steps). */
     long snapshot() {
         synchronized (snapshotLock) {
-            checkOpen();
+            checkWritable();
             if (source.appliedSequence() == lastSnapshot) {
                 return lastSnapshot;
             }
@@ -203,15 +259,21 @@ final class EngineCore implements AutoCloseable {
             }
             journal.sync();
             Snapshots.Writer writer = snapshots.begin(seq, capture.lastTime());
-            capture.writeTo(writer);
+            long bytes = capture.writeTo(writer);
             writer.publish();
             lastSnapshot = seq;
+            status.succeeded(seq, bytes);
             long oldestKept = snapshots.prune(keepSnapshots);
             if (oldestKept > 0) {
                 journal.deleteBefore(oldestKept + 1);
             }
             return seq;
         }
+    }
+
+    /** @return what snapshots last did; readable after close (then {@link WorkerStatus#stopped()}) */
+    WorkerStatus snapshotStatus() {
+        return status.status();
     }
 
     @Override
@@ -222,19 +284,23 @@ final class EngineCore implements AutoCloseable {
             }
             closed = true;
         }
-        if (scheduler != null) {
-            scheduler.shutdown(); // cancels pending runs; a snapshot in progress finishes (never interrupt file I/O)
-            try {
-                scheduler.awaitTermination(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        Worker w = snapshotter;
+        if (w != null) {
+            w.wake(); // a snapshot in progress finishes (never interrupt file I/O); the loop then sees closed
+            if (!w.isCurrentThread()) {
+                w.join();
             }
         }
+        status.stopped();
         synchronized (snapshotLock) { // waits for a manual snapshot in progress
             try {
-                journal.close();
+                if (ownsJournal) {
+                    journal.close(); // forces, and completes appends in flight
+                } else if (stop == null) {
+                    journal.sync(); // the caller's journal stays open; what was acknowledged is forced
+                }
             } finally {
-                if (store != null) {
+                if (ownsStore && store != null) {
                     store.close();
                 }
             }

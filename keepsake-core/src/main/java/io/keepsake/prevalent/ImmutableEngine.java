@@ -1,6 +1,9 @@
 package io.keepsake.prevalent;
 
 import io.keepsake.RejectedException;
+import io.keepsake.WorkerStatus;
+import io.keepsake.internal.concurrent.Completion;
+import io.keepsake.internal.concurrent.ReentrancyGuard;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -19,11 +22,22 @@ import java.util.function.Function;
  * completion (on the journal's committer, in sequence order) publishes that sequence's state and wakes the
  * caller, so each caller is woken exactly once. Acknowledgements complete in sequence order, so the published
  * state always includes every earlier event. Queries and snapshots read the published reference without locks
- * and never block writers.
+ * and never block writers. Callers wait on a kernel {@link Completion}: one whose interrupt flag is set parks (no
+ * spinning), gets its outcome, and gets its flag back.
+ *
+ * <p>Transitions and queries run inside the core's {@link ReentrancyGuard}. A transition that called
+ * {@code execute} would re-enter {@link #headLock} (it is reentrant), journal the inner event, and then overwrite
+ * the head with a state computed without it: the live state would lose an acknowledged event that replay keeps.
+ * Instead the nested call gets an {@link IllegalStateException}, the transition throws, and its event is rejected
+ * (nothing journaled). Any throw from a transition, {@link Error} included, rejects only that event: the transition
+ * is pure and the head is replaced only by a returned outcome, so no state can be half changed and there is
+ * nothing to fail-stop for (unlike a command's Error in {@link MutableEngine}). The transition runs on whichever
+ * caller combines, so the Error is handed to its own caller as the cause of a {@link RejectedException}.
  */
 final class ImmutableEngine<S, E> implements PrevalentValue<S, E>, EngineCore.Source {
     private final EngineCore core;
     private final Transition<S, E> transition;
+    private final ReentrancyGuard guard;
     private final ReentrantLock headLock = new ReentrantLock();
     private S head; // guarded by headLock: state after every event handed to the journal
     private long headSequence; // guarded by headLock
@@ -38,6 +52,7 @@ final class ImmutableEngine<S, E> implements PrevalentValue<S, E>, EngineCore.So
     ImmutableEngine(EngineCore core, Transition<S, E> transition, S state, long sequence, Instant lastTime) {
         this.core = core;
         this.transition = transition;
+        this.guard = core.guard;
         this.head = state;
         this.headSequence = sequence;
         this.headTime = lastTime;
@@ -58,13 +73,13 @@ final class ImmutableEngine<S, E> implements PrevalentValue<S, E>, EngineCore.So
 
     @Override
     public Outcome<S> execute(E event) {
+        guard.check("execute");
         core.checkWritable();
         Instant now = core.clock.instant();
         Request<S> request = new Request<>(event, core.events.encode(event, now), now);
         queue.add(request);
         combine();
-        request.await();
-        Outcome<S> outcome = request.outcome();
+        Outcome<S> outcome = request.done.await();
         core.applied(lastSequence());
         return outcome;
     }
@@ -78,7 +93,11 @@ final class ImmutableEngine<S, E> implements PrevalentValue<S, E>, EngineCore.So
             try {
                 Request<S> next;
                 while ((next = queue.poll()) != null) {
-                    run(next);
+                    try {
+                        run(next);
+                    } catch (Throwable t) { // not from the transition (run catches those): from the journal or a bug
+                        next.done.fail(core.failStop("handing event to the journal threw " + t, t));
+                    }
                 }
             } finally {
                 headLock.unlock();
@@ -91,7 +110,7 @@ final class ImmutableEngine<S, E> implements PrevalentValue<S, E>, EngineCore.So
         try {
             core.checkWritable();
         } catch (RuntimeException e) {
-            r.fail(e);
+            r.done.fail(e);
             return;
         }
         Instant time = r.now.isBefore(headTime) ? headTime : r.now;
@@ -99,39 +118,45 @@ final class ImmutableEngine<S, E> implements PrevalentValue<S, E>, EngineCore.So
         try {
             @SuppressWarnings("unchecked")
             E event = (E) r.event;
-            outcome = transition.apply(head, event, time);
+            S current = head;
+            outcome = guard.call("a transition", () -> transition.apply(current, event, time));
             if (outcome == null) {
                 throw new RejectedException("the transition returned no outcome for " + r.event.getClass().getName());
             }
         } catch (RejectedException e) {
-            r.fail(e);
+            r.done.fail(e);
             return;
         } catch (RuntimeException e) {
-            r.fail(new RejectedException(r.event.getClass().getSimpleName() + " rejected: " + e.getMessage(), e));
+            r.done.fail(new RejectedException(r.event.getClass().getSimpleName() + " rejected: " + e.getMessage(),
+                    e));
             return;
-        } catch (Error e) { // runs in whichever caller combines: hand the error to the event's own caller
-            r.fail(new RejectedException(r.event.getClass().getSimpleName() + " failed with " + e, e));
+        } catch (Error e) { // nothing changed (see the class note); runs in whichever caller combines
+            r.done.fail(new RejectedException(r.event.getClass().getSimpleName() + " failed with " + e, e));
             return;
         }
         CompletableFuture<Long> acked;
         try {
             acked = core.appendAsync(r.payload);
         } catch (RuntimeException e) {
-            r.fail(e);
+            r.done.fail(e);
             return;
         }
         head = outcome.state();
         headTime = time;
         long expected = ++headSequence;
         acked.whenComplete((seq, failure) -> {
-            if (failure != null) {
-                r.fail(core.fail(failure));
-            } else if (seq != expected) {
-                r.fail(core.fail(new IllegalStateException("journal assigned sequence " + seq + " where " + expected
-                        + " was expected: is another writer appending to this journal?")));
-            } else {
-                publish(new Published<>(seq, outcome.state(), time));
-                r.complete(outcome);
+            try {
+                if (failure != null) {
+                    r.done.fail(core.fail(failure));
+                } else if (seq != expected) {
+                    r.done.fail(core.fail(new IllegalStateException("journal assigned sequence " + seq + " where "
+                            + expected + " was expected: is another writer appending to this journal?")));
+                } else {
+                    publish(new Published<>(seq, outcome.state(), time));
+                    r.done.complete(outcome);
+                }
+            } catch (Throwable t) { // a bug here must not leave the caller waiting, nor reach the committer
+                r.done.fail(core.failStop("publishing event " + seq + " threw " + t, t));
             }
         });
     }
@@ -148,20 +173,29 @@ final class ImmutableEngine<S, E> implements PrevalentValue<S, E>, EngineCore.So
 
     @Override
     public S state() {
+        guard.check("state");
         core.checkOpen();
         return published.get().state();
     }
 
     @Override
     public <R> R query(Function<? super S, ? extends R> query) {
+        guard.check("query");
         core.checkOpen();
-        return query.apply(published.get().state());
+        S state = published.get().state();
+        return guard.call("a query", () -> query.apply(state));
     }
 
     @Override
     public long snapshot() {
-        core.checkOpen();
+        guard.check("snapshot");
+        core.checkWritable();
         return core.snapshot();
+    }
+
+    @Override
+    public WorkerStatus snapshotStatus() {
+        return core.snapshotStatus();
     }
 
     @Override
@@ -184,12 +218,17 @@ final class ImmutableEngine<S, E> implements PrevalentValue<S, E>, EngineCore.So
             }
 
             @Override
-            public void writeTo(Snapshots.Writer writer) {
+            public long writeTo(Snapshots.Writer writer) {
                 long started = System.nanoTime();
-                try (ChunkOutputStream out = new ChunkOutputStream(core.snapshots.chunkSize(), writer::chunk)) {
+                long[] bytes = {0};
+                try (ChunkOutputStream out = new ChunkOutputStream(core.snapshots.chunkSize(), (b, n) -> {
+                    writer.chunk(b, n);
+                    bytes[0] += n;
+                })) {
                     core.states.write(p.state(), out);
                 }
                 SnapshotTiming.log("immutable", p.sequence(), System.nanoTime() - started);
+                return bytes[0];
             }
         };
     }
@@ -201,48 +240,21 @@ final class ImmutableEngine<S, E> implements PrevalentValue<S, E>, EngineCore.So
 
     @Override
     public void close() {
+        guard.check("close");
         core.close();
     }
 
-    /** One queued event and its caller. */
+    /** One queued event and its caller's completion. */
     private static final class Request<S> {
         final Object event;
         final byte[] payload;
         final Instant now;
-        final Thread caller = Thread.currentThread();
-        private Outcome<S> outcome; // written before done is set
-        private RuntimeException failure; // written before done is set
-        private volatile boolean done;
+        final Completion<Outcome<S>> done = new Completion<>();
 
         Request(Object event, byte[] payload, Instant now) {
             this.event = event;
             this.payload = payload;
             this.now = now;
-        }
-
-        void complete(Outcome<S> result) {
-            outcome = result;
-            done = true;
-            LockSupport.unpark(caller);
-        }
-
-        void fail(RuntimeException e) {
-            failure = e;
-            done = true;
-            LockSupport.unpark(caller);
-        }
-
-        void await() {
-            while (!done) {
-                LockSupport.park(this);
-            }
-        }
-
-        Outcome<S> outcome() {
-            if (failure != null) {
-                throw failure;
-            }
-            return outcome;
         }
     }
 }

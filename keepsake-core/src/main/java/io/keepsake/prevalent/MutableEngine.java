@@ -1,6 +1,10 @@
 package io.keepsake.prevalent;
 
 import io.keepsake.RejectedException;
+import io.keepsake.WorkerStatus;
+import io.keepsake.internal.concurrent.Completion;
+import io.keepsake.internal.concurrent.ReentrancyGuard;
+import io.keepsake.internal.concurrent.Worker;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,12 +21,20 @@ import java.util.function.Function;
  * <p>Design: a caller encodes its command outside any lock, runs the optional check under the read lock, and
  * appends asynchronously, so one group commit covers many callers. The append's completion (run by the journal's
  * committer right after the force, in sequence order) files the command in {@link #ready} under its sequence
- * number and, if the write lock is free, applies every ready command in order and wakes each caller: no thread
- * hop between durability and apply, and each caller is woken exactly once. If a query, check or snapshot holds
- * the lock, the completion hands over to the {@link #applier} thread, which waits for the lock and applies
- * instead, so the committer never blocks on the model. Commands therefore run on Keepsake's threads, one at a
- * time, never concurrently with a query. A failed append completes its caller with
- * {@link io.keepsake.FailStopException} directly.
+ * number and, if the write lock is free, applies every ready command in order and completes each caller's
+ * {@link Completion}: no thread hop between durability and apply, and each caller is woken exactly once. If a
+ * query, check or snapshot holds the lock, the completion hands over to the {@link #applier} (a kernel
+ * {@link Worker}), which waits for the lock and applies instead, so the committer never blocks on the model.
+ * Commands therefore run on Keepsake's threads, one at a time, never concurrently with a query. A failed append
+ * completes its caller with {@link io.keepsake.FailStopException} directly. Callers wait on a {@link Completion}:
+ * one whose interrupt flag is set parks (no spinning), gets its result, and gets its flag back.
+ *
+ * <p>User code (commands, checks, queries) runs inside the core's {@link ReentrancyGuard}: a call back into this
+ * system from it gets an {@link IllegalStateException} (an {@code execute} from a command would wait for the
+ * committer it runs on). An {@link Error} thrown by a command fail-stops the system, as in Prevayler: the model may be
+ * half changed, so {@link #broken} is set under the write lock, nothing more is applied, the command's caller gets
+ * the Error, every caller whose command is journaled but not applied gets {@link io.keepsake.FailStopException},
+ * and so do later executes, queries and snapshots. The same happens if anything escapes the applier's loop.
  *
  * <p>Queries and checks take the read lock. Snapshots hold the write lock while the model is serialized into
  * in-memory chunks (applying, queries and checks wait that long; appends to the journal go on); the chunks are
@@ -41,23 +53,25 @@ final class MutableEngine<S> implements Prevalent<S>, EngineCore.Source {
     };
 
     private final EngineCore core;
+    private final ReentrancyGuard guard;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final ConcurrentHashMap<Long, Pending> ready = new ConcurrentHashMap<>();
     private final S state; // mutated only under lock.writeLock() (by the applier); read under lock.readLock()
-    private volatile long applied; // written by the applier under the write lock: last applied sequence
+    private volatile long applied; // written under the write lock: last applied sequence
     private Instant lastTime; // guarded by the write lock: time given to the last applied command
-    private final Thread applier;
+    private volatile Throwable broken; // set once (under the write lock, or by the applier's death): model untrusted
     private volatile boolean stopping; // set once by close()
     private volatile long lastCaptureNanos; // written under the write lock: how long the last snapshot held it
+    private final Worker applier; // started last in the constructor
 
     MutableEngine(EngineCore core, S state, long applied, Instant lastTime) {
         this.core = core;
+        this.guard = core.guard;
         this.state = state;
         this.applied = applied;
         this.lastTime = lastTime;
-        this.applier = new Thread(this::applyLoop, "keepsake-apply");
-        this.applier.setDaemon(true);
-        this.applier.start();
+        this.applier = Worker.start("keepsake-apply", this::applyLoop,
+                t -> breakDown("the apply thread died with " + t, t));
     }
 
     /** Replays one journaled command during recovery (single thread, before the engine exists). */
@@ -72,7 +86,9 @@ final class MutableEngine<S> implements Prevalent<S>, EngineCore.Source {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public <R> R execute(Command<S, R> command) {
+        guard.check("execute");
         core.checkWritable();
         Instant time = core.clock.instant();
         byte[] payload = core.events.encode(command, time);
@@ -81,23 +97,15 @@ final class MutableEngine<S> implements Prevalent<S>, EngineCore.Source {
         }
         Pending pending = new Pending(command, time);
         CompletableFuture<Long> acked = core.appendAsync(payload);
-        acked.whenComplete((seq, failure) -> {
-            if (failure != null) {
-                pending.fail(core.fail(failure));
-            } else {
-                ready.put(seq, pending);
-                drainOrHandOff();
-            }
-        });
-        pending.await();
-        return pending.result();
+        acked.whenComplete((seq, failure) -> acknowledged(pending, seq, failure));
+        return (R) pending.done.await();
     }
 
     private void check(Command<S, ?> command, Instant time) {
         Lock read = lock.readLock();
         read.lock();
         try {
-            command.check(state, time.isBefore(lastTime) ? lastTime : time);
+            guard.run("a check", () -> command.check(state, time.isBefore(lastTime) ? lastTime : time));
         } catch (RejectedException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -108,29 +116,59 @@ final class MutableEngine<S> implements Prevalent<S>, EngineCore.Source {
         }
     }
 
+    /** On the journal's committer: the append of {@code pending} succeeded (as {@code seq}) or failed. */
+    private void acknowledged(Pending pending, Long seq, Throwable failure) {
+        try {
+            if (failure != null) {
+                pending.done.fail(core.fail(failure));
+                return;
+            }
+            ready.put(seq, pending);
+            if (broken != null) { // read after the put: either this sees it, or breakDown sees the put
+                failReady();
+                return;
+            }
+            drainOrHandOff();
+        } catch (Throwable t) { // a bug here must not leave a caller waiting, nor reach the journal's committer
+            breakDown("applying acknowledged commands threw " + t, t);
+            pending.done.fail(t);
+        }
+    }
+
     /**
      * Applies ready commands in sequence order right here (normally the journal's committer, right after it
      * acknowledged them) if the write lock is free; if a query, check or snapshot holds it, hands over to the
-     * applier thread, which waits for the lock instead.
+     * applier, which waits for the lock instead. Once the applier has stopped (closed), waits for the lock here.
      */
     private void drainOrHandOff() {
         Lock write = lock.writeLock();
         if (!write.tryLock()) {
-            LockSupport.unpark(applier);
-            return;
+            if (applier.isAlive()) {
+                applier.wake();
+                return;
+            }
+            write.lock();
         }
         try {
-            Pending next;
-            while ((next = ready.remove(applied + 1)) != null) {
-                apply(next);
-            }
+            drainLocked();
         } finally {
             write.unlock();
         }
         core.applied(applied);
     }
 
-    /** The applier thread: applies what {@link #drainOrHandOff()} could not, waiting for the write lock. */
+    /** Under the write lock: applies every ready command in order, or fails them all once the model is broken. */
+    private void drainLocked() {
+        Pending next;
+        while (broken == null && (next = ready.remove(applied + 1)) != null) {
+            apply(next);
+        }
+        if (broken != null) {
+            failReady();
+        }
+    }
+
+    /** The applier's loop: applies what {@link #drainOrHandOff()} could not, waiting for the write lock. */
     private void applyLoop() {
         Lock write = lock.writeLock();
         while (true) {
@@ -138,15 +176,12 @@ final class MutableEngine<S> implements Prevalent<S>, EngineCore.Source {
                 if (stopping) {
                     return;
                 }
-                LockSupport.park(this); // woken by a hand-off (the permit covers one made before parking)
+                LockSupport.park(this); // woken by Worker.wake (the permit covers a hand-off made before parking)
                 continue;
             }
             write.lock();
             try {
-                Pending next;
-                while ((next = ready.remove(applied + 1)) != null) {
-                    apply(next);
-                }
+                drainLocked();
             } finally {
                 write.unlock();
             }
@@ -158,31 +193,76 @@ final class MutableEngine<S> implements Prevalent<S>, EngineCore.Source {
     private void apply(Pending p) {
         Instant time = p.time.isBefore(lastTime) ? lastTime : p.time;
         lastTime = time;
+        Object result;
         try {
-            p.result = p.command.execute(state, time);
-        } catch (Throwable t) {
-            p.failure = t;
+            result = guard.call("a command", () -> p.command.execute(state, time));
+        } catch (RuntimeException e) { // journaled; replay throws it again at the same point
+            applied = applied + 1;
+            p.done.fail(e);
+            return;
+        } catch (Error e) { // the model may be half changed: stop here, as Prevayler does
+            applied = applied + 1;
+            breakDown("command " + applied + " (" + p.command.getClass().getName() + ") threw " + e
+                    + ", so the model may be half changed", e);
+            p.done.fail(e);
+            return;
         }
         applied = applied + 1;
-        p.complete();
+        p.done.complete(result);
+    }
+
+    /** Marks the model untrusted, fail-stops the system and fails every caller whose command is not applied. */
+    private void breakDown(String why, Throwable cause) {
+        synchronized (ready) {
+            if (broken == null) {
+                broken = cause;
+            }
+        }
+        core.failStop(why, cause);
+        failReady();
+    }
+
+    /** Fails every journaled command not applied yet (the system is broken or closing). */
+    private void failReady() {
+        for (Long seq : ready.keySet()) {
+            Pending p = ready.remove(seq);
+            if (p != null) {
+                p.done.fail(core.failStop("a command threw an Error", broken));
+            }
+        }
     }
 
     @Override
     public <R> R query(Function<? super S, ? extends R> query) {
+        guard.check("query");
         core.checkOpen();
+        checkModel();
         Lock read = lock.readLock();
         read.lock();
         try {
-            return query.apply(state);
+            return guard.call("a query", () -> query.apply(state));
         } finally {
             read.unlock();
         }
     }
 
+    /** @throws io.keepsake.FailStopException if an Error in a command may have left the model half changed */
+    private void checkModel() {
+        if (broken != null) {
+            core.checkWritable(); // throws: broken implies fail-stopped
+        }
+    }
+
     @Override
     public long snapshot() {
-        core.checkOpen();
+        guard.check("snapshot");
+        core.checkWritable();
         return core.snapshot();
+    }
+
+    @Override
+    public WorkerStatus snapshotStatus() {
+        return core.snapshotStatus();
     }
 
     @Override
@@ -199,6 +279,7 @@ final class MutableEngine<S> implements Prevalent<S>, EngineCore.Source {
         Instant time;
         write.lock();
         try {
+            checkModel(); // never snapshot a model an Error may have half changed
             long started = System.nanoTime();
             seq = applied;
             time = lastTime;
@@ -225,11 +306,14 @@ final class MutableEngine<S> implements Prevalent<S>, EngineCore.Source {
             }
 
             @Override
-            public void writeTo(Snapshots.Writer writer) {
+            public long writeTo(Snapshots.Writer writer) {
+                long bytes = 0;
                 for (int i = 0; i < chunks.size(); i++) {
                     writer.chunk(chunks.get(i), lengths.get(i));
+                    bytes += lengths.get(i);
                     chunks.set(i, null);
                 }
+                return bytes;
             }
         };
     }
@@ -244,73 +328,34 @@ final class MutableEngine<S> implements Prevalent<S>, EngineCore.Source {
         return lastCaptureNanos;
     }
 
-    /** Closes the journal (completing appends in flight), lets the applier apply them, then stops it. */
+    /**
+     * Closes the core (a journal the builder opened completes its appends in flight), lets the applier apply them,
+     * then stops it.
+     */
     @Override
     public void close() {
+        guard.check("close");
         try {
             core.close();
         } finally {
             stopping = true;
-            LockSupport.unpark(applier);
-            if (Thread.currentThread() != applier) {
-                boolean interrupted = false;
-                while (applier.isAlive()) {
-                    try {
-                        applier.join();
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                    }
-                }
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
+            applier.wake();
+            if (!applier.isCurrentThread()) {
+                applier.join();
             }
         }
     }
 
-    /** A command on its way through the journal, and its caller. */
+    /** A command on its way through the journal, and its caller's completion. */
     private static final class Pending {
         final Command<Object, Object> command;
         final Instant time;
-        final Thread caller = Thread.currentThread();
-        Object result; // written by the applier before done is set
-        Throwable failure; // written by the applier (or the journal's completion) before done is set
-        private volatile boolean done;
+        final Completion<Object> done = new Completion<>();
 
         @SuppressWarnings("unchecked")
         Pending(Command<?, ?> command, Instant time) {
             this.command = (Command<Object, Object>) command;
             this.time = time;
-        }
-
-        void complete() {
-            done = true;
-            LockSupport.unpark(caller);
-        }
-
-        void fail(Throwable t) {
-            failure = t;
-            complete();
-        }
-
-        void await() {
-            while (!done) {
-                LockSupport.park(this);
-            }
-        }
-
-        @SuppressWarnings("unchecked")
-        <R> R result() {
-            if (failure instanceof RuntimeException e) {
-                throw e;
-            }
-            if (failure instanceof Error e) {
-                throw e;
-            }
-            if (failure != null) {
-                throw new io.keepsake.KeepsakeException("command threw " + failure, failure);
-            }
-            return (R) result;
         }
     }
 }

@@ -98,8 +98,12 @@ final class Opening {
             }
             return new Recovered(core, state, seq, lastTime, loaded.map(Snapshots.Loaded::sequence).orElse(0L));
         } catch (RuntimeException | Error e) {
-            closeQuietly(journal, e);
-            closeQuietly(store, e);
+            if (settings.journal == null) { // close only what this builder opened
+                closeQuietly(journal, e);
+            }
+            if (settings.snapshotStore == null) {
+                closeQuietly(store, e);
+            }
             throw e;
         }
     }

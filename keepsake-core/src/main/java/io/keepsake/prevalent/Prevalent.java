@@ -21,8 +21,14 @@ import io.keepsake.RejectedException;
  * <h2>Rules for commands</h2>
  * A command must be deterministic (it sees only the model, its own fields and the recorded time) and, if it
  * throws, must throw before it changes the model: it is already journaled, and recovery replays it, throwing at
- * the same point, so the recovered model equals the live one. A command must not call back into this system
- * (an {@code execute} from inside a command would wait for itself). Queries must not mutate the model.
+ * the same point, so the recovered model equals the live one. Queries must not mutate the model.
+ *
+ * <h2>Re-entrancy</h2>
+ * A command, check or query must not call back into the system that runs it: {@code execute}, {@code query},
+ * {@code snapshot} or {@code close} from inside one throws {@link IllegalStateException} (an {@code execute} from a
+ * command would wait for the thread it runs on; and on replay there is no system to call). Thrown inside a command,
+ * it is that command's exception, journaled and replayed like any other; thrown inside a check or query, it
+ * rejects or fails that call and nothing is written. Return a value and act on it after the call instead.
  *
  * <h2>Time</h2>
  * Each command's time is recorded in the journal and given back on replay; it never runs backwards: a command is
@@ -32,6 +38,19 @@ import io.keepsake.RejectedException;
  * If a journal write or force fails, that execute throws {@link io.keepsake.FailStopException} and so does every
  * later one: the system is fail-stopped until it is closed and reopened, which recovers from what is durable.
  * Queries keep working on the state of the last applied, durable command.
+ *
+ * <p>An {@link Error} thrown by a command (an {@code AssertionError}, a {@code StackOverflowError}, an
+ * {@code OutOfMemoryError}) fail-stops the system too, as in Prevayler: the command is journaled and may have
+ * changed the model half way. Its caller gets the Error itself; callers whose commands are journaled but not yet
+ * applied, and every later {@code execute}, {@code query} and {@code snapshot}, get
+ * {@link io.keepsake.FailStopException} with the Error as its cause. Reopening replays the command; if it throws
+ * the Error again, the open fails, so fix the command's code first. An Error escaping one of Keepsake's own threads
+ * fail-stops the system the same way and wakes every waiting caller. Failures of background snapshots do not
+ * fail-stop: they show in {@link #snapshotStatus()} and go to the builder's
+ * {@link PrevalentOptions#onBackgroundFailure} listeners.
+ *
+ * <p>After {@link #close()}, {@code execute}, {@code query} and {@code snapshot} throw
+ * {@link io.keepsake.ClosedException}; {@code close} itself is idempotent.
  *
  * <h2>Snapshots</h2>
  * {@link #snapshot()} (and automatic snapshots) hold the model's write lock while the model is serialized into
@@ -50,9 +69,14 @@ public interface Prevalent<S> extends PrevalentSystem<S> {
      * @return the command's result
      * @throws io.keepsake.CodecException    if the command's class is not registered or it cannot be serialized
      * @throws RejectedException             if its check threw; nothing was journaled
-     * @throws io.keepsake.FailStopException if the journal failed now or earlier
+     * @throws io.keepsake.FailStopException if the journal failed now or earlier, or an Error in a command
+     *                                       fail-stopped the system
+     * @throws io.keepsake.ClosedException   if the system is closed
+     * @throws IllegalStateException         if called from inside a command, check or query of this system
      * @throws RuntimeException              whatever the command's execute threw (it is journaled and replays the
      *                                       same way)
+     * @throws Error                         whatever Error the command's execute threw; the system is then
+     *                                       fail-stopped
      */
     <R> R execute(Command<S, R> command);
 }

@@ -2,6 +2,7 @@ package io.keepsake.prevalent;
 
 import io.keepsake.Durability;
 import io.keepsake.Ticker;
+import io.keepsake.WorkerListener;
 import io.keepsake.format.Compression;
 import io.keepsake.format.KeyProvider;
 import io.keepsake.format.TypeRegistry;
@@ -11,7 +12,9 @@ import io.keepsake.store.Store;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -50,9 +53,9 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
     }
 
     /**
-     * Uses this journal (opened by the caller, closed by the system on close). Needs a snapshot store too. No one
-     * else may append to it. If it is new and the snapshot store already holds snapshots, open it with its first
-     * sequence after the newest snapshot.
+     * Uses this journal. The caller opened it and closes it, after closing the system (the system forces it on
+     * close but leaves it open). Needs a snapshot store too. No one else may append to it. If it is new and the
+     * snapshot store already holds snapshots, open it with its first sequence after the newest snapshot.
      */
     public B journal(Journal journal) {
         Objects.requireNonNull(journal, "journal");
@@ -67,7 +70,10 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
         return self();
     }
 
-    /** Keeps snapshots in this store (file, memory, PostgreSQL, S3, Redis); closed by the system on close. */
+    /**
+     * Keeps snapshots in this store (file, memory, PostgreSQL, S3, Redis). The caller opened it and closes it, after
+     * closing the system: the system closes only what its builder opened.
+     */
     public B snapshotStore(Store store) {
         Objects.requireNonNull(store, "snapshotStore");
         notInMemory("snapshotStore");
@@ -160,13 +166,36 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
         return self();
     }
 
-    /** Takes a snapshot in the background every {@code interval} (if anything changed). */
+    /**
+     * Takes a snapshot in the background every {@code interval} of the {@link #ticker(Ticker)}'s time, counted from
+     * open (if anything changed; a snapshot that outlasts the interval is followed by a full interval's rest).
+     */
     public B snapshotInterval(Duration interval) {
         Objects.requireNonNull(interval, "snapshotInterval");
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("snapshotInterval must be positive, was " + interval);
         }
         settings.snapshotInterval = interval;
+        return self();
+    }
+
+    /**
+     * The time source for background work ({@link #snapshotInterval(Duration)}); default {@link Ticker#system()}.
+     * Tests pass a manual ticker and advance it instead of sleeping. Event times come from {@link #clock(Clock)}.
+     */
+    public B ticker(Ticker ticker) {
+        settings.ticker = Objects.requireNonNull(ticker, "ticker");
+        return self();
+    }
+
+    /**
+     * Adds a listener told of each failed background snapshot (the system keeps running and retries at the next
+     * interval or after the next N events; the journal still holds every event). It runs on the snapshot thread,
+     * after {@link PrevalentSystem#snapshotStatus()} was updated; it must be quick and must not call the system
+     * (it would get an {@link IllegalStateException}). May be called more than once.
+     */
+    public B onBackgroundFailure(WorkerListener listener) {
+        settings.listeners.add(Objects.requireNonNull(listener, "listener"));
         return self();
     }
 
@@ -260,12 +289,13 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
         boolean durabilitySet; // durability(...) was called
         boolean diskSet; // disk(...) was called
         Clock clock = Clock.systemUTC();
+        final List<WorkerListener> listeners = new ArrayList<>();
         long snapshotEvery;
         Duration snapshotInterval;
         int keepSnapshots = 2;
         long segmentSize;
         int chunkSize = 4 << 20;
-        Ticker ticker = Ticker.system(); // retries and backoff at open; tests set a manual one
+        Ticker ticker = Ticker.system(); // snapshot intervals, and retries and backoff at open
 
         void requireWhere() {
             if (!inMemory && directory == null && journal == null) {

@@ -1,5 +1,6 @@
 package io.keepsake.prevalent;
 
+import io.keepsake.WorkerStatus;
 import java.util.function.Function;
 
 /**
@@ -15,7 +16,10 @@ public interface PrevalentSystem<S> extends AutoCloseable {
      * event that is not yet durable.
      *
      * @return what the function returned
-     * @throws io.keepsake.KeepsakeException if the system is closed
+     * @throws io.keepsake.ClosedException   if the system is closed
+     * @throws io.keepsake.FailStopException if an Error in a command may have left a mutable model half changed
+     * @throws IllegalStateException         if called from inside a command, check, transition or query of this
+     *                                       system
      */
     <R> R query(Function<? super S, ? extends R> query);
 
@@ -24,16 +28,33 @@ public interface PrevalentSystem<S> extends AutoCloseable {
      * number to keep and journal segments older than the oldest snapshot kept. Returns once the snapshot is durable.
      *
      * @return the sequence number the snapshot covers
-     * @throws io.keepsake.StorageException if the snapshot store fails (the system keeps running)
+     * @throws io.keepsake.StorageException  if the snapshot store fails (the system keeps running)
+     * @throws io.keepsake.FailStopException if the system is fail-stopped
+     * @throws io.keepsake.ClosedException   if the system is closed
+     * @throws IllegalStateException         if called from inside user code of this system
      */
     long snapshot();
+
+    /**
+     * What snapshots last did, for an application or a health check: the last snapshot's sequence, time and size in
+     * bytes, the last failure of a background snapshot and its time, and how many background snapshots failed in a
+     * row. Failed background snapshots are never only logged: they show here and go to the listeners given to
+     * {@link PrevalentOptions#onBackgroundFailure}. Readable after close ({@link WorkerStatus#stopped()} is then
+     * true, as it is after a fail-stop).
+     *
+     * @return the current status; never null
+     */
+    WorkerStatus snapshotStatus();
 
     /** @return the sequence number of the last event applied and visible to queries (0 if none) */
     long lastSequence();
 
     /**
-     * Stops background snapshots, forces the journal and closes it and the snapshot store; idempotent. Calls
-     * after close throw {@link io.keepsake.KeepsakeException}.
+     * Stops background snapshots (one in progress finishes), forces the journal, and closes the journal and the
+     * snapshot store if the builder opened them (a journal or store passed to the builder is left open for its
+     * owner to close); idempotent. Calls after close throw {@link io.keepsake.ClosedException}.
+     *
+     * @throws IllegalStateException if called from inside user code of this system
      */
     @Override
     void close();

@@ -21,9 +21,17 @@ import io.keepsake.RejectedException;
  * same recorded time, and treats a throw during replay as an error. Event times never run backwards (an event is
  * given the later of its clock reading and the previous event's time).
  *
+ * <p>A transition must not call back into its system: {@code execute}, {@code query}, {@code state},
+ * {@code snapshot} or {@code close} from inside one throws {@link IllegalStateException}, which rejects the event
+ * (nesting would journal the inner event while the outer one is computed on the state without it). An {@link Error}
+ * thrown by a transition rejects its event as well ({@link RejectedException} with the Error as its cause) and the
+ * system keeps running: unlike a command in {@link Prevalent}, a transition is pure and the state is replaced only by
+ * the outcome it returns, so nothing can be half changed.
+ *
  * <p>Snapshots serialize the published state without blocking writers. If the journal fails, that execute and
  * every later one throw {@link io.keepsake.FailStopException} until the system is reopened; the published state
- * stays at the last durable event.
+ * stays at the last durable event. After {@link #close()}, {@code execute}, {@code query}, {@code state} and
+ * {@code snapshot} throw {@link io.keepsake.ClosedException}; {@code close} itself is idempotent.
  *
  * @param <S> the state type
  * @param <E> the event type
@@ -35,11 +43,17 @@ public interface PrevalentValue<S, E> extends PrevalentSystem<S> {
      *
      * @return the state right after this event and the transition's result
      * @throws io.keepsake.CodecException    if the event's class is not registered or it cannot be serialized
-     * @throws RejectedException             if the transition threw; nothing was journaled
+     * @throws RejectedException             if the transition threw anything, an Error included; nothing was
+     *                                       journaled
      * @throws io.keepsake.FailStopException if the journal failed now or earlier
+     * @throws io.keepsake.ClosedException   if the system is closed
+     * @throws IllegalStateException         if called from inside a transition or query of this system
      */
     Outcome<S> execute(E event);
 
-    /** @return the published state (in SYNC mode, as of the last durable event) */
+    /**
+     * @return the published state (in SYNC mode, as of the last durable event)
+     * @throws io.keepsake.ClosedException if the system is closed
+     */
     S state();
 }

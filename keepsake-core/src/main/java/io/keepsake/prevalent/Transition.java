@@ -5,7 +5,8 @@ import java.time.Instant;
 /**
  * The pure function of an immutable prevalent value (prevayler-clj style): given the current state, an event and
  * its time, it returns the next state and a result. It must not mutate its inputs and must be deterministic, since
- * it runs again on every recovery. Throwing rejects the event: nothing is journaled and nothing changes.
+ * it runs again on every recovery. Throwing anything, an {@link Error} included, rejects the event: nothing is
+ * journaled and nothing changes. It must not call back into its system (that throws {@link IllegalStateException}).
  *
  * @param <S> the state type (immutable)
  * @param <E> the event type

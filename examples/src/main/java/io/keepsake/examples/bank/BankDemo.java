@@ -1,9 +1,11 @@
 package io.keepsake.examples.bank;
 
 import io.keepsake.KeepsakeException;
+import io.keepsake.RejectedException;
 import io.keepsake.examples.DemoPacer;
 import io.keepsake.prevalent.Prevalent;
-import io.keepsake.RejectedException;
+import io.keepsake.store.Store;
+import io.keepsake.store.Stores;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -97,7 +99,9 @@ public final class BankDemo {
      */
     public Result run() {
         long openStart = System.nanoTime();
-        try (Prevalent<Bank> bank = BankLedger.open(options.directory(), options.snapshots())) {
+        try (Store snapshots = options.snapshots() == null ? null : Stores.open(options.snapshots()); // closed last
+             Prevalent<Bank> bank = snapshots == null ? BankLedger.open(options.directory())
+                     : BankLedger.open(options.directory(), snapshots)) {
             long recovered = bank.lastSequence();
             out.printf(Locale.ROOT, "bank %s%s: recovered in %d ms, last seq %d, %d accounts, total %d cents, "
                             + "money conserved: %s%n", options.directory(), snapshotsNote(),

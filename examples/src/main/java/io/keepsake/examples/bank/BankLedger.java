@@ -31,25 +31,16 @@ public final class BankLedger {
     }
 
     /**
-     * Opens the bank with its journal in {@code dir} and its snapshots in the store {@code snapshotsUri} names
-     * (see {@link Stores#open(String)}; the backend module must be on the class path).
+     * Opens the bank with its journal in {@code dir} and its snapshots in {@code snapshots}, a store opened by the
+     * caller, for example from a URI with {@link Stores#open(String)} (the backend module must be on the class
+     * path). The bank leaves the store open when it closes: close the store after the bank.
      *
-     * @param dir          where the journal lives
-     * @param snapshotsUri where the snapshots live; {@code null} keeps them in {@code dir}
-     * @return the bank, recovered from its newest snapshot and journal; closing it closes the store
-     * @throws IllegalArgumentException      if the URI is malformed or no backend on the class path serves it
+     * @param dir       where the journal lives
+     * @param snapshots where the snapshots live
+     * @return the bank, recovered from its newest snapshot and journal
      * @throws io.keepsake.KeepsakeException if the store cannot be reached or the bank cannot be recovered
      */
-    public static Prevalent<Bank> open(Path dir, String snapshotsUri) {
-        if (snapshotsUri == null) {
-            return open(dir);
-        }
-        Store snapshots = Stores.open(snapshotsUri);
-        try {
-            return builder(dir).snapshotStore(snapshots).snapshotEvery(250_000).open();
-        } catch (RuntimeException e) {
-            snapshots.close(); // open failed before the bank took ownership of the store
-            throw e;
-        }
+    public static Prevalent<Bank> open(Path dir, Store snapshots) {
+        return builder(dir).snapshotStore(snapshots).snapshotEvery(250_000).open();
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.keepsake.prevalent.Prevalent;
 import io.keepsake.store.FileStore;
 import io.keepsake.store.Store;
+import io.keepsake.store.Stores;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -27,7 +28,7 @@ class BankLedgerStoreUriTest {
         Path snapshotDir = tmp.resolve("elsewhere");
         String uri = snapshotDir.toUri().toString();
         long sequence;
-        try (Prevalent<Bank> bank = BankLedger.open(journalDir, uri)) {
+        try (Store store = Stores.open(uri); Prevalent<Bank> bank = BankLedger.open(journalDir, store)) {
             bank.execute(new Deposit("alice", 500));
             bank.execute(new Transfer("alice", "bob", 200));
             sequence = bank.snapshot();
@@ -37,7 +38,7 @@ class BankLedgerStoreUriTest {
             assertTrue(snapshots.list("snap-").contains(String.format("snap-%020d/manifest", sequence)),
                     snapshots.list("snap-").toString());
         }
-        try (Prevalent<Bank> bank = BankLedger.open(journalDir, uri)) {
+        try (Store store = Stores.open(uri); Prevalent<Bank> bank = BankLedger.open(journalDir, store)) {
             assertEquals(300L, (long) bank.<Long>query(b -> b.balance("alice")));
             assertEquals(200L, (long) bank.<Long>query(b -> b.balance("bob")));
             assertEquals(sequence, bank.lastSequence());
@@ -59,7 +60,7 @@ class BankLedgerStoreUriTest {
     void aUriNoBackendServesFailsBeforeAnythingIsCreated() {
         Path journalDir = tmp.resolve("bank");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> BankLedger.open(journalDir, "nosuch://host/x"));
+                () -> BankLedger.open(journalDir, Stores.open("nosuch://host/x")));
         assertTrue(e.getMessage().contains("no Store provider for scheme 'nosuch'"), e.getMessage());
         assertFalse(Files.exists(journalDir));
     }
