@@ -1,6 +1,6 @@
 package io.keepsake.cli;
 
-import io.keepsake.format.FileHeader;
+import io.keepsake.internal.format.FileHeader;
 import io.keepsake.prevalent.SnapshotTools;
 import io.keepsake.store.FileStore;
 import io.keepsake.store.Store;
