@@ -119,11 +119,6 @@ record Target(Kind kind, Path path, String uri) {
         }
     }
 
-    /** @return how to name this target in messages, without credentials */
-    String label() {
-        return path != null ? path.toString() : "store";
-    }
-
     private static boolean holds(Path dir, String suffix) {
         try (Stream<Path> files = Files.list(dir)) {
             return files.anyMatch(f -> f.getFileName().toString().endsWith(suffix));
