@@ -19,14 +19,24 @@ import io.keepsake.store.FileStore;
 import io.keepsake.store.Store;
 import io.keepsake.store.Stores;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.gaul.s3proxy.BlobStores;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.blobstore.BlobStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * {@code inspect} and {@code verify} on everything a user may point them at: a prevalent system's directory, its
@@ -237,7 +247,7 @@ class InspectVerifyTargetsTest {
     }
 
     /** Snapshots and a ref in a server store, written through the library, then verified by URI. */
-    private void snapshotsAndARefIn(String uri) {
+    private Outcome snapshotsAndARefIn(String uri) {
         try (Store store = Stores.open(uri)) {
             try (PrevalentValue<Long, Long> counter = Keepsake.<Long, Long>prevalent(0L,
                             (state, event, time) -> io.keepsake.prevalent.Outcome.of(state + event))
@@ -257,6 +267,7 @@ class InspectVerifyTargetsTest {
         assertTrue(lines(verify).get(0).startsWith("OK snapshot 10 in "), verify.out());
         assertTrue(lines(verify).get(1).startsWith("OK value motd in "), verify.out());
         assertFalse(verify.out().contains("password"), verify.out());
+        return verify;
     }
 
     private static void clear(String uri) {
@@ -285,6 +296,36 @@ class InspectVerifyTargetsTest {
             snapshotsAndARefIn(uri);
         } finally {
             clear(uri);
+        }
+    }
+
+    @Test
+    void anS3UriHoldingSnapshotsAndARefVerifies() throws Exception {
+        Properties credentials = new Properties();
+        credentials.setProperty("jclouds.identity", "keepsake-cli");
+        credentials.setProperty("jclouds.credential", "cli-Secret-Key-77");
+        BlobStore blobs = BlobStores.create("transient", credentials);
+        S3Proxy proxy = S3Proxy.builder().blobStore(blobs)
+                .endpoint(URI.create("http://127.0.0.1:0"))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "keepsake-cli", "cli-Secret-Key-77")
+                .build();
+        proxy.start();
+        try {
+            for (int i = 0; i < 500 && !"STARTED".equals(proxy.getState()); i++) {
+                Thread.sleep(10); // S3Proxy offers no wait for its start; this polls its state, it asserts nothing
+            }
+            try (S3Client client = S3Client.builder()
+                    .endpointOverride(URI.create("http://127.0.0.1:" + proxy.getPort()))
+                    .forcePathStyle(true).region(Region.US_EAST_1)
+                    .credentialsProvider(StaticCredentialsProvider.create(
+                            AwsBasicCredentials.create("keepsake-cli", "cli-Secret-Key-77"))).build()) {
+                client.createBucket(r -> r.bucket("cli-bucket"));
+            }
+            Outcome verify = snapshotsAndARefIn("s3://cli-bucket/app/?region=us-east-1&pathStyle=true"
+                    + "&endpoint=http://127.0.0.1:" + proxy.getPort() + "&accessKeyId=keepsake-cli&secretAccessKey=cli-Secret-Key-77");
+            assertFalse(verify.out().contains("cli-Secret-Key-77"), verify.out());
+        } finally {
+            proxy.stop();
         }
     }
 }
