@@ -1,40 +1,39 @@
 package io.keepsake.cli;
 
-import io.keepsake.internal.format.FileHeader;
-import io.keepsake.internal.format.FileKind;
-import io.keepsake.journal.JournalTools;
-import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code keepsake inspect PATH}: what a journal holds, or what any other Keepsake file's header says. */
+/** {@code keepsake inspect TARGET}: what a prevalent system, journal, store or Keepsake file holds. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = {"Show what a journal or Keepsake file holds.",
-                "For a journal: each segment with its sequence range and header, then the last seq and whether",
-                "every checksum holds (exit 1 if one fails). For any other Keepsake file: its header. Read-only."})
+        description = {"Show what Keepsake data holds, checking every checksum on the way. Read-only.",
+                "TARGET is one of:",
+                "  a prevalent system's directory (journal/ and snapshots/): journal segments, each",
+                "    snapshot (chunks, sizes, manifest), and whether the journal covers the snapshots",
+                "  a journal directory or segment file: segments, sequence ranges, last seq",
+                "  a store directory (*.kse files, such as DIR/snapshots) or one of its files",
+                "  a store URI: file:///dir, memory:, postgresql://..., s3://..., redis://...",
+                "    (each key's kind, format version, size; snapshots checked whole; refs and registry",
+                "    saves opened as plain trees, encrypted ones reported as 'encrypted, key id N')",
+                "  any other Keepsake file: its header",
+                "Exit 1 if a check fails."})
 final class InspectCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "PATH", description = "A journal directory or segment file, or any Keepsake file.")
-    Path path;
+    @Parameters(paramLabel = "TARGET",
+            description = "A prevalent system, journal or store directory, a Keepsake file, or a store URI.")
+    String target;
+
+    @Option(names = "--json", description = "Print one JSON document instead of text, for scripts.")
+    boolean json;
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        if (Files.isRegularFile(path)) {
-            FileHeader header = FileHeaders.read(path);
-            if (header.kind() != FileKind.JOURNAL_SEGMENT) {
-                FileHeaders.print(path, header, out);
-                return Main.OK;
-            }
-        }
-        return JournalOutcome.exitCode(JournalTools.inspect(path, out), "inspect", spec.commandLine().getErr());
+        return new Checking(true, json, spec.commandLine().getOut()).run(Target.of(target));
     }
 }

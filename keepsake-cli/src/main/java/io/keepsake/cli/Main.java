@@ -22,7 +22,7 @@ import picocli.CommandLine;
         subcommands = {InspectCommand.class, VerifyCommand.class, DemoCommand.class, TortureCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:success", "1:corruption found (verify, inspect)", "2:bad arguments",
+        exitCodeList = {"0:success", "1:damage or uncovered history found (verify, inspect)", "2:bad arguments",
                 "3:the command could not do its work (missing path, no journal, not a Keepsake file, I/O error)"})
 public final class Main {
 

@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
 final class Snapshots {
     private static final Logger LOG = LoggerFactory.getLogger(Snapshots.class);
     static final String PREFIX = "snap-";
-    private static final String MANIFEST = "manifest";
+    static final String MANIFEST = "manifest";
     /** Where a chunk's sealed body starts: after the header, the chunk index and the sealed length. */
     static final int SEALED_OFFSET = FileHeader.SIZE + 8;
 
@@ -221,6 +221,25 @@ final class Snapshots {
         String key = chunkKey(seq, index);
         byte[] v = reads.get(key).orElseThrow(() -> new CorruptionException(key, 0, "snapshot chunk missing"))
                 .value();
+        SealedChunk chunk = checkChunk(key, v, index, expected);
+        byte[] raw = sealer.open(chunk.sealed(), chunk.header(), key, SEALED_OFFSET);
+        if (raw.length != expected.rawLength()) {
+            throw new CorruptionException(key, 0, "chunk opens to " + raw.length + " bytes, manifest says "
+                    + expected.rawLength());
+        }
+        return raw;
+    }
+
+    /** A stored chunk whose size, CRC32C, header, index and length checked out, before it is opened. */
+    record SealedChunk(FileHeader header, byte[] sealed) {
+    }
+
+    /**
+     * Checks a stored chunk value against its manifest entry without opening it (so without keys).
+     *
+     * @throws CorruptionException naming the key and offset of the first check that fails
+     */
+    static SealedChunk checkChunk(String key, byte[] v, int index, SnapshotManifest.Chunk expected) {
         if (v.length != expected.storedLength() || v.length < FileHeader.SIZE + 12) {
             throw new CorruptionException(key, 0, "chunk has " + v.length + " bytes, manifest says "
                     + expected.storedLength());
@@ -238,12 +257,7 @@ final class Snapshots {
         }
         byte[] sealed = new byte[length];
         b.get(sealed);
-        byte[] raw = sealer.open(sealed, header, key, SEALED_OFFSET);
-        if (raw.length != expected.rawLength()) {
-            throw new CorruptionException(key, 0, "chunk opens to " + raw.length + " bytes, manifest says "
-                    + expected.rawLength());
-        }
-        return raw;
+        return new SealedChunk(header, sealed);
     }
 
     /**
@@ -271,7 +285,7 @@ final class Snapshots {
         return kept.get(kept.size() - 1);
     }
 
-    private static Long parseSequence(String key) {
+    static Long parseSequence(String key) {
         int slash = key.indexOf('/');
         if (!key.startsWith(PREFIX) || slash != PREFIX.length() + 20) {
             return null;

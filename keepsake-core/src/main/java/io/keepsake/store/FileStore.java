@@ -12,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -54,7 +55,44 @@ public final class FileStore implements Store {
     private FileStore(Path dir, Disk disk, DirectoryLocks locks) {
         this.dir = dir;
         this.disk = disk;
-        this.locks = locks;
+        this.locks = locks; // null: read-only, see readOnly(Path)
+    }
+
+    /**
+     * Opens an existing store directory for reading only, for tools that must change nothing: the directory is
+     * not created, temporary files are left alone, no lock file is created or locked, and {@link #put} and
+     * {@link #delete} throw {@link KeepsakeException}. Reads work while a writer has the store open.
+     *
+     * @param dir the store's directory
+     * @return the read-only store
+     * @throws StorageException if {@code dir} is not an existing directory
+     */
+    public static FileStore readOnly(Path dir) {
+        Objects.requireNonNull(dir, "dir");
+        Path absolute = dir.toAbsolutePath().normalize();
+        if (!java.nio.file.Files.isDirectory(absolute)) {
+            throw new StorageException("file:" + absolute + ": no such store directory");
+        }
+        return new FileStore(absolute, Disk.local(), null);
+    }
+
+    /**
+     * Reads one entry file of a store directory on its own, checking it whole (header, key, length, CRC32C), for
+     * tools handed a single file.
+     *
+     * @param file an entry file ({@code *.kse})
+     * @return the key the file records, and its value and version
+     * @throws io.keepsake.CorruptionException if a check fails
+     * @throws StorageException                if the file cannot be read
+     */
+    public static Map.Entry<String, Blob> readEntry(Path file) {
+        Objects.requireNonNull(file, "file");
+        try (DiskFile in = Disk.local().openRead(file)) {
+            EntryFile.Entry entry = EntryFile.read(in, file.toString());
+            return Map.entry(entry.key(), new Blob(entry.value(), Long.toString(entry.version())));
+        } catch (IOException e) {
+            throw new StorageException("cannot read " + file, e);
+        }
     }
 
     /**
@@ -240,6 +278,9 @@ public final class FileStore implements Store {
             }
             closed = true;
         }
+        if (locks == null) {
+            return;
+        }
         try {
             locks.release();
         } catch (IOException e) {
@@ -352,6 +393,9 @@ public final class FileStore implements Store {
 
     private void ensureWritable() {
         ensureOpen();
+        if (locks == null) {
+            throw new KeepsakeException(describe() + " is open read-only");
+        }
         Throwable cause = failure;
         if (cause != null) {
             throw new FailStopException(describe() + " refuses writes after an earlier failure; reopen it", cause);
