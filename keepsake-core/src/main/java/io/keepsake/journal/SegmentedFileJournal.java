@@ -73,7 +73,7 @@ final class SegmentedFileJournal implements Journal {
     private final TreeMap<Long, Path> segments; // guarded by itself: base sequence -> file
     private final GroupCommitter committer;
     private final JournalLock lock;
-    private boolean closed; // guarded by segments
+    private volatile boolean closed; // written under segments
 
     private SegmentedFileJournal(Path dir, Disk disk, Durability durability, TreeMap<Long, Path> segments,
                                  Segment active, long next, FileHeader template, long segmentSize,
@@ -229,10 +229,8 @@ final class SegmentedFileJournal implements Journal {
     }
 
     private void checkOpen() {
-        synchronized (segments) {
-            if (closed) {
-                throw new ClosedException("journal " + dir);
-            }
+        if (closed) {
+            throw new ClosedException("journal " + dir);
         }
     }
 
