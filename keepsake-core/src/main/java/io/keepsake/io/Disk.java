@@ -50,6 +50,15 @@ public interface Disk {
     void forceDirectory(Path dir) throws IOException;
 
     /**
+     * @return how many bytes can still be written on the volume holding {@code dir} (an existing directory), as far
+     *     as this process can tell; the journal checks it before preallocating its first segment. A decorator that
+     *     models a smaller volume overrides it.
+     */
+    default long usableSpace(Path dir) throws IOException {
+        return java.nio.file.Files.getFileStore(dir).getUsableSpace();
+    }
+
+    /**
      * Makes {@code dir} exist durably before anything in it is acknowledged: creates the missing levels (owner-only)
      * and forces the parent of each level it created. If {@code dir} already exists its parent is forced anyway,
      * because a process killed between creating it and forcing its parent leaves it present but not durable.

@@ -1,6 +1,7 @@
 package io.keepsake.journal;
 
 import io.keepsake.Durability;
+import io.keepsake.Ticker;
 import io.keepsake.internal.format.FileHeader;
 import io.keepsake.internal.format.FileKind;
 import io.keepsake.io.Disk;
@@ -21,6 +22,7 @@ public final class FileJournalBuilder {
     private long segmentSize = 64L << 20;
     private Duration syncInterval = Duration.ofMillis(10);
     private Disk disk = Disk.local();
+    private Ticker ticker = Ticker.system();
     private FileHeader template = FileHeader.current(FileKind.JOURNAL_SEGMENT, 0, 0, 0, 0, 0);
     private long firstSequence = 1;
 
@@ -38,8 +40,10 @@ public final class FileJournalBuilder {
     }
 
     /**
-     * @param bytes the size a segment is preallocated to and rolled at (default 64 MiB, at least
-     *              {@link #MIN_SEGMENT_SIZE}); a record larger than a segment gets a segment of its own
+     * @param bytes the largest size a segment is preallocated to and rolled at (default 64 MiB, at least
+     *              {@link #MIN_SEGMENT_SIZE}). Preallocation grows with the volume written: a new journal's first
+     *              segment takes 1 MiB (or {@code bytes} if smaller), each next one twice its predecessor, up to
+     *              {@code bytes}. A record larger than a segment gets a segment of its own
      * @return this builder
      */
     public FileJournalBuilder segmentSize(long bytes) {
@@ -72,6 +76,16 @@ public final class FileJournalBuilder {
      */
     public FileJournalBuilder disk(Disk disk) {
         this.disk = Objects.requireNonNull(disk, "disk must not be null");
+        return this;
+    }
+
+    /**
+     * @param ticker the time source of the {@link Durability#INTERVAL} force schedule (default
+     *               {@link Ticker#system()}); tests pass a manual one and advance it instead of sleeping
+     * @return this builder
+     */
+    public FileJournalBuilder ticker(Ticker ticker) {
+        this.ticker = Objects.requireNonNull(ticker, "ticker must not be null");
         return this;
     }
 
@@ -113,11 +127,13 @@ public final class FileJournalBuilder {
      *
      * @return the open journal; close it
      * @throws io.keepsake.CorruptionException if a segment is damaged other than by a torn tail
-     * @throws io.keepsake.StorageException    if the directory or a segment cannot be read or written, or the
-     *                                         directory is already open by another process or Journal instance
+     * @throws io.keepsake.StorageException    if the directory or a segment cannot be read or written, the
+     *                                         directory is already open by another process or Journal instance, or
+     *                                         the volume has no room for the first segment (the message names the
+     *                                         free space and {@code segmentSize(...)})
      */
     public Journal open() {
-        return SegmentedFileJournal.open(dir, disk, durability, segmentSize, syncInterval.toNanos(), template,
+        return SegmentedFileJournal.open(dir, disk, durability, segmentSize, syncInterval.toNanos(), ticker, template,
                 firstSequence);
     }
 }

@@ -13,6 +13,8 @@ import java.util.concurrent.CompletableFuture;
  * fail-stopped: every later append throws {@link io.keepsake.FailStopException} until the journal is reopened,
  * which recovers from what is durable. Sequence numbers are assigned in the order appends are called.
  *
+ * <p>After {@link #close()}, every method but {@code close} throws {@link io.keepsake.ClosedException}.
+ *
  * <p>Implementations are thread-safe.
  */
 public interface Journal extends AutoCloseable {
@@ -78,7 +80,9 @@ public interface Journal extends AutoCloseable {
     /** @return the durability mode appends are acknowledged under */
     Durability durability();
 
-    /** Forces and closes; idempotent. Later appends throw. */
+    /**
+     * Forces and closes; idempotent. Every later call of another method throws {@link io.keepsake.ClosedException}.
+     */
     @Override
     void close();
 }

@@ -12,8 +12,17 @@ import java.util.zip.CRC32C;
  * Encodes a batch of records into one buffer and writes it to the active segment with as few writes as possible,
  * rolling to a new segment when the next record does not fit. Used only by the committer thread, so nothing here
  * is locked; the buffer, checksum and scratch bytes are reused, so a batch allocates nothing.
+ *
+ * <p>Preallocation grows with the volume written: a new journal's first segment is preallocated to
+ * {@link #firstCapacity}, and each next segment (and the spare prepared for it) to twice the capacity of the one
+ * it follows, up to the segment size. A segment never grows in place: its size and block map are fixed when it is
+ * created, so a commit still needs only a data force. A journal that writes little keeps small files; a busy one
+ * reaches full-size segments after a few rolls (1, 2, 4 ... 64 MiB by default).
  */
 final class SegmentWriter {
+    /** The preallocated size of a new journal's first segment, unless the segment size is smaller. */
+    static final long FIRST_SEGMENT_BYTES = 1L << 20;
+
     private final Disk disk;
     private final Path dir;
     private final FileHeader template;
@@ -65,6 +74,16 @@ final class SegmentWriter {
         flush();
     }
 
+    /** @return the preallocated size of a new journal's first segment */
+    static long firstCapacity(long segmentSize) {
+        return Math.min(segmentSize, FIRST_SEGMENT_BYTES);
+    }
+
+    /** @return the preallocated size of the segment after the active one: twice its capacity, up to the size */
+    private long nextCapacity() {
+        return Math.min(segmentSize, Math.max(firstCapacity(segmentSize), 2 * segment.capacity));
+    }
+
     /** Forces the active segment's data (its size and blocks were forced when it was created). */
     void force() throws IOException {
         segment.file.force(false);
@@ -89,7 +108,7 @@ final class SegmentWriter {
     private void roll(long base, int firstRecordSize) throws IOException {
         segment.file.force(false);
         Segment.closeQuietly(segment.file);
-        long capacity = Math.max(segmentSize, FileHeader.SIZE + (long) firstRecordSize);
+        long capacity = Math.max(nextCapacity(), FileHeader.SIZE + (long) firstRecordSize);
         SpareSegment next = spare;
         spare = null;
         if (next != null && next.capacity() >= capacity) {
@@ -108,7 +127,7 @@ final class SegmentWriter {
     void prepareSpareIfDue() {
         if (spare == null && segment != null
                 && segment.writePosition - FileHeader.SIZE > (segment.capacity - FileHeader.SIZE) / 2) {
-            spare = SpareSegment.start(disk, dir, segmentSize);
+            spare = SpareSegment.start(disk, dir, nextCapacity());
         }
     }
 

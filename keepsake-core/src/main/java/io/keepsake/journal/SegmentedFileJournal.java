@@ -1,7 +1,9 @@
 package io.keepsake.journal;
 
+import io.keepsake.ClosedException;
 import io.keepsake.Durability;
 import io.keepsake.StorageException;
+import io.keepsake.Ticker;
 import io.keepsake.internal.format.FileHeader;
 import io.keepsake.io.Disk;
 import io.keepsake.io.DiskFile;
@@ -24,7 +26,10 @@ import org.slf4j.LoggerFactory;
  *   <li>A segment is created by writing its header, zero-filling it to its full size and forcing it with metadata;
  *       then the directory is forced, and only then is any record written into it. From then on its size and block
  *       map never change, so each commit needs only a data force ({@code force(false)}, fdatasync), which is much
- *       cheaper than a metadata force and still covers everything a reader needs.</li>
+ *       cheaper than a metadata force and still covers everything a reader needs. Segments grow with the volume
+ *       written: the first is preallocated to {@value SegmentWriter#FIRST_SEGMENT_BYTES} bytes (or the segment
+ *       size if smaller) and each next one to twice its predecessor, up to the segment size, so a small journal
+ *       takes little space and a busy one still writes only into preallocated blocks.</li>
  *   <li>Records are written after the last one and forced before they are acknowledged (SYNC). After a crash the
  *       bytes after the last forced record are any mix of old zeros, new records and pieces of records. Recovery
  *       ({@link SegmentScanner}) keeps the longest run of records with matching checksums and consecutive sequence
@@ -68,22 +73,22 @@ final class SegmentedFileJournal implements Journal {
     private final TreeMap<Long, Path> segments; // guarded by itself: base sequence -> file
     private final GroupCommitter committer;
     private final JournalLock lock;
-    private boolean closed; // guarded by segments
+    private volatile boolean closed; // written under segments
 
     private SegmentedFileJournal(Path dir, Disk disk, Durability durability, TreeMap<Long, Path> segments,
                                  Segment active, long next, FileHeader template, long segmentSize,
-                                 long intervalNanos, JournalLock lock) {
+                                 long intervalNanos, Ticker ticker, JournalLock lock) {
         this.dir = dir;
         this.lock = lock;
         this.disk = disk;
         this.durability = durability;
         this.segments = segments;
         SegmentWriter writer = new SegmentWriter(disk, dir, template, segmentSize, active, this::rolled);
-        this.committer = new GroupCommitter(dir, writer, durability, intervalNanos, next);
+        this.committer = new GroupCommitter(dir, writer, durability, intervalNanos, ticker, next);
     }
 
     static Journal open(Path dir, Disk disk, Durability durability, long segmentSize, long intervalNanos,
-                        FileHeader template, long firstSequence) {
+                        Ticker ticker, FileHeader template, long firstSequence) {
         JournalLock lock = null;
         try {
             disk.createDirectoriesDurably(dir);
@@ -93,7 +98,7 @@ final class SegmentedFileJournal implements Journal {
             Segment active;
             long next;
             if (segments.isEmpty()) {
-                active = Segment.create(disk, dir, firstSequence, segmentSize, template);
+                active = createFirst(disk, dir, firstSequence, segmentSize, template);
                 try {
                     disk.forceDirectory(dir);
                 } catch (IOException | RuntimeException e) {
@@ -110,7 +115,7 @@ final class SegmentedFileJournal implements Journal {
                 next = scan.base() + scan.records();
             }
             SegmentedFileJournal journal = new SegmentedFileJournal(dir, disk, durability, segments, active, next,
-                    template, segmentSize, intervalNanos, lock);
+                    template, segmentSize, intervalNanos, ticker, lock);
             journal.committer.start();
             return journal;
         } catch (IOException e) {
@@ -124,6 +129,44 @@ final class SegmentedFileJournal implements Journal {
             }
             throw e;
         }
+    }
+
+    /**
+     * Creates the first segment at its first preallocation step, or fails with a message that says how much space
+     * it needs, how much the volume has, and which setting lowers the need.
+     */
+    private static Segment createFirst(Disk disk, Path dir, long base, long segmentSize, FileHeader template)
+            throws IOException {
+        long step = SegmentWriter.firstCapacity(segmentSize);
+        long free = usableSpace(disk, dir);
+        if (free < step) {
+            throw tooSmall(dir, step, free, segmentSize, null);
+        }
+        try {
+            return Segment.create(disk, dir, base, step, template);
+        } catch (IOException e) {
+            long left = usableSpace(disk, dir);
+            disk.delete(dir.resolve(RecordFormat.fileName(base)));
+            if (left < step) {
+                throw tooSmall(dir, step, left, segmentSize, e);
+            }
+            throw e;
+        }
+    }
+
+    private static long usableSpace(Disk disk, Path dir) {
+        try {
+            return disk.usableSpace(dir);
+        } catch (IOException | RuntimeException e) {
+            return Long.MAX_VALUE; // unknown: try, and let the write say whether it fits
+        }
+    }
+
+    private static StorageException tooSmall(Path dir, long step, long free, long segmentSize, IOException cause) {
+        return new StorageException("journal: cannot open " + dir + ": its first segment needs " + step
+                + " bytes of preallocated space but the volume has " + free + " bytes free; free some space, or"
+                + " set a smaller segmentSize(...) (now " + segmentSize + " bytes; the first segment takes the"
+                + " smaller of " + SegmentWriter.FIRST_SEGMENT_BYTES + " bytes and the segment size)", cause);
     }
 
     /** Creates the directory and forces the parent of every directory it had to create. */
@@ -151,7 +194,8 @@ final class SegmentedFileJournal implements Journal {
         if (scan.header() == null) {
             LOG.warn("journal {}: segment {} was being created when the journal stopped; rewriting it empty",
                     dir, path.getFileName());
-            Segment segment = Segment.create(disk, dir, scan.base(), segmentSize, template);
+            long capacity = Math.min(segmentSize, Math.max(SegmentWriter.firstCapacity(segmentSize), scan.size()));
+            Segment segment = Segment.create(disk, dir, scan.base(), capacity, template);
             try {
                 disk.forceDirectory(dir);
             } catch (IOException | RuntimeException e) {
@@ -166,7 +210,7 @@ final class SegmentedFileJournal implements Journal {
             if (scan.torn()) {
                 LOG.warn("journal {}: cutting a torn tail of {} at offset {} ({}), {} bytes", dir,
                         path.getFileName(), scan.tornAt(), scan.tornWhat(), scan.size() - scan.tornAt());
-                capacity = Math.max(scan.size(), segmentSize);
+                capacity = Math.max(scan.size(), SegmentWriter.firstCapacity(segmentSize));
                 file.truncate(scan.validEnd());
                 Segment.zeroFill(file, scan.validEnd(), capacity);
                 file.force(true);
@@ -184,6 +228,12 @@ final class SegmentedFileJournal implements Journal {
         }
     }
 
+    private void checkOpen() {
+        if (closed) {
+            throw new ClosedException("journal " + dir);
+        }
+    }
+
     @Override
     public long append(byte[] payload) {
         return committer.append(payload);
@@ -197,12 +247,16 @@ final class SegmentedFileJournal implements Journal {
     @Override
     public long firstSequence() {
         synchronized (segments) {
+            if (closed) {
+                throw new ClosedException("journal " + dir);
+            }
             return segments.firstKey();
         }
     }
 
     @Override
     public long lastSequence() {
+        checkOpen();
         return committer.acknowledged();
     }
 
@@ -211,6 +265,9 @@ final class SegmentedFileJournal implements Journal {
         long last = committer.acknowledged();
         List<Map.Entry<Long, Path>> files;
         synchronized (segments) {
+            if (closed) {
+                throw new ClosedException("journal " + dir);
+            }
             long first = segments.firstKey();
             if (fromSequence < first || fromSequence > last + 1) {
                 throw new IllegalArgumentException("journal " + dir + " holds sequences " + first + ".." + last
@@ -231,7 +288,7 @@ final class SegmentedFileJournal implements Journal {
     public void deleteBefore(long sequence) {
         synchronized (segments) {
             if (closed) {
-                throw new IllegalStateException("journal " + dir + " is closed");
+                throw new ClosedException("journal " + dir);
             }
             try {
                 while (segments.size() > 1) {
@@ -255,6 +312,7 @@ final class SegmentedFileJournal implements Journal {
 
     @Override
     public Durability durability() {
+        checkOpen();
         return durability;
     }
 

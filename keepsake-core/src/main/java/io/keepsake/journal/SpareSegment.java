@@ -2,6 +2,7 @@ package io.keepsake.journal;
 
 import io.keepsake.internal.format.FileHeader;
 import io.keepsake.io.Disk;
+import io.keepsake.internal.concurrent.Worker;
 import io.keepsake.io.DiskFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,11 +12,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * The next segment file, prepared by a background thread once the active segment is half full: a temporary file
- * ({@value #NAME}) zero-filled to the segment size and forced with its metadata. A roll then writes only the
+ * The next segment file, prepared by a background {@link Worker} once the active segment is half full: a temporary
+ * file ({@value #NAME}) zero-filled to the next segment's capacity (see {@link SegmentWriter}) and forced with its
+ * metadata. A roll then writes only the
  * header, renames the file and forces the directory, instead of stalling every appender while a whole segment is
  * written. A failure while preparing surfaces at the roll that needs the spare, which fails like any other write
- * (fail-stop); it is never skipped silently. A spare left behind by a crash is deleted at the next open.
+ * (fail-stop); it is never skipped silently, whatever was thrown ({@link Error} included: the worker hands it to
+ * {@link #ready}). A spare left behind by a crash is deleted at the next open.
  */
 final class SpareSegment {
     static final String NAME = "next-segment.ksj.tmp";
@@ -33,10 +36,10 @@ final class SpareSegment {
         this.capacity = capacity;
     }
 
-    /** Starts preparing a spare of {@code capacity} bytes on its own daemon thread. */
+    /** Starts preparing a spare of {@code capacity} bytes on its own worker thread. */
     static SpareSegment start(Disk disk, Path dir, long capacity) {
         SpareSegment spare = new SpareSegment(disk, dir, capacity);
-        Thread.ofPlatform().daemon().name("keepsake-journal-spare-" + dir.getFileName()).start(spare::prepare);
+        Worker.start("keepsake-journal-spare-" + dir.getFileName(), spare::prepare, spare.ready::completeExceptionally);
         return spare;
     }
 
@@ -44,14 +47,11 @@ final class SpareSegment {
         return capacity;
     }
 
-    private void prepare() {
+    private void prepare() throws IOException {
         try (DiskFile file = disk.open(path, true)) {
             file.truncate(0);
             Segment.zeroFill(file, 0, capacity);
             file.force(true);
-        } catch (Throwable t) {
-            ready.completeExceptionally(t);
-            return;
         }
         ready.complete(null); // only once the handle is closed: discard() must leave no handle open
     }

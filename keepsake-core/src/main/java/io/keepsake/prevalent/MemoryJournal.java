@@ -1,7 +1,7 @@
 package io.keepsake.prevalent;
 
 import io.keepsake.Durability;
-import io.keepsake.KeepsakeException;
+import io.keepsake.ClosedException;
 import io.keepsake.journal.Journal;
 import io.keepsake.journal.JournalReader;
 import io.keepsake.journal.JournalRecord;
@@ -21,9 +21,7 @@ final class MemoryJournal implements Journal {
 
     @Override
     public synchronized long append(byte[] payload) {
-        if (closed) {
-            throw new KeepsakeException("in-memory journal is closed");
-        }
+        checkOpen();
         records.add(payload.clone());
         return first + records.size() - 1;
     }
@@ -35,16 +33,19 @@ final class MemoryJournal implements Journal {
 
     @Override
     public synchronized long firstSequence() {
+        checkOpen();
         return first;
     }
 
     @Override
     public synchronized long lastSequence() {
+        checkOpen();
         return first + records.size() - 1;
     }
 
     @Override
     public synchronized JournalReader read(long fromSequence) {
+        checkOpen();
         long from = Math.max(fromSequence, first);
         List<JournalRecord> copy = new ArrayList<>();
         for (long s = from; s < first + records.size(); s++) {
@@ -73,19 +74,28 @@ final class MemoryJournal implements Journal {
     }
 
     @Override
-    public void sync() {
+    public synchronized void sync() {
+        checkOpen();
     }
 
     @Override
     public synchronized void deleteBefore(long sequence) {
+        checkOpen();
         int drop = (int) Math.min(records.size(), Math.max(0, sequence - first));
         records.subList(0, drop).clear();
         first += drop;
     }
 
     @Override
-    public Durability durability() {
+    public synchronized Durability durability() {
+        checkOpen();
         return Durability.NONE;
+    }
+
+    private void checkOpen() { // called with this held
+        if (closed) {
+            throw new ClosedException("in-memory journal");
+        }
     }
 
     @Override

@@ -21,6 +21,8 @@ final class FlakyDisk implements Disk {
     final AtomicInteger failNextWrite = new AtomicInteger();
     final AtomicInteger failNextDirectoryForce = new AtomicInteger();
     final AtomicInteger failNextMetadataForce = new AtomicInteger();
+    /** When set, the next data force (after its gate) throws this {@link Error} instead of forcing. */
+    volatile Error errorAtNextDataForce;
     /** When set, every data force waits until it is opened (after counting itself). */
     volatile CountDownLatch dataForceGate;
     /** Counted down when a data force starts waiting at {@link #dataForceGate}. */
@@ -69,6 +71,11 @@ final class FlakyDisk implements Disk {
                 if (!metadata) {
                     dataForces.incrementAndGet();
                     awaitGate();
+                    Error error = errorAtNextDataForce;
+                    if (error != null) {
+                        errorAtNextDataForce = null;
+                        throw error;
+                    }
                 }
                 real.force(metadata);
             }

@@ -251,7 +251,7 @@ class SegmentedFileJournalTest {
         journal.append(bytes("x"));
         journal.close();
         journal.close();
-        assertThrows(IllegalStateException.class, () -> journal.append(bytes("y")));
-        assertEquals(Durability.SYNC, journal.durability());
+        assertThrows(io.keepsake.ClosedException.class, () -> journal.append(bytes("y")));
+        assertThrows(io.keepsake.ClosedException.class, journal::durability);
     }
 }

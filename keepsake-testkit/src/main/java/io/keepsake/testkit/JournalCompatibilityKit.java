@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.keepsake.KeepsakeException;
+import io.keepsake.ClosedException;
 import io.keepsake.journal.Journal;
 import io.keepsake.journal.JournalReader;
 import io.keepsake.journal.JournalRecord;
@@ -256,7 +256,7 @@ public abstract class JournalCompatibilityKit {
     }
 
     @Test
-    void closeIsIdempotentAndLaterAppendsThrow() throws Exception {
+    void closeIsIdempotentAndEveryLaterCallThrowsClosedException() throws Exception {
         Journal journal = open();
         journal.append(payload(1));
         journal.close();
@@ -271,6 +271,11 @@ public abstract class JournalCompatibilityKit {
         } catch (RuntimeException thrown) {
             assertClosedFailure(thrown);
         }
+        assertClosedFailure(assertThrows(RuntimeException.class, journal::sync));
+        assertClosedFailure(assertThrows(RuntimeException.class, () -> journal.read(1)));
+        assertClosedFailure(assertThrows(RuntimeException.class, journal::firstSequence));
+        assertClosedFailure(assertThrows(RuntimeException.class, journal::lastSequence));
+        assertClosedFailure(assertThrows(RuntimeException.class, () -> journal.deleteBefore(1)));
     }
 
     @Test
@@ -319,10 +324,9 @@ public abstract class JournalCompatibilityKit {
         assertRecords(again, 1, List.of(payload(1)));
     }
 
-    /** Close reports ClosedException today on some objects, IllegalStateException or KeepsakeException on others. */
+    /** After close a journal throws ClosedException, and only that, for every call it can no longer serve. */
     private static void assertClosedFailure(Throwable e) {
-        assertTrue(e instanceof KeepsakeException || e instanceof IllegalStateException,
-                () -> "expected a KeepsakeException or IllegalStateException after close, got " + e);
+        assertTrue(e instanceof ClosedException, () -> "expected a ClosedException after close, got " + e);
     }
 
     private static void assertRecords(Journal journal, long from, List<byte[]> expected) {
