@@ -148,7 +148,7 @@ final class Opening {
             return new MemoryJournal();
         }
         var builder = Journal.files(settings.directory.resolve("journal")).durability(settings.durability)
-                .firstSequence(firstSequence).disk(settings.disk);
+                .firstSequence(firstSequence).disk(settings.disk).ticker(settings.ticker);
         if (settings.segmentSize > 0) {
             builder.segmentSize(settings.segmentSize);
         }

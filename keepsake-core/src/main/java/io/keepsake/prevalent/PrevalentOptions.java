@@ -295,7 +295,7 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
         int keepSnapshots = 2;
         long segmentSize;
         int chunkSize = 4 << 20;
-        Ticker ticker = Ticker.system(); // snapshot intervals, and retries and backoff at open
+        Ticker ticker = Ticker.system(); // snapshot intervals, the journal's INTERVAL forces, retries and backoff at open
 
         void requireWhere() {
             if (!inMemory && directory == null && journal == null) {
