@@ -81,8 +81,14 @@ class BuilderValidationTest {
     void registrationConflictsAreRefusedAtOnce() {
         fails(IllegalArgumentException.class, "already",
                 () -> Keepsake.prevalent(Bank::new).register(Bank.Deposit.class, "D").register(Bank.Withdraw.class, "D"));
-        fails(IllegalArgumentException.class, "already",
-                () -> Keepsake.prevalent(Bank::new).events(Bank.Deposit.class).events(Bank.Deposit.class));
+        fails(IllegalArgumentException.class, "already registered as 'Deposit'",
+                () -> Keepsake.prevalent(Bank::new).register(Bank.Deposit.class).register(Bank.Deposit.class, "d"));
+    }
+
+    @Test
+    void registeringAClassAgainUnderTheSameNameIsHarmless() {
+        Keepsake.prevalent(Bank::new).register(Bank.Deposit.class).register(Bank.Deposit.class)
+                .register(Bank.Deposit.class, "Deposit").inMemory().open().close();
     }
 
     @Test
