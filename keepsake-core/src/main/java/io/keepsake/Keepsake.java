@@ -106,7 +106,7 @@ public final class Keepsake {
         boolean sealedInterface = eventType.isInterface() && eventType.isSealed();
         if (!sealedInterface && !eventType.isRecord() && !eventType.isEnum()) {
             throw new IllegalArgumentException("event type " + eventType.getName() + " must be a sealed interface "
-                    + "of records (or a record): " + (eventType.isInterface() ? "declare it 'sealed interface "
+                    + "of records (or a record): " + (eventType.isInterface() ? "it is not sealed; declare it 'sealed interface "
                     + eventType.getSimpleName() + " permits ...'" : "it is a class; make it a record")
                     + ", or use prevalent(initial, transition) and register(...) the event classes");
         }
