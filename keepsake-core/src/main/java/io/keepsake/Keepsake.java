@@ -29,7 +29,8 @@ import java.util.function.Supplier;
  * <p><b>One entry point per concept.</b>
  * <ul>
  * <li>a prevalent system: {@link #prevalent(Supplier)} (mutable model) or {@link #prevalent(Object, Transition)}
- *     (immutable value);</li>
+ *     (immutable value; {@link #prevalent(Object, Class, Transition)} when the events are a sealed interface of
+ *     records);</li>
  * <li>a durable reference: {@link #ref(Class)}; a state registry: {@link #registry(Store)};</li>
  * <li>a store: {@link Store#memory()} in memory, {@link io.keepsake.store.FileStore#at(java.nio.file.Path)} in a
  *     directory, {@link io.keepsake.store.Stores#open(String)} from a URI (configuration, other backends);</li>

@@ -86,6 +86,14 @@ class BuilderValidationTest {
     }
 
     @Test
+    @SuppressWarnings("deprecation")
+    void theOldEventsMethodStillRegisters() {
+        try (Prevalent<Bank> bank = Keepsake.prevalent(Bank::new).inMemory().events(Bank.Deposit.class).open()) {
+            bank.execute(new Bank.Deposit("alice", 1));
+        }
+    }
+
+    @Test
     void registeringAClassAgainUnderTheSameNameIsHarmless() {
         Keepsake.prevalent(Bank::new).register(Bank.Deposit.class).register(Bank.Deposit.class)
                 .register(Bank.Deposit.class, "Deposit").inMemory().open().close();
