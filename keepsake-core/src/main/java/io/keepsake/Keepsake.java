@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  * <pre>{@code
  * try (Prevalent<Bank> bank = Keepsake.prevalent(Bank::new)
  *         .directory(Path.of("data/bank"))
- *         .events(Deposit.class, Withdraw.class)
+ *         .register(Deposit.class, Withdraw.class)  // the classes stored: the allow-list
  *         .open()) {
  *     long balance = bank.execute(new Deposit("alice", 100));  // journaled, forced, then applied
  *     long total = bank.query(Bank::total);
@@ -29,7 +29,8 @@ import java.util.function.Supplier;
  * <p><b>One entry point per concept.</b>
  * <ul>
  * <li>a prevalent system: {@link #prevalent(Supplier)} (mutable model) or {@link #prevalent(Object, Transition)}
- *     (immutable value);</li>
+ *     (immutable value; {@link #prevalent(Object, Class, Transition)} when the events are a sealed interface of
+ *     records);</li>
  * <li>a durable reference: {@link #ref(Class)}; a state registry: {@link #registry(Store)};</li>
  * <li>a store: {@link Store#memory()} in memory, {@link io.keepsake.store.FileStore#at(java.nio.file.Path)} in a
  *     directory, {@link io.keepsake.store.Stores#open(String)} from a URI (configuration, other backends);</li>
@@ -70,6 +71,47 @@ public final class Keepsake {
     @SuppressWarnings("deprecation") // the public constructor is the deprecated alias of this method
     public static <S, E> PrevalentValueBuilder<S, E> prevalent(S initial, Transition<S, E> transition) {
         return new PrevalentValueBuilder<>(initial, transition);
+    }
+
+    /**
+     * Starts an immutable prevalent value whose events are the records of a sealed interface: each permitted record
+     * is registered (under its {@link io.keepsake.format.TypeName @TypeName}, else its simple name, through nested
+     * sealed interfaces), and the transition takes the interface, so a {@code switch} over the events is
+     * exhaustive and a new event that the transition does not handle fails to compile.
+     *
+     * <pre>{@code
+     * sealed interface BankEvent permits Deposit, Withdraw {}
+     * record Deposit(String account, long amount) implements BankEvent {}
+     * record Withdraw(String account, long amount) implements BankEvent {}
+     *
+     * PrevalentValue<Balances, BankEvent> bank = Keepsake.prevalent(Balances.EMPTY, BankEvent.class,
+     *         (state, event, time) -> switch (event) {
+     *             case Deposit d -> Outcome.of(state.add(d.account(), d.amount()));
+     *             case Withdraw w -> Outcome.of(state.add(w.account(), -w.amount()));
+     *         }).directory(dir).open();
+     * }</pre>
+     *
+     * @param initial    the state when there is no snapshot yet
+     * @param eventType  a sealed interface of records (or a single record or enum): the type of every event
+     * @param transition {@code (state, event, time) -> Outcome(newState, result)}; deterministic, no side effects
+     * @return a builder with the event records registered; finish with {@link PrevalentValueBuilder#open()}
+     * @throws IllegalArgumentException if {@code eventType} is neither a sealed interface, a record nor an enum, or
+     *                                  the interface permits a class that is not a record (or enum, or sealed
+     *                                  interface of them), or two records share a name
+     * @see PrevalentValue
+     */
+    @SuppressWarnings("deprecation") // the public constructor is the deprecated alias of this method
+    public static <S, E> PrevalentValueBuilder<S, E> prevalent(S initial, Class<E> eventType,
+                                                               Transition<S, E> transition) {
+        java.util.Objects.requireNonNull(eventType, "eventType");
+        boolean sealedInterface = eventType.isInterface() && eventType.isSealed();
+        if (!sealedInterface && !eventType.isRecord() && !eventType.isEnum()) {
+            throw new IllegalArgumentException("event type " + eventType.getName() + " must be a sealed interface "
+                    + "of records (or a record): " + (eventType.isInterface() ? "it is not sealed; declare it 'sealed interface "
+                    + eventType.getSimpleName() + " permits ...'" : "it is a class; make it a record")
+                    + ", or use prevalent(initial, transition) and register(...) the event classes");
+        }
+        return new PrevalentValueBuilder<>(initial, transition).register(eventType);
     }
 
     /**

@@ -147,14 +147,14 @@ final class DuringSnapshotCase {
 
     private static Target immutable(Path dir, Map<String, String> map) {
         PrevalentValue<SharedState, Tick> value = Keepsake.prevalent(new SharedState(map, 0), SharedState::apply)
-                .directory(dir).events(Tick.class).keepSnapshots(1).open();
+                .directory(dir).register(Tick.class).keepSnapshots(1).open();
         return new KeepsakeTarget(value, payload -> value.execute(new Tick(payload)));
     }
 
     private static Target mutable(Path dir, Map<String, String> map) {
         BigState big = new BigState();
         big.entries = map;
-        Prevalent<BigState> model = Keepsake.prevalent(() -> big).directory(dir).events(Touch.class)
+        Prevalent<BigState> model = Keepsake.prevalent(() -> big).directory(dir).register(Touch.class)
                 .keepSnapshots(1).open();
         return new KeepsakeTarget(model, payload -> model.execute(new Touch(payload)));
     }

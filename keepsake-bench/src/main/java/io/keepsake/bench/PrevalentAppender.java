@@ -14,7 +14,7 @@ final class PrevalentAppender implements Appender {
     private final Prevalent<Counter> prevalent;
 
     PrevalentAppender(Path dir) {
-        prevalent = Keepsake.prevalent(Counter::new).directory(dir).events(Count.class).open();
+        prevalent = Keepsake.prevalent(Counter::new).directory(dir).register(Count.class).open();
     }
 
     @Override

@@ -71,7 +71,7 @@ final class RecoveryCase {
         progress.flush();
         byte[] payload = new byte[JournalSuite.EVENT_SIZE];
         long fillBegin = System.nanoTime();
-        try (Prevalent<Counter> writer = Keepsake.prevalent(Counter::new).directory(dir).events(Count.class)
+        try (Prevalent<Counter> writer = Keepsake.prevalent(Counter::new).directory(dir).register(Count.class)
                 .durability(Durability.NONE).open()) {
             for (int i = 0; i < events; i++) {
                 writer.execute(new Count(payload));
@@ -81,7 +81,7 @@ final class RecoveryCase {
         progress.printf(Locale.ROOT, " %.1fs; reopening ...", fill / 1e9);
         progress.flush();
         long begin = System.nanoTime();
-        try (Prevalent<Counter> reopened = Keepsake.prevalent(Counter::new).directory(dir).events(Count.class)
+        try (Prevalent<Counter> reopened = Keepsake.prevalent(Counter::new).directory(dir).register(Count.class)
                 .open()) {
             long took = System.nanoTime() - begin;
             check(events, reopened.query(c -> c.events), "keepsake");

@@ -65,7 +65,7 @@ final class SnapshotCase {
         BigState big = new BigState();
         big.entries = map;
         long write;
-        try (Prevalent<BigState> system = Keepsake.prevalent(() -> big).directory(dir).events(Touch.class)
+        try (Prevalent<BigState> system = Keepsake.prevalent(() -> big).directory(dir).register(Touch.class)
                 .keepSnapshots(1).open()) {
             system.execute(new Touch(new byte[JournalSuite.EVENT_SIZE]));
             long begin = System.nanoTime();
@@ -76,7 +76,7 @@ final class SnapshotCase {
         progress.printf(Locale.ROOT, " %.1f MB in %.2fs; loading ...", bytes / 1e6, write / 1e9);
         progress.flush();
         long begin = System.nanoTime();
-        try (Prevalent<BigState> reopened = Keepsake.prevalent(BigState::new).directory(dir).events(Touch.class)
+        try (Prevalent<BigState> reopened = Keepsake.prevalent(BigState::new).directory(dir).register(Touch.class)
                 .open()) {
             long load = System.nanoTime() - begin;
             check(map.size(), reopened.query(s -> s.entries.size()), "keepsake");

@@ -55,7 +55,7 @@ class AppendersTest {
             }
         }
         try (io.keepsake.prevalent.Prevalent<PrevalenceModels.Counter> reopened = io.keepsake.Keepsake
-                .prevalent(PrevalenceModels.Counter::new).directory(dir).events(PrevalenceModels.Count.class)
+                .prevalent(PrevalenceModels.Counter::new).directory(dir).register(PrevalenceModels.Count.class)
                 .open()) {
             assertEquals(3L, (long) reopened.query(c -> c.events));
             assertEquals(3L * JournalSuite.EVENT_SIZE, (long) reopened.query(c -> c.bytes));

@@ -3,7 +3,9 @@ package io.keepsake.prevalent;
 import io.keepsake.CorruptionException;
 import io.keepsake.StorageException;
 import io.keepsake.internal.format.Codec;
+import io.keepsake.format.TypeRegistry;
 import io.keepsake.internal.format.Pipeline;
+import io.keepsake.internal.format.RegistrationAdvice;
 import io.keepsake.internal.format.SmileCodec;
 import io.keepsake.io.Disk;
 import io.keepsake.journal.Journal;
@@ -12,6 +14,7 @@ import io.keepsake.store.Store;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -22,6 +25,20 @@ import java.util.function.Supplier;
  * each event its recorded time (made monotonic: never earlier than the event before it).
  */
 final class Opening {
+    /** The codec's messages name the prevalent builder's methods: those are what the user has. */
+    static final RegistrationAdvice ADVICE = new RegistrationAdvice() {
+        @Override
+        public String register(Class<?> type) {
+            return "register it on the prevalent builder: .register(" + type.getSimpleName() + ".class), or "
+                    + ".register(" + type.getSimpleName() + ".class, \"<permanent name>\")";
+        }
+
+        @Override
+        public String alias() {
+            return "register it, or add the old name with the prevalent builder's .alias(oldName, type)";
+        }
+    };
+
     private Opening() {
     }
 
@@ -39,11 +56,21 @@ final class Opening {
                           Replayer replayer) {
         settings.requireWhere();
         boolean jdk = stateType != null && stateType.getName().startsWith("java."); // built-in top-level types
-        if (stateType != null && !jdk && !settings.registered.contains(stateType)) {
-            settings.registry.register(stateType, stateType.getSimpleName());
-            settings.registered.add(stateType);
+        if (stateType != null && !jdk && !settings.registered.containsKey(stateType)) {
+            String name = TypeNames.nameOf(stateType);
+            settings.registry.register(stateType, name);
+            settings.registered.put(stateType, name);
         }
-        Pipeline.Builder pb = Pipeline.builder().registry(settings.registry.build())
+        TypeRegistry registry = settings.registry.build();
+        if (settings.checkTypes) {
+            List<Class<?>> roots = new ArrayList<>();
+            if (stateType != null && !jdk) {
+                roots.add(stateType);
+            }
+            roots.addAll(registry.types().keySet());
+            TypeCheck.declared(roots, registry); // before anything is opened
+        }
+        Pipeline.Builder pb = Pipeline.builder().codec(new SmileCodec(registry, ADVICE))
                 .compression(settings.compression);
         if (settings.keys != null) {
             pb.encryption(settings.keys);
@@ -95,6 +122,9 @@ final class Opening {
                     lastTime = time;
                     seq = replay.sequence();
                 }
+            }
+            if (settings.checkTypes) {
+                TypeCheck.encodable(state, states, codec);
             }
             return new Recovered(core, state, seq, lastTime, loaded.map(Snapshots.Loaded::sequence).orElse(0L));
         } catch (RuntimeException | Error e) {

@@ -13,10 +13,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * The settings both builders share ({@link PrevalentBuilder}, {@link PrevalentValueBuilder}). Each setter checks its
@@ -95,22 +95,71 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
         return self();
     }
 
-    /** Registers event (or state) classes under their simple names: the allow-list of what may be decoded. */
-    public B events(Class<?>... types) {
-        Objects.requireNonNull(types, "events");
+    /**
+     * Registers the classes stored in the journal and snapshots: the events (or commands), and every application
+     * class the model and the events hold (an {@code Account} inside a {@code Bank}). This is the allow-list of
+     * what may be decoded. Each class is registered under its {@link io.keepsake.format.TypeName @TypeName}, or
+     * else its simple name (the model's own class is registered at open without being listed here).
+     *
+     * <p>A sealed interface registers every record (or enum) it permits, through nested sealed interfaces; with
+     * {@link io.keepsake.Keepsake#prevalent(Object, Class, Transition)} it is also the event type, so a
+     * {@code switch} over the events is exhaustive.
+     *
+     * <p>Registering a class again under the same name does nothing.
+     *
+     * @throws IllegalArgumentException if a class cannot be decoded (abstract, inner, no creator), an interface is
+     *                                  not sealed, a sealed interface permits a class that is not a record, or a
+     *                                  name is already taken by another class
+     */
+    public B register(Class<?>... types) {
+        Objects.requireNonNull(types, "types");
         for (Class<?> type : types) {
-            Objects.requireNonNull(type, "events: a null class");
-            register(type, type.getSimpleName());
+            Objects.requireNonNull(type, "register: a null class");
+            for (Class<?> each : TypeNames.expand(type)) {
+                register(each, TypeNames.nameOf(each));
+            }
         }
         return self();
     }
 
-    /** Registers a class under a permanent name written into the journal and snapshots. */
+    /**
+     * Registers classes under their simple names.
+     *
+     * @deprecated it registers every stored class, not only events; use {@link #register(Class[])}, which does the
+     *             same and also reads {@link io.keepsake.format.TypeName @TypeName} and sealed interfaces
+     */
+    @Deprecated(since = "0.1.0")
+    public B events(Class<?>... types) {
+        return register(types);
+    }
+
+    /**
+     * Registers a class under a permanent name written into the journal and snapshots. Registering it again under
+     * the same name does nothing.
+     *
+     * @throws IllegalArgumentException if the class cannot be decoded, is registered under another name, or the
+     *                                  name is malformed or taken
+     */
     public B register(Class<?> type, String name) {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(name, "name");
+        if (name.equals(settings.registered.get(type))) {
+            return self();
+        }
         settings.registry.register(type, name); // checks the name and that the type can be decoded
-        settings.registered.add(type);
+        settings.registered.put(type, name);
+        return self();
+    }
+
+    /**
+     * Whether {@code open()} checks that the state can be snapshotted (default on): that every class reachable
+     * from the model's declared types and from the registered classes is registered, and that the recovered state
+     * encodes. A missing registration then fails the open with a {@link io.keepsake.CodecException} listing every
+     * class to register, instead of failing the first snapshot hours later. The check costs one snapshot's
+     * encoding of the state (no writing) at each open: for a very large model, turn it off to open faster.
+     */
+    public B checkTypesAtOpen(boolean check) {
+        settings.checkTypes = check;
         return self();
     }
 
@@ -282,7 +331,8 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
         Store snapshotStore;
         boolean inMemory;
         final TypeRegistry.Builder registry = TypeRegistry.builder();
-        final Set<Class<?>> registered = new HashSet<>();
+        final Map<Class<?>, String> registered = new HashMap<>(); // each registered class with its name
+        boolean checkTypes = true; // checkTypesAtOpen
         Compression compression = Compression.NONE;
         KeyProvider keys;
         Durability durability = Durability.SYNC;

@@ -90,7 +90,7 @@ class BackgroundSnapshotTest {
             ManualTicker ticker = ManualTicker.manual();
             Store store = Store.memory();
             try (Prevalent<Bank> bank = Keepsake.prevalent(Bank::new).journal(new MemoryJournal())
-                    .snapshotStore(store).events(Bank.EVENTS).snapshotInterval(INTERVAL).ticker(ticker).open()) {
+                    .snapshotStore(store).register(Bank.EVENTS).snapshotInterval(INTERVAL).ticker(ticker).open()) {
                 bank.execute(new Bank.Deposit("alice", 1));
                 assertEquals(0, bank.snapshotStatus().successes());
                 ticker.advance(INTERVAL);
@@ -114,7 +114,7 @@ class BackgroundSnapshotTest {
             List<WorkerStatus> told = new CopyOnWriteArrayList<>();
             try (PrevalentValue<Ledger, Ledger.Event> ledger = Keepsake.prevalent(Ledger.EMPTY, Ledger::apply)
                     .journal(new MemoryJournal()).snapshotStore(store)
-                    .events(Ledger.Credit.class, Ledger.Debit.class).snapshotInterval(INTERVAL).ticker(ticker)
+                    .register(Ledger.Credit.class, Ledger.Debit.class).snapshotInterval(INTERVAL).ticker(ticker)
                     .onBackgroundFailure(told::add).open()) {
                 ledger.execute(new Ledger.Credit("alice", 1));
                 for (int i = 1; i <= 3; i++) {
@@ -140,7 +140,7 @@ class BackgroundSnapshotTest {
     @Test
     void everyNEventsSnapshotsRunInTheBackgroundAndShowInTheStatus() {
         assertTimeoutPreemptively(HANG_GUARD, () -> {
-            try (Prevalent<Bank> bank = Keepsake.prevalent(Bank::new).inMemory().events(Bank.EVENTS)
+            try (Prevalent<Bank> bank = Keepsake.prevalent(Bank::new).inMemory().register(Bank.EVENTS)
                     .snapshotEvery(2).ticker(ManualTicker.manual()).open()) {
                 bank.execute(new Bank.Deposit("alice", 1));
                 bank.execute(new Bank.Deposit("alice", 1));
@@ -153,7 +153,7 @@ class BackgroundSnapshotTest {
 
     @Test
     void closingStopsTheWorkerAndTheStatusSaysSo() {
-        Prevalent<Bank> bank = Keepsake.prevalent(Bank::new).inMemory().events(Bank.EVENTS)
+        Prevalent<Bank> bank = Keepsake.prevalent(Bank::new).inMemory().register(Bank.EVENTS)
                 .snapshotInterval(INTERVAL).ticker(ManualTicker.manual()).open();
         assertFalse(bank.snapshotStatus().stopped());
         bank.close();
@@ -172,7 +172,7 @@ class BackgroundSnapshotTest {
                 }
             };
             try (Prevalent<Bank> bank = Keepsake.prevalent(Bank::new).journal(new MemoryJournal())
-                    .snapshotStore(broken).events(Bank.EVENTS).snapshotInterval(INTERVAL).ticker(ticker).open()) {
+                    .snapshotStore(broken).register(Bank.EVENTS).snapshotInterval(INTERVAL).ticker(ticker).open()) {
                 bank.execute(new Bank.Deposit("alice", 1));
                 ticker.advance(INTERVAL);
                 awaitStatus(bank, WorkerStatus::stopped);
@@ -193,7 +193,7 @@ class BackgroundSnapshotTest {
             List<Throwable> got = new CopyOnWriteArrayList<>();
             try (PrevalentValue<Ledger, Ledger.Event> ledger = Keepsake.prevalent(Ledger.EMPTY, Ledger::apply)
                     .journal(new MemoryJournal()).snapshotStore(new FlakyStore(1))
-                    .events(Ledger.Credit.class, Ledger.Debit.class).snapshotInterval(INTERVAL).ticker(ticker)
+                    .register(Ledger.Credit.class, Ledger.Debit.class).snapshotInterval(INTERVAL).ticker(ticker)
                     .onBackgroundFailure(status -> {
                         try {
                             self.get().snapshot();

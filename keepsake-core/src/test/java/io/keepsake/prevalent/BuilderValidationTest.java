@@ -81,8 +81,22 @@ class BuilderValidationTest {
     void registrationConflictsAreRefusedAtOnce() {
         fails(IllegalArgumentException.class, "already",
                 () -> Keepsake.prevalent(Bank::new).register(Bank.Deposit.class, "D").register(Bank.Withdraw.class, "D"));
-        fails(IllegalArgumentException.class, "already",
-                () -> Keepsake.prevalent(Bank::new).events(Bank.Deposit.class).events(Bank.Deposit.class));
+        fails(IllegalArgumentException.class, "already registered as 'Deposit'",
+                () -> Keepsake.prevalent(Bank::new).register(Bank.Deposit.class).register(Bank.Deposit.class, "d"));
+    }
+
+    @Test
+    @SuppressWarnings("deprecation")
+    void theOldEventsMethodStillRegisters() {
+        try (Prevalent<Bank> bank = Keepsake.prevalent(Bank::new).inMemory().events(Bank.Deposit.class).open()) {
+            bank.execute(new Bank.Deposit("alice", 1));
+        }
+    }
+
+    @Test
+    void registeringAClassAgainUnderTheSameNameIsHarmless() {
+        Keepsake.prevalent(Bank::new).register(Bank.Deposit.class).register(Bank.Deposit.class)
+                .register(Bank.Deposit.class, "Deposit").inMemory().open().close();
     }
 
     @Test

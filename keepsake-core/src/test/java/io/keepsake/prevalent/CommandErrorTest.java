@@ -42,8 +42,8 @@ class CommandErrorTest {
     }
 
     private static Prevalent<Bank> open(MemoryJournal journal) {
-        return Keepsake.prevalent(Bank::new).journal(journal).snapshotStore(Store.memory()).events(Bank.EVENTS)
-                .events(Explodes.class).open();
+        return Keepsake.prevalent(Bank::new).journal(journal).snapshotStore(Store.memory()).register(Bank.EVENTS)
+                .register(Explodes.class).open();
     }
 
     @Test

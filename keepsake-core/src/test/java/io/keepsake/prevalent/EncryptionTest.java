@@ -40,7 +40,7 @@ class EncryptionTest {
     }
 
     private Prevalent<Bank> open(KeyProvider keys) {
-        return Keepsake.prevalent(Bank::new).directory(dir).events(Bank.EVENTS).keys(keys)
+        return Keepsake.prevalent(Bank::new).directory(dir).register(Bank.EVENTS).keys(keys)
                 .compression(Compression.LZ4).open();
     }
 
@@ -112,7 +112,7 @@ class EncryptionTest {
             bank.execute(new Bank.Deposit(SECRET, 10));
         }
         assertThrows(KeepsakeException.class, () -> Keepsake.prevalent(Bank::new).directory(dir)
-                .events(Bank.EVENTS).open());
+                .register(Bank.EVENTS).open());
         assertThrows(KeepsakeException.class, () -> open(KeyProvider.of(Map.of(2, KEY2), 2)));
         try (Prevalent<Bank> bank = open(KeyProvider.of(Map.of(1, KEY1), 1))) {
             assertEquals(10L, (long) bank.query(b -> b.balance(SECRET)));

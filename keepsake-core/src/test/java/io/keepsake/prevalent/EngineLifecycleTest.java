@@ -24,7 +24,7 @@ class EngineLifecycleTest {
         MemoryJournal journal = new MemoryJournal();
         Store store = Store.memory();
         try (Prevalent<Bank> bank = Keepsake.prevalent(Bank::new).journal(journal).snapshotStore(store)
-                .events(Bank.EVENTS).open()) {
+                .register(Bank.EVENTS).open()) {
             bank.execute(new Bank.Deposit("alice", 1));
             bank.snapshot();
         }
@@ -40,7 +40,7 @@ class EngineLifecycleTest {
         MemoryJournal journal = new MemoryJournal();
         Store store = Store.memory();
         try (PrevalentValue<Ledger, Ledger.Event> ledger = Keepsake.prevalent(Ledger.EMPTY, Ledger::apply)
-                .journal(journal).snapshotStore(store).events(Ledger.Credit.class, Ledger.Debit.class).open()) {
+                .journal(journal).snapshotStore(store).register(Ledger.Credit.class, Ledger.Debit.class).open()) {
             ledger.execute(new Ledger.Credit("alice", 1));
         }
         assertEquals(2, journal.append(new byte[] {1}));
@@ -51,7 +51,7 @@ class EngineLifecycleTest {
 
     @Test
     void aJournalTheBuilderOpenedIsClosedWithTheSystem() {
-        try (Prevalent<Bank> bank = Keepsake.prevalent(Bank::new).directory(dir).events(Bank.EVENTS).open()) {
+        try (Prevalent<Bank> bank = Keepsake.prevalent(Bank::new).directory(dir).register(Bank.EVENTS).open()) {
             bank.execute(new Bank.Deposit("alice", 1));
         }
         try (Journal journal = Journal.files(dir.resolve("journal")).open()) { // the lock was released
@@ -61,7 +61,7 @@ class EngineLifecycleTest {
 
     @Test
     void afterCloseEveryCallOfAMutableSystemThrowsClosedExceptionAndCloseIsIdempotent() {
-        Prevalent<Bank> bank = Keepsake.prevalent(Bank::new).directory(dir).events(Bank.EVENTS).open();
+        Prevalent<Bank> bank = Keepsake.prevalent(Bank::new).directory(dir).register(Bank.EVENTS).open();
         bank.execute(new Bank.Deposit("alice", 1));
         bank.close();
         bank.close();
@@ -74,7 +74,7 @@ class EngineLifecycleTest {
     @Test
     void afterCloseEveryCallOfAnImmutableSystemThrowsClosedExceptionAndCloseIsIdempotent() {
         PrevalentValue<Ledger, Ledger.Event> ledger = Keepsake.prevalent(Ledger.EMPTY, Ledger::apply)
-                .directory(dir).events(Ledger.Credit.class, Ledger.Debit.class).open();
+                .directory(dir).register(Ledger.Credit.class, Ledger.Debit.class).open();
         ledger.execute(new Ledger.Credit("alice", 1));
         ledger.close();
         ledger.close();

@@ -14,7 +14,7 @@ class FailStopTest {
     void mutableSystemRefusesEveryWriteAfterAJournalFailureAndKeepsItsState() {
         FailingJournal journal = new FailingJournal();
         try (Prevalent<Bank> bank = Keepsake.prevalent(Bank::new).journal(journal).snapshotStore(Store.memory())
-                .events(Bank.EVENTS).open()) {
+                .register(Bank.EVENTS).open()) {
             bank.execute(new Bank.Deposit("alice", 10));
             journal.failing = true;
             assertThrows(FailStopException.class, () -> bank.execute(new Bank.Deposit("alice", 1)));
@@ -30,7 +30,7 @@ class FailStopTest {
     void immutableSystemRefusesEveryWriteAfterAJournalFailureAndPublishesOnlyDurableState() {
         FailingJournal journal = new FailingJournal();
         try (PrevalentValue<Ledger, Ledger.Event> ledger = Keepsake.prevalent(Ledger.EMPTY, Ledger::apply)
-                .journal(journal).snapshotStore(Store.memory()).events(Ledger.Credit.class, Ledger.Debit.class)
+                .journal(journal).snapshotStore(Store.memory()).register(Ledger.Credit.class, Ledger.Debit.class)
                 .open()) {
             ledger.execute(new Ledger.Credit("alice", 10));
             journal.failing = true;

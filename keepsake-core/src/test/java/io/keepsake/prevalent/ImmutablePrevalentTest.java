@@ -28,7 +28,7 @@ class ImmutablePrevalentTest {
 
     private PrevalentValue<Ledger, Ledger.Event> open(Path where) {
         return Keepsake.prevalent(Ledger.EMPTY, Ledger::apply).directory(where)
-                .events(Ledger.Credit.class, Ledger.Debit.class).open();
+                .register(Ledger.Credit.class, Ledger.Debit.class).open();
     }
 
     private long journalLast() {
@@ -92,7 +92,7 @@ class ImmutablePrevalentTest {
                         throw new AssertionError("bug in the transition");
                     }
                     return Ledger.apply(s, e, t);
-                }).directory(dir).events(Ledger.Credit.class, Ledger.Debit.class).open()) {
+                }).directory(dir).register(Ledger.Credit.class, Ledger.Debit.class).open()) {
             ledger.execute(new Ledger.Credit("a", 1));
             RejectedException e = assertThrows(RejectedException.class, () -> ledger.execute(new Ledger.Debit("a", 1)));
             assertTrue(e.getCause() instanceof AssertionError);
@@ -104,7 +104,7 @@ class ImmutablePrevalentTest {
     @Test
     void unregisteredEventIsRejectedBeforeAnythingIsWritten() {
         try (PrevalentValue<Object, Object> value = Keepsake.<Object, Object>prevalent(Ledger.EMPTY,
-                (s, e, t) -> Outcome.of(s)).directory(dir).events(Ledger.Credit.class).open()) {
+                (s, e, t) -> Outcome.of(s)).directory(dir).register(Ledger.Credit.class).open()) {
             assertThrows(CodecException.class, () -> value.execute(new Unregistered("a", 1)));
             assertEquals(0, value.lastSequence());
         }
@@ -115,7 +115,7 @@ class ImmutablePrevalentTest {
     void recordedTimesAreReplayed() {
         TestClock clock = new TestClock(Instant.parse("2026-03-01T10:00:00Z"));
         try (PrevalentValue<Ledger, Ledger.Event> ledger = Keepsake.prevalent(Ledger.EMPTY, Ledger::apply)
-                .directory(dir).clock(clock).events(Ledger.Credit.class, Ledger.Debit.class).open()) {
+                .directory(dir).clock(clock).register(Ledger.Credit.class, Ledger.Debit.class).open()) {
             ledger.execute(new Ledger.Credit("a", 1));
             clock.set(Instant.parse("2026-03-01T10:00:05Z"));
             assertEquals(Instant.parse("2026-03-01T10:00:05Z"), ledger.execute(new Ledger.Credit("a", 1)).state()
@@ -203,14 +203,14 @@ class ImmutablePrevalentTest {
         };
         java.util.Map<String, Object> live;
         try (PrevalentValue<java.util.Map<String, Object>, Ledger.Credit> value = Keepsake.prevalent(
-                java.util.Map.<String, Object>of(), add).directory(dir).events(Ledger.Credit.class).open()) {
+                java.util.Map.<String, Object>of(), add).directory(dir).register(Ledger.Credit.class).open()) {
             value.execute(new Ledger.Credit("a", 2));
             value.snapshot();
             value.execute(new Ledger.Credit("a", 3));
             live = value.state();
         }
         try (PrevalentValue<java.util.Map<String, Object>, Ledger.Credit> value = Keepsake.prevalent(
-                java.util.Map.<String, Object>of(), add).directory(dir).events(Ledger.Credit.class).open()) {
+                java.util.Map.<String, Object>of(), add).directory(dir).register(Ledger.Credit.class).open()) {
             assertEquals(5L, ((Number) value.state().get("a")).longValue());
             assertEquals(live.keySet(), value.state().keySet());
         }
@@ -219,7 +219,7 @@ class ImmutablePrevalentTest {
     @Test
     void transientModeWorks() {
         try (PrevalentValue<Ledger, Ledger.Event> ledger = Keepsake.prevalent(Ledger.EMPTY, Ledger::apply)
-                .inMemory().events(Ledger.Credit.class, Ledger.Debit.class).open()) {
+                .inMemory().register(Ledger.Credit.class, Ledger.Debit.class).open()) {
             ledger.execute(new Ledger.Credit("a", 2));
             assertEquals(1, ledger.snapshot());
             ledger.execute(new Ledger.Credit("a", 2));

@@ -22,7 +22,7 @@ class InterruptedCallerTest {
     void mutableCallerWithItsInterruptFlagSetParksGetsItsResultAndItsFlagBack() throws Exception {
         HeldJournal journal = new HeldJournal();
         try (Prevalent<Bank> bank = Keepsake.prevalent(Bank::new).journal(journal).snapshotStore(Store.memory())
-                .events(Bank.EVENTS).open()) {
+                .register(Bank.EVENTS).open()) {
             Object result = waitInterrupted(journal, () -> bank.execute(new Bank.Deposit("alice", 10)));
             assertEquals(10L, result);
             assertEquals(10L, (long) bank.query(b -> b.balance("alice")));
@@ -33,7 +33,7 @@ class InterruptedCallerTest {
     void immutableCallerWithItsInterruptFlagSetParksGetsItsResultAndItsFlagBack() throws Exception {
         HeldJournal journal = new HeldJournal();
         try (PrevalentValue<Ledger, Ledger.Event> ledger = Keepsake.prevalent(Ledger.EMPTY, Ledger::apply)
-                .journal(journal).snapshotStore(Store.memory()).events(Ledger.Credit.class, Ledger.Debit.class)
+                .journal(journal).snapshotStore(Store.memory()).register(Ledger.Credit.class, Ledger.Debit.class)
                 .open()) {
             Object result = waitInterrupted(journal,
                     () -> ledger.execute(new Ledger.Credit("alice", 10)).result(Long.class));

@@ -27,7 +27,7 @@ class MutablePrevalentTest {
     }
 
     private Prevalent<Bank> open(Path where) {
-        return Keepsake.prevalent(Bank::new).directory(where).events(Bank.EVENTS).open();
+        return Keepsake.prevalent(Bank::new).directory(where).register(Bank.EVENTS).open();
     }
 
     private long journalLast() {
@@ -87,7 +87,7 @@ class MutablePrevalentTest {
     void eachCommandGetsItsRecordedTimeOnReplayAndTimeNeverRunsBackwards() {
         TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
         List<Instant> live;
-        try (Prevalent<Bank> bank = Keepsake.prevalent(Bank::new).directory(dir).events(Bank.EVENTS).clock(clock)
+        try (Prevalent<Bank> bank = Keepsake.prevalent(Bank::new).directory(dir).register(Bank.EVENTS).clock(clock)
                 .open()) {
             assertEquals(Instant.parse("2026-01-01T00:00:00Z"), bank.execute(new Bank.Stamp("a")));
             clock.set(Instant.parse("2026-01-02T00:00:00.123456789Z"));
@@ -97,7 +97,7 @@ class MutablePrevalentTest {
             live = bank.query(b -> List.copyOf(b.times));
         }
         TestClock later = new TestClock(Instant.parse("2030-01-01T00:00:00Z"));
-        try (Prevalent<Bank> bank = Keepsake.prevalent(Bank::new).directory(dir).events(Bank.EVENTS).clock(later)
+        try (Prevalent<Bank> bank = Keepsake.prevalent(Bank::new).directory(dir).register(Bank.EVENTS).clock(later)
                 .open()) {
             assertEquals(live, bank.query(b -> List.copyOf(b.times)));
         }
@@ -232,14 +232,14 @@ class MutablePrevalentTest {
 
     @Test
     void transientModeWorksAndKeepsNothing() {
-        try (Prevalent<Bank> bank = Keepsake.prevalent(Bank::new).inMemory().events(Bank.EVENTS).open()) {
+        try (Prevalent<Bank> bank = Keepsake.prevalent(Bank::new).inMemory().register(Bank.EVENTS).open()) {
             bank.execute(new Bank.Deposit("alice", 3));
             assertThrows(CodecException.class, () -> bank.execute(new Bank.Stray("x")));
             assertEquals(1, bank.snapshot());
             bank.execute(new Bank.Deposit("alice", 3));
             assertEquals(6L, (long) bank.query(b -> b.balance("alice")));
         }
-        try (Prevalent<Bank> bank = Keepsake.prevalent(Bank::new).inMemory().events(Bank.EVENTS).open()) {
+        try (Prevalent<Bank> bank = Keepsake.prevalent(Bank::new).inMemory().register(Bank.EVENTS).open()) {
             assertEquals(0L, (long) bank.query(Bank::total));
         }
     }

@@ -72,8 +72,8 @@ class ReentrancyTest {
     }
 
     private Prevalent<Bank> openBank() {
-        Prevalent<Bank> bank = Keepsake.prevalent(Bank::new).directory(dir).events(Bank.EVENTS)
-                .events(CallsBack.class, ChecksBack.class).open();
+        Prevalent<Bank> bank = Keepsake.prevalent(Bank::new).directory(dir).register(Bank.EVENTS)
+                .register(CallsBack.class, ChecksBack.class).open();
         BANK.set(bank);
         return bank;
     }
@@ -122,7 +122,7 @@ class ReentrancyTest {
                 return Ledger.apply(s, new Ledger.Credit("outer", 1), t);
             }
             return Ledger.apply(s, (Ledger.Event) e, t);
-        }).directory(dir).events(Ledger.Credit.class, Ledger.Debit.class, Nested.class).open();
+        }).directory(dir).register(Ledger.Credit.class, Ledger.Debit.class, Nested.class).open();
         LEDGER.set(ledger);
         return ledger;
     }

@@ -21,7 +21,7 @@ class SnapshotTest {
     Path dir;
 
     private PrevalentBuilder<Bank> builder() {
-        return Keepsake.prevalent(Bank::new).directory(dir).events(Bank.EVENTS).segmentSize(4096)
+        return Keepsake.prevalent(Bank::new).directory(dir).register(Bank.EVENTS).segmentSize(4096)
                 .snapshotChunkSize(1024);
     }
 

@@ -157,7 +157,7 @@ public abstract class BackendIntegrationContract {
                 .segmentSize(4096)
                 .snapshotChunkSize(1024)
                 .keepSnapshots(1)
-                .events(Notes.Put.class);
+                .register(Notes.Put.class);
         return builder.open();
     }
 

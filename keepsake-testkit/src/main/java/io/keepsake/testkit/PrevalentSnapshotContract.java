@@ -123,7 +123,7 @@ abstract class PrevalentSnapshotContract {
                 .segmentSize(4096)
                 .snapshotChunkSize(1024)
                 .keepSnapshots(keep)
-                .events(NotesModel.Put.class)
+                .register(NotesModel.Put.class)
                 .open();
     }
 }

@@ -22,7 +22,7 @@ public final class BankLedger {
     public static PrevalentBuilder<Bank> builder(Path dir) {
         return Keepsake.prevalent(Bank::new)
                 .directory(dir)
-                .events(Deposit.class, Withdraw.class, Transfer.class);
+                .register(Deposit.class, Withdraw.class, Transfer.class);
     }
 
     /** @return the bank in {@code dir}, recovered from its newest snapshot and journal */

@@ -15,7 +15,7 @@ final class TortureSystem {
     static Prevalent<TortureModel> open(Path dir) {
         return Keepsake.prevalent(TortureModel::new)
                 .directory(dir)
-                .events(Tick.class)
+                .register(Tick.class)
                 .segmentSize(SEGMENT_SIZE)
                 .snapshotEvery(SNAPSHOT_EVERY)
                 .keepSnapshots(2)

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.BeanSerializerModifier;
 import com.fasterxml.jackson.databind.ser.Serializers;
 import com.fasterxml.jackson.databind.ser.impl.UnknownSerializer;
+import com.fasterxml.jackson.databind.ser.std.NullSerializer;
 import com.fasterxml.jackson.databind.ser.std.BeanSerializerBase;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import io.keepsake.format.TypeRegistry;
@@ -37,10 +38,28 @@ import java.lang.reflect.Modifier;
 final class RegistryGuard extends SimpleModule {
     private static final long serialVersionUID = 1L;
     private final transient TypeRegistry registry;
+    private final transient RegistrationAdvice advice;
+    // Set only in a probe: where each refused class is noted instead of failing. One probe runs on one thread.
+    private final transient java.util.Set<Class<?>> found;
 
-    RegistryGuard(TypeRegistry registry) {
+    /** A guard that refuses unregistered classes, saying how to register them as {@code advice} puts it. */
+    RegistryGuard(TypeRegistry registry, RegistrationAdvice advice) {
         super("keepsake-registry-guard");
         this.registry = registry;
+        this.advice = advice;
+        this.found = null;
+    }
+
+    /**
+     * A probe for writing only: each class the guard would refuse is added to {@code found}, and writing goes on
+     * (into the refused value's fields too, so nested classes are found as well). A JDK class that is not a
+     * supported value is noted and written as null rather than walked.
+     */
+    RegistryGuard(TypeRegistry registry, java.util.Set<Class<?>> found) {
+        super("keepsake-registry-probe");
+        this.registry = registry;
+        this.advice = RegistrationAdvice.TYPE_REGISTRY;
+        this.found = found;
     }
 
     @Override
@@ -51,6 +70,10 @@ final class RegistryGuard extends SimpleModule {
             public JsonSerializer<?> findSerializer(SerializationConfig config, JavaType type,
                                                     BeanDescription beanDesc) {
                 String why = refusal(type.getRawClass());
+                if (why != null && found != null) {
+                    note(type.getRawClass());
+                    return null; // let Jackson write it, so that what it holds is probed too
+                }
                 return why == null ? null : new Refusing(type.getRawClass(), why);
             }
         });
@@ -77,7 +100,17 @@ final class RegistryGuard extends SimpleModule {
                                                       JsonSerializer<?> serializer) {
                 Class<?> type = SmileCodec.normalize(beanDesc.getBeanClass());
                 boolean asBean = serializer instanceof BeanSerializerBase || serializer instanceof UnknownSerializer;
-                return asBean && !registry.isRegistered(type) ? new Refusing(type, beanRefusal(type)) : serializer;
+                if (!asBean || registry.isRegistered(type)) {
+                    return serializer;
+                }
+                if (found != null) {
+                    if (!JdkTypes.isJdk(type)) {
+                        return serializer; // noted when its serializer was looked for; walk into it
+                    }
+                    note(type);
+                    return NullSerializer.instance; // a Thread or an Object: do not walk the JDK's insides
+                }
+                return new Refusing(type, beanRefusal(type));
             }
         });
         context.addBeanDeserializerModifier(new BeanDeserializerModifier() {
@@ -96,6 +129,10 @@ final class RegistryGuard extends SimpleModule {
             public JsonSerializer<?> findSerializer(SerializationConfig config, JavaType type,
                                                     BeanDescription beanDesc) {
                 String why = refusal(type.getRawClass());
+                if (why != null && found != null) {
+                    note(type.getRawClass());
+                    return null;
+                }
                 return why == null ? null : new Refusing(type.getRawClass(), "map key " + why);
             }
         });
@@ -118,8 +155,15 @@ final class RegistryGuard extends SimpleModule {
         if (type.isInterface() || Modifier.isAbstract(type.getModifiers())) {
             return type.getName() + " is abstract; nested values need a concrete registered type";
         }
-        return type.getName() + " is not registered; add it with TypeRegistry.builder().register("
-                + type.getSimpleName() + ".class, \"<permanent name>\")";
+        return type.getName() + " is not registered; " + advice.register(type);
+    }
+
+    /** Notes a refused class in a probe; an abstract type is left to the concrete classes of its values. */
+    private void note(Class<?> raw) {
+        Class<?> type = SmileCodec.normalize(raw);
+        if (!type.isInterface() && !Modifier.isAbstract(type.getModifiers()) || type.isEnum()) {
+            found.add(type);
+        }
     }
 
     private static String beanRefusal(Class<?> type) {

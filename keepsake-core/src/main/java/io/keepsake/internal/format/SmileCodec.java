@@ -36,6 +36,7 @@ public final class SmileCodec implements Codec {
     private static final ObjectMapper TREES = SmileMappers.trees();
 
     private final TypeRegistry registry;
+    private final RegistrationAdvice advice;
     private final ObjectMapper mapper;
     private final ObjectWriter writer;
     private final Map<String, ObjectReader> readers = new HashMap<>();
@@ -45,8 +46,17 @@ public final class SmileCodec implements Codec {
 
     /** @param registry the types this codec may encode and decode, besides the built-in JDK top-level types */
     public SmileCodec(TypeRegistry registry) {
+        this(registry, RegistrationAdvice.TYPE_REGISTRY);
+    }
+
+    /**
+     * @param registry the types this codec may encode and decode, besides the built-in JDK top-level types
+     * @param advice   how its error messages tell the user to register a type
+     */
+    public SmileCodec(TypeRegistry registry, RegistrationAdvice advice) {
         this.registry = registry;
-        this.mapper = SmileMappers.values(registry);
+        this.advice = advice;
+        this.mapper = SmileMappers.values(registry, advice);
         this.writer = mapper.writer();
         readers.put(TypeRegistry.STRING, mapper.readerFor(String.class));
         readers.put(TypeRegistry.LONG, mapper.readerFor(Long.class));
@@ -137,7 +147,7 @@ public final class SmileCodec implements Codec {
                 ObjectReader reader = readers.get(name);
                 if (reader == null) {
                     throw new CodecException("cannot decode type '" + name + "': no type is registered under "
-                            + "that name (register it, or add the old name with TypeRegistry.Builder.alias)");
+                            + "that name (" + advice.alias() + ")");
                 }
                 value = readerFor(reader, target).readValue(p);
             }
@@ -173,6 +183,24 @@ public final class SmileCodec implements Codec {
             throw new CodecException("cannot encode a " + name + " (" + value.getClass().getName() + "): "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Finds every class in {@code value} that stops it from being encoded, not just the first: application classes
+     * that are not registered, and JDK classes that are not supported values. Walks the value as {@link #encode}
+     * would, through a mapper of its own that notes each such class instead of failing, and writes nothing.
+     *
+     * @return the classes found, in the order met; empty if none
+     * @throws RuntimeException if walking the value fails for another reason (it refers to itself, a getter throws)
+     */
+    public java.util.Set<Class<?>> unregisteredTypesIn(Object value) {
+        java.util.Set<Class<?>> found = new java.util.LinkedHashSet<>();
+        try {
+            SmileMappers.probe(registry, found).writeValue(java.io.OutputStream.nullOutputStream(), value);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return found;
     }
 
     /** @return the reader of {@code target} if the named type's reader reads a form of it, else {@code named} */
@@ -212,7 +240,7 @@ public final class SmileCodec implements Codec {
                 ObjectReader reader = readers.get(name);
                 if (reader == null) {
                     throw new CodecException("cannot decode type '" + name + "': no type is registered under "
-                            + "that name (register it, or add the old name with TypeRegistry.Builder.alias)");
+                            + "that name (" + advice.alias() + ")");
                 }
                 value = reader.readValue(p);
             }
@@ -296,8 +324,8 @@ public final class SmileCodec implements Codec {
             }
             return TypeRegistry.MAP;
         }
-        throw new CodecException("cannot encode " + type.getName() + ": it is not registered; add it with "
-                + "TypeRegistry.builder().register(" + type.getSimpleName() + ".class, \"<permanent name>\")");
+        throw new CodecException("cannot encode " + type.getName() + ": it is not registered; "
+                + advice.register(type));
     }
 
     /** Top-level lists and maps decode as plain JDK values, so they may only hold such values. */

@@ -47,7 +47,19 @@ final class SmileMappers {
     }
 
     /** @return the mapper for application values, guarded by {@code registry} */
-    static ObjectMapper values(TypeRegistry registry) {
+    static ObjectMapper values(TypeRegistry registry, RegistrationAdvice advice) {
+        return values(new RegistryGuard(registry, advice));
+    }
+
+    /**
+     * @return a mapper for writing only, like {@link #values}, that adds each class the registry would refuse to
+     *         {@code found} instead of failing (see {@link SmileCodec#unregisteredTypesIn})
+     */
+    static ObjectMapper probe(TypeRegistry registry, java.util.Set<Class<?>> found) {
+        return values(new RegistryGuard(registry, found));
+    }
+
+    private static ObjectMapper values(RegistryGuard guard) {
         return SmileMapper.builder(factory())
                 .polymorphicTypeValidator(DENY_ALL)
                 .annotationIntrospector(new NoClassNameTypeIds())
@@ -59,7 +71,7 @@ final class SmileMappers {
                 .disable(MapperFeature.USE_GETTERS_AS_SETTERS)
                 .addModule(new Jdk8Module())
                 .addModule(new TimeValues())
-                .addModule(new RegistryGuard(registry))
+                .addModule(guard)
                 .build();
     }
 

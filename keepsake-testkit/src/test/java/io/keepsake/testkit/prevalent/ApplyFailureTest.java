@@ -167,7 +167,7 @@ class ApplyFailureTest {
             }
             return Outcome.of(new Sum(s.total() + e.amount(), s.count() + 1));
         }).directory(root.resolve("data")).disk(FaultyDisk.over(root, seed)).segmentSize(4096)
-                .events(Tally.Add.class).open();
+                .register(Tally.Add.class).open();
     }
 
     @Test

@@ -73,6 +73,6 @@ class EngineFsyncFailureTest {
 
     private static PrevalentValue<Count, Tally.Add> open(Path root, FaultyDisk disk) {
         return Keepsake.<Count, Tally.Add>prevalent(new Count(0), (s, e, t) -> Outcome.of(new Count(s.events() + 1)))
-                .directory(root.resolve("data")).disk(disk).segmentSize(4096).events(Tally.Add.class).open();
+                .directory(root.resolve("data")).disk(disk).segmentSize(4096).register(Tally.Add.class).open();
     }
 }

@@ -32,7 +32,7 @@ public final class Tally {
 
     static PrevalentBuilder<Tally> builder(Path dir, Disk disk) {
         return Keepsake.prevalent(Tally::new).directory(dir).disk(disk).segmentSize(4096).snapshotChunkSize(1024)
-                .keepSnapshots(1).events(Add.class, Fragile.class, Overdraw.class);
+                .keepSnapshots(1).register(Add.class, Fragile.class, Overdraw.class);
     }
 
     static Prevalent<Tally> open(Path dir, Disk disk) {
