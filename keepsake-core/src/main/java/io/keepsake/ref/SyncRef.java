@@ -20,10 +20,12 @@ import java.util.function.UnaryOperator;
  * on the version of the previous put while holding the lock, and only after the put returned does it publish the
  * new value. Reads are lock-free through a volatile field. A failed put publishes nothing.
  *
- * <p>Conflicts: a conflict means another writer (another ref, another process) changed the key. The ref re-reads
- * the stored value; a read-modify-write applies its function (or compares) again, after a wait drawn by
- * {@link Backoff} (exponential, full jitter) on the configured ticker, until it succeeds or the conflict deadline
- * (measured from the start of the call) passes. The wait happens with the lock held: every other thread of this ref
+ * <p>Conflicts: a conflict means another writer (another ref, another process) changed the key. A read-modify-write
+ * waits (drawn by {@link Backoff}: exponential, full jitter, on the configured ticker), then re-reads the stored value
+ * and applies its function (or compares) again, until it succeeds or the conflict deadline (measured from the start
+ * of the call) passes; then it re-reads and gives up. The read comes after the wait, not before: a writer that keeps
+ * writing would otherwise have replaced the value read by the time the wait ends, and the loser would lose every
+ * retry until the winner stopped. The wait happens with the lock held: every other thread of this ref
  * would conflict with the same winner, and holding it keeps this ref's commits in one order.
  *
  * <p>Watches: each commit (and each adoption of another writer's value) appends its {@code (old, new)} pair to
@@ -154,12 +156,13 @@ final class SyncRef<T> implements DurableRef<T> {
                 try {
                     return attempt.get();
                 } catch (ConflictException e) {
-                    refresh();
                     if (deadline.passed()) {
+                        refresh();
                         throw gaveUp(operation, attempts, deadline.elapsed(), e);
                     }
                     interrupted |= Thread.interrupted();
                     deadline.sleep(BACKOFF.delay(attempts - 1));
+                    refresh(); // after the wait: a value read before it would be stale if the winner kept writing
                 }
             }
         } finally {

@@ -88,6 +88,37 @@ class SyncRefContentionTest {
     }
 
     @Test
+    void afterItsBackoffALoserRetriesOnTheValueStoredDuringTheWaitNotBeforeIt() {
+        Store shared = Store.memory();
+        HookedStore mine = new HookedStore(shared);
+        AtomicInteger myPuts = new AtomicInteger();
+        mine.onPut((k, v, e) -> myPuts.incrementAndGet());
+        try (DurableRef<Long> other = DurableRef.builder(Long.class).store(shared).key("k").initial(0L).open()) {
+            // Another writer that never pauses: it commits once during every wait of this ref's backoff.
+            io.keepsake.Ticker busy = new io.keepsake.Ticker() {
+                private final ManualTicker time = ManualTicker.manual();
+
+                @Override
+                public long read() {
+                    return time.read();
+                }
+
+                @Override
+                public void sleep(long nanos) {
+                    time.advance(Math.max(nanos, 1), java.util.concurrent.TimeUnit.NANOSECONDS);
+                    other.updateAndGet(x -> x + 1);
+                }
+            };
+            try (DurableRef<Long> ref = DurableRef.builder(Long.class).store(mine).key("k").initial(0L).ticker(busy)
+                    .open()) {
+                other.updateAndGet(x -> x + 1); // ref's first put loses to this one
+                assertEquals(3L, ref.updateAndGet(x -> x + 1), "1 before the call, 1 during its one wait, then +1");
+                assertEquals(2, myPuts.get(), "one lost put, then one on the value read after the wait");
+            }
+        }
+    }
+
+    @Test
     void pastTheDeadlineTheConflictNamesTheKeyTheAttemptsAndTheTimeSpent() {
         HookedStore store = new HookedStore(Store.memory());
         AtomicInteger puts = new AtomicInteger();

@@ -1,11 +1,17 @@
 package io.keepsake.s3;
 
+import jakarta.servlet.DispatcherType;
+import java.lang.reflect.Field;
 import java.net.URI;
+import java.util.EnumSet;
 import java.util.Properties;
 import org.gaul.s3proxy.BlobStores;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
+import org.gaul.shaded.org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.gaul.shaded.org.eclipse.jetty.server.Handler;
+import org.gaul.shaded.org.eclipse.jetty.server.Server;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -13,8 +19,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * S3Proxy running inside the test JVM on its transient (in-memory) blob store, with AWS v4
- * authentication. {@link #stop()} and {@link #start()} take the server down and up again on the same port, over
- * the same data.
+ * authentication, and with conditional writes made atomic as on Amazon S3 by an
+ * {@link AtomicConditionalWritesFilter} in front of its handler. {@link #stop()} and {@link #start()} take the
+ * server down and up again on the same port, over the same data.
  */
 final class EmbeddedS3 implements AutoCloseable {
     static final String ACCESS_KEY = "keepsake-test";
@@ -41,6 +48,7 @@ final class EmbeddedS3 implements AutoCloseable {
                 .endpoint(URI.create("http://127.0.0.1:" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
                 .build();
+        serializeWritesPerObject(proxy);
         proxy.start();
         for (int i = 0; i < 500 && !"STARTED".equals(proxy.getState()); i++) {
             Thread.sleep(10);
@@ -49,6 +57,23 @@ final class EmbeddedS3 implements AutoCloseable {
             throw new IllegalStateException("S3Proxy did not start: " + proxy.getState());
         }
         port = proxy.getPort();
+    }
+
+    /**
+     * Puts an {@link AtomicConditionalWritesFilter} in front of S3Proxy's servlet. S3Proxy offers no hook for it:
+     * this reaches its private Jetty server, and fails loudly if a new S3Proxy version is built differently.
+     */
+    private static void serializeWritesPerObject(S3Proxy proxy) throws ReflectiveOperationException {
+        Field field = S3Proxy.class.getDeclaredField("server");
+        field.setAccessible(true);
+        Handler handler = ((Server) field.get(proxy)).getHandler();
+        while (!(handler instanceof ServletContextHandler) && handler instanceof Handler.Wrapper wrapper) {
+            handler = wrapper.getHandler();
+        }
+        if (!(handler instanceof ServletContextHandler context)) {
+            throw new IllegalStateException("S3Proxy's Jetty server has no servlet context to filter: " + handler);
+        }
+        context.addFilter(new AtomicConditionalWritesFilter(), "/*", EnumSet.of(DispatcherType.REQUEST));
     }
 
     /** Stops the server; connections are refused until {@link #start()}. */
