@@ -20,7 +20,7 @@ final class Waiters {
             if (waiter instanceof Thread thread) {
                 LockSupport.unpark(thread);
             } else {
-                @SuppressWarnings("unchecked")
+                @SuppressWarnings("unchecked") // only asynchronous appends put a CompletableFuture<Long> in the slots
                 CompletableFuture<Long> future = (CompletableFuture<Long>) waiter;
                 future.complete(first + i);
             }

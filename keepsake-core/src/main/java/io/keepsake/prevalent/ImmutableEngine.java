@@ -62,7 +62,7 @@ final class ImmutableEngine<S, E> implements PrevalentValue<S, E>, EngineCore.So
     /** Replays one journaled event during recovery; the transition succeeded live, so it must succeed now. */
     static <S, E> Outcome<S> replay(Transition<S, E> transition, S state, Object event, Instant time, long seq) {
         try {
-            @SuppressWarnings("unchecked")
+            @SuppressWarnings("unchecked") // only events of the allow-listed types decode, and they are the caller's E
             E e = (E) event;
             return transition.apply(state, e, time);
         } catch (RuntimeException ex) {
@@ -116,7 +116,7 @@ final class ImmutableEngine<S, E> implements PrevalentValue<S, E>, EngineCore.So
         Instant time = r.now.isBefore(headTime) ? headTime : r.now;
         Outcome<S> outcome;
         try {
-            @SuppressWarnings("unchecked")
+            @SuppressWarnings("unchecked") // the event was accepted as an E by the typed submit
             E event = (E) r.event;
             S current = head;
             outcome = guard.call("a transition", () -> transition.apply(current, event, time));

@@ -77,7 +77,7 @@ final class MutableEngine<S> implements Prevalent<S>, EngineCore.Source {
     /** Replays one journaled command during recovery (single thread, before the engine exists). */
     static <S> void replay(S state, Object command, Instant time) {
         try {
-            @SuppressWarnings("unchecked")
+            @SuppressWarnings("unchecked") // allow-listed commands are all written for this model's S
             Command<S, ?> c = (Command<S, ?>) command;
             c.execute(state, time);
         } catch (RuntimeException expected) {
@@ -86,7 +86,7 @@ final class MutableEngine<S> implements Prevalent<S>, EngineCore.Source {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings("unchecked") // the result is what this command returned, an R
     public <R> R execute(Command<S, R> command) {
         guard.check("execute");
         core.checkWritable();
@@ -352,7 +352,7 @@ final class MutableEngine<S> implements Prevalent<S>, EngineCore.Source {
         final Instant time;
         final Completion<Object> done = new Completion<>();
 
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings("unchecked") // the command's state and result types are erased once it is queued
         Pending(Command<?, ?> command, Instant time) {
             this.command = (Command<Object, Object>) command;
             this.time = time;

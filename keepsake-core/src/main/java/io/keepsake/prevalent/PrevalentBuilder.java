@@ -43,7 +43,7 @@ public final class PrevalentBuilder<S> extends PrevalentOptions<PrevalentBuilder
                     MutableEngine.replay(state, event, time);
                     return state;
                 });
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings("unchecked") // recovery starts from the initial state or a snapshot of it, both an S
         S state = (S) r.state();
         MutableEngine<S> engine = new MutableEngine<>(r.core(), state, r.sequence(), r.lastTime());
         r.core().start(engine, r.snapshotSequence());

@@ -35,7 +35,7 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
     PrevalentOptions() {
     }
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings("unchecked") // B is the concrete builder's own type (self-typed builder)
     private B self() {
         return (B) this;
     }

@@ -35,11 +35,11 @@ public final class PrevalentValueBuilder<S, E> extends PrevalentOptions<Prevalen
     public PrevalentValue<S, E> open() {
         Opening.Recovered r = Opening.open(settings, initial.getClass(), () -> initial,
                 (state, event, time, seq) -> {
-                    @SuppressWarnings("unchecked")
+                    @SuppressWarnings("unchecked") // the initial state or its snapshot, an S
                     S s = (S) state;
                     return ImmutableEngine.replay(transition, s, event, time, seq).state();
                 });
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings("unchecked") // recovery starts from the initial state or a snapshot of it, both an S
         S state = (S) r.state();
         ImmutableEngine<S, E> engine = new ImmutableEngine<>(r.core(), transition, state, r.sequence(),
                 r.lastTime());

@@ -56,7 +56,7 @@ final class RegistryRef<T> implements DurableRef<T> {
     }
 
     /** Caller holds the registry's exclusive lock. Does not fire watches. */
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings("unchecked") // the saved entry was taken from this ref, so it holds a T
     void restore(Entry<?> saved) {
         entry.set((Entry<T>) saved);
     }

@@ -245,7 +245,7 @@ final class SnapshotRegistry implements StateRegistry {
         return new RegistryRef.Entry<>(decode(sealed, ref.type(), ref.key()), sealed);
     }
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings("unchecked") // the saved entry was taken from this same ref, so it holds a T
     private static <T> Runnable revert(RegistryRef<T> ref, RegistryRef.Entry<?> entry) {
         T before = ref.entry().value();
         T after = (T) entry.value();

@@ -58,6 +58,7 @@ class JournalLockTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the open journal is needed only for the lock file it holds
     void lockFileIsOwnerOnlyAndNotASegment() throws IOException {
         try (Journal journal = open()) {
             Path lock = dir.resolve(JournalLock.NAME);

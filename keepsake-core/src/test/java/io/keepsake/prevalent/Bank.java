@@ -14,6 +14,10 @@ public final class Bank {
     public List<Instant> times = new ArrayList<>();
     public long commands;
 
+    /** An empty bank: no accounts, no commands yet. */
+    public Bank() {
+    }
+
     public long balance(String account) {
         return balances.getOrDefault(account, 0L);
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.keepsake.ClosedException;
+import io.keepsake.Keepsake;
 import io.keepsake.store.Expected;
 import io.keepsake.store.FileStore;
 import io.keepsake.store.Store;
@@ -34,7 +35,7 @@ class ClosedRefTest {
     @ParameterizedTest
     @EnumSource(value = WriteMode.class, names = {"SYNC", "COALESCING"})
     void aClosedRefThrowsClosedExceptionEverywhereButCloseAndItsName(WriteMode mode) {
-        DurableRef<Long> ref = DurableRef.builder(Long.class).store(Store.memory()).key("k").initial(0L)
+        DurableRef<Long> ref = Keepsake.ref(Long.class).store(Store.memory()).key("k").initial(0L)
                 .mode(mode).open();
         ref.close();
         everyCall(ref).forEach(ClosedRefTest::closed);
@@ -46,7 +47,7 @@ class ClosedRefTest {
     @ParameterizedTest
     @EnumSource(value = WriteMode.class, names = {"SYNC", "COALESCING"})
     void aDestroyedRefThrowsClosedException(WriteMode mode) {
-        DurableRef<Long> ref = DurableRef.builder(Long.class).store(Store.memory()).key("k").initial(0L)
+        DurableRef<Long> ref = Keepsake.ref(Long.class).store(Store.memory()).key("k").initial(0L)
                 .mode(mode).open();
         ref.set(1L);
         ref.destroy();
@@ -56,7 +57,7 @@ class ClosedRefTest {
 
     @org.junit.jupiter.api.Test
     void aClosedRegistryAndItsRefsThrowClosedException() {
-        StateRegistry registry = StateRegistry.builder(Store.memory()).open();
+        StateRegistry registry = Keepsake.registry(Store.memory()).open();
         DurableRef<Long> visits = registry.define("visits", Long.class, 0L);
         registry.close();
         closed(() -> registry.define("other", Long.class, 0L));
@@ -86,6 +87,6 @@ class ClosedRefTest {
     void aRefOnAClosedStoreFailsToOpenWithClosedException() {
         Store store = Store.memory();
         store.close();
-        closed(() -> DurableRef.builder(Long.class).store(store).key("k").initial(0L).open());
+        closed(() -> Keepsake.ref(Long.class).store(store).key("k").initial(0L).open());
     }
 }

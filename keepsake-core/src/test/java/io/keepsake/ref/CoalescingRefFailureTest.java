@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.keepsake.ClosedException;
 import io.keepsake.FailStopException;
+import io.keepsake.Keepsake;
 import io.keepsake.StorageException;
 import io.keepsake.WorkerStatus;
 import io.keepsake.store.Store;
@@ -34,7 +35,7 @@ class CoalescingRefFailureTest {
     private final Store memory = Store.memory();
 
     private DurableRef<Long> coalescing(Store store) {
-        return DurableRef.builder(Long.class).store(store).key("k").initial(0L).mode(WriteMode.COALESCING).open();
+        return Keepsake.ref(Long.class).store(store).key("k").initial(0L).mode(WriteMode.COALESCING).open();
     }
 
     @Test
@@ -104,7 +105,7 @@ class CoalescingRefFailureTest {
         FailStopException e = assertTimeoutPreemptively(HANG_GUARD,
                 () -> assertThrows(FailStopException.class, ref::flush));
         assertTrue(e.getCause() instanceof DiskOnFire);
-        try (DurableRef<Long> fresh = DurableRef.builder(Long.class).store(memory).key("k").initial(-1L).open()) {
+        try (DurableRef<Long> fresh = Keepsake.ref(Long.class).store(memory).key("k").initial(-1L).open()) {
             assertEquals(2L, fresh.get(), "the put happened before the watch threw");
         }
         assertTimeoutPreemptively(HANG_GUARD, () -> assertThrows(FailStopException.class, ref::close));
@@ -131,8 +132,8 @@ class CoalescingRefFailureTest {
         HookedStore store = new HookedStore(memory);
         List<WorkerStatus> told = new CopyOnWriteArrayList<>();
         List<Exception> toldOld = new CopyOnWriteArrayList<>();
-        @SuppressWarnings("deprecation")
-        DurableRef<Long> ref = DurableRef.builder(Long.class).store(store).key("k").initial(0L)
+        @SuppressWarnings("deprecation") // onWriteFailure: the deprecated listener this test still covers
+        DurableRef<Long> ref = Keepsake.ref(Long.class).store(store).key("k").initial(0L)
                 .mode(WriteMode.COALESCING).writerListener(told::add).onWriteFailure(toldOld::add).open();
         ref.set(1L);
         ref.flush();
@@ -161,7 +162,7 @@ class CoalescingRefFailureTest {
 
     @Test
     void aSyncRefReportsAStatusThatNeverChanges() {
-        try (DurableRef<Long> ref = DurableRef.builder(Long.class).store(memory).key("k").initial(0L).open()) {
+        try (DurableRef<Long> ref = Keepsake.ref(Long.class).store(memory).key("k").initial(0L).open()) {
             ref.set(1L);
             WorkerStatus status = ref.writerStatus();
             assertEquals(0, status.successes());
@@ -177,7 +178,7 @@ class CoalescingRefFailureTest {
         assertEquals(5L, ref.getAndUpdate(x -> x * 2));
         assertEquals(10L, ref.get());
         ref.flush();
-        try (DurableRef<Long> fresh = DurableRef.builder(Long.class).store(memory).key("k").initial(-1L).open()) {
+        try (DurableRef<Long> fresh = Keepsake.ref(Long.class).store(memory).key("k").initial(-1L).open()) {
             assertEquals(10L, fresh.get());
         }
         ref.set(11L); // not yet written perhaps: destroy discards it and deletes what was

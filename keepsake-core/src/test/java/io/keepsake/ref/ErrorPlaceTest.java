@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.keepsake.CorruptionException;
+import io.keepsake.Keepsake;
 import io.keepsake.store.Expected;
 import io.keepsake.store.Store;
 import org.junit.jupiter.api.Test;
@@ -21,12 +22,12 @@ class ErrorPlaceTest {
 
     @Test
     void aDamagedRefValueNamesItsStoreKeyAndOffset() {
-        try (DurableRef<Long> ref = DurableRef.builder(Long.class).store(store).key("limits/daily").initial(1L)
+        try (DurableRef<Long> ref = Keepsake.ref(Long.class).store(store).key("limits/daily").initial(1L)
                 .open()) {
             ref.set(5L);
         }
         flipLastByte("limits/daily");
-        CorruptionException e = assertThrows(CorruptionException.class, () -> DurableRef.builder(Long.class)
+        CorruptionException e = assertThrows(CorruptionException.class, () -> Keepsake.ref(Long.class)
                 .store(store).key("limits/daily").initial(1L).open().get());
         assertEquals("limits/daily", e.file());
         assertEquals(0, e.offset(), "the frame's CRC32C covers the frame from its start");
@@ -35,13 +36,13 @@ class ErrorPlaceTest {
 
     @Test
     void aDamagedRegistrySaveNamesItsStoreKeyAndOffset() {
-        try (StateRegistry registry = StateRegistry.builder(store).key("bank").open()) {
+        try (StateRegistry registry = Keepsake.registry(store).key("bank").open()) {
             registry.define("limit", Long.class, 1L).set(7L);
             registry.saveAll();
         }
         flipLastByte("bank");
         CorruptionException e = assertThrows(CorruptionException.class,
-                () -> StateRegistry.builder(store).key("bank").open());
+                () -> Keepsake.registry(store).key("bank").open());
         assertEquals("bank", e.file());
         assertEquals(0, e.offset());
         assertTrue(e.getMessage().contains(store.describe()), e.getMessage());

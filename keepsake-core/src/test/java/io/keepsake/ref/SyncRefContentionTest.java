@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.keepsake.ConflictException;
+import io.keepsake.Keepsake;
 import io.keepsake.internal.concurrent.ManualTicker;
 import io.keepsake.store.FileStore;
 import io.keepsake.store.Store;
@@ -37,8 +38,8 @@ class SyncRefContentionTest {
         Store second = backend.equals("memory") ? shared : FileStore.at(tmp); // like a second process
         List<Long> returned = new CopyOnWriteArrayList<>();
         List<Throwable> failures = new CopyOnWriteArrayList<>();
-        try (DurableRef<Long> a = DurableRef.builder(Long.class).store(first).key("counter").initial(0L).open();
-             DurableRef<Long> b = DurableRef.builder(Long.class).store(second).key("counter").initial(0L).open()) {
+        try (DurableRef<Long> a = Keepsake.ref(Long.class).store(first).key("counter").initial(0L).open();
+             DurableRef<Long> b = Keepsake.ref(Long.class).store(second).key("counter").initial(0L).open()) {
             List<Thread> threads = new ArrayList<>();
             for (DurableRef<Long> ref : List.of(a, b)) {
                 threads.add(Thread.ofPlatform().start(() -> {
@@ -55,7 +56,7 @@ class SyncRefContentionTest {
                 t.join();
             }
             assertEquals(List.of(), failures, "no call may give up under contention alone");
-            try (DurableRef<Long> reader = DurableRef.builder(Long.class).store(first).key("counter").initial(-1L)
+            try (DurableRef<Long> reader = Keepsake.ref(Long.class).store(first).key("counter").initial(-1L)
                     .open()) {
                 assertEquals(2L * PER_THREAD, reader.get());
             }
@@ -78,7 +79,7 @@ class SyncRefContentionTest {
                 throw new ConflictException(k, "another writer won (simulated)");
             }
         });
-        try (DurableRef<Long> ref = DurableRef.builder(Long.class).store(store).key("k").initial(0L)
+        try (DurableRef<Long> ref = Keepsake.ref(Long.class).store(store).key("k").initial(0L)
                 .ticker(ManualTicker.autoAdvancing()).open()) {
             assertEquals(1L, ref.updateAndGet(x -> x + 1));
             assertEquals(1L, ref.getAndUpdate(x -> x + 1));
@@ -128,7 +129,7 @@ class SyncRefContentionTest {
         });
         ManualTicker ticker = ManualTicker.autoAdvancing();
         long start = ticker.read();
-        try (DurableRef<Long> ref = DurableRef.builder(Long.class).store(store).key("hot/key").initial(0L)
+        try (DurableRef<Long> ref = Keepsake.ref(Long.class).store(store).key("hot/key").initial(0L)
                 .ticker(ticker).conflictDeadline(Duration.ofSeconds(2)).open()) {
             ConflictException e = assertThrows(ConflictException.class, () -> ref.updateAndGet(x -> x + 1));
             assertEquals("hot/key", e.key());
@@ -149,13 +150,13 @@ class SyncRefContentionTest {
         store.onPut((k, v, e) -> {
             throw new ConflictException(k, "another writer won (simulated)");
         });
-        try (DurableRef<Long> ref = DurableRef.builder(Long.class).store(store).key("k").initial(0L)
+        try (DurableRef<Long> ref = Keepsake.ref(Long.class).store(store).key("k").initial(0L)
                 .ticker(ManualTicker.autoAdvancing()).conflictDeadline(Duration.ZERO).open()) {
             ConflictException e = assertThrows(ConflictException.class, () -> ref.getAndUpdate(x -> x + 1));
             assertTrue(e.getMessage().contains("getAndUpdate gave up after 1 attempts"), e.getMessage());
         }
         assertThrows(IllegalArgumentException.class,
-                () -> DurableRef.builder(Long.class).conflictDeadline(Duration.ofSeconds(-1)));
+                () -> Keepsake.ref(Long.class).conflictDeadline(Duration.ofSeconds(-1)));
     }
 
     @Test
@@ -167,7 +168,7 @@ class SyncRefContentionTest {
                 throw new ConflictException(k, "another writer won (simulated)");
             }
         });
-        try (DurableRef<Long> ref = DurableRef.builder(Long.class).store(store).key("k").initial(0L).open()) {
+        try (DurableRef<Long> ref = Keepsake.ref(Long.class).store(store).key("k").initial(0L).open()) {
             Thread.currentThread().interrupt();
             try {
                 assertEquals(1L, ref.updateAndGet(x -> x + 1));

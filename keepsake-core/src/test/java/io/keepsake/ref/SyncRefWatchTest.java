@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.keepsake.Keepsake;
 import io.keepsake.ValidationException;
 import io.keepsake.store.Store;
 import java.time.Duration;
@@ -24,7 +25,7 @@ class SyncRefWatchTest {
 
     @Test
     void aWatchThatWaitsForAnotherWriteToTheSameRefDoesNotDeadlock() {
-        DurableRef<Long> ref = DurableRef.builder(Long.class).store(store).key("k").initial(0L).open();
+        DurableRef<Long> ref = Keepsake.ref(Long.class).store(store).key("k").initial(0L).open();
         CountDownLatch otherDone = new CountDownLatch(1);
         List<Long> seen = new CopyOnWriteArrayList<>();
         ref.addWatch((o, n) -> {
@@ -49,7 +50,7 @@ class SyncRefWatchTest {
 
     @Test
     void watchesSeeEveryCommitInOrderUnderConcurrentWriters() throws Exception {
-        DurableRef<Long> ref = DurableRef.builder(Long.class).store(store).key("k").initial(0L).open();
+        DurableRef<Long> ref = Keepsake.ref(Long.class).store(store).key("k").initial(0L).open();
         List<long[]> seen = new ArrayList<>(); // touched by one deliverer at a time
         ref.addWatch((o, n) -> {
             synchronized (seen) {
@@ -80,7 +81,7 @@ class SyncRefWatchTest {
 
     @Test
     void aWatchThatChangesItsOwnRefGetsIllegalStateException() {
-        DurableRef<Long> ref = DurableRef.builder(Long.class).store(store).key("k").initial(0L).open();
+        DurableRef<Long> ref = Keepsake.ref(Long.class).store(store).key("k").initial(0L).open();
         AtomicReference<Throwable> inWatch = new AtomicReference<>();
         ref.addWatch((o, n) -> {
             try {
@@ -99,7 +100,7 @@ class SyncRefWatchTest {
     @Test
     void aValidatorOrUpdateFunctionThatChangesItsOwnRefGetsIllegalStateException() {
         AtomicReference<DurableRef<Long>> self = new AtomicReference<>();
-        DurableRef<Long> ref = DurableRef.builder(Long.class).store(store).key("k").initial(0L)
+        DurableRef<Long> ref = Keepsake.ref(Long.class).store(store).key("k").initial(0L)
                 .validator(x -> {
                     if (x == 5L) {
                         self.get().set(99L); // refused; escapes the validator

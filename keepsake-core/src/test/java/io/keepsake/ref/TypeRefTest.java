@@ -72,7 +72,7 @@ class TypeRefTest {
         assertThrows(IllegalArgumentException.class, RawTypeRef::new);
     }
 
-    @SuppressWarnings("rawtypes")
+    @SuppressWarnings("rawtypes") // the raw type is what this test feeds TypeRef
     private static final class RawTypeRef extends TypeRef {
     }
 }

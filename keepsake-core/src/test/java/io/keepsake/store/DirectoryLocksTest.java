@@ -52,7 +52,7 @@ class DirectoryLocksTest {
     }
 
     @Test
-    @SuppressWarnings("try")
+    @SuppressWarnings("try") // held locks are used only for their scope
     void theLastReleaseWaitsForAWriteInFlightAndAReopenGetsWorkingLocks() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("c")).toRealPath();
         DirectoryLocks locks = DirectoryLocks.open(dir);

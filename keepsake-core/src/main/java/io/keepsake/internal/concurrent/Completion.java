@@ -19,10 +19,10 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class Completion<T> {
     private static final Object PENDING = new Object();
-    @SuppressWarnings("rawtypes")
+    @SuppressWarnings("rawtypes") // a field updater needs the raw class of a generic type
     private static final AtomicReferenceFieldUpdater<Completion, Object> OUTCOME =
             AtomicReferenceFieldUpdater.newUpdater(Completion.class, Object.class, "outcome");
-    @SuppressWarnings("rawtypes")
+    @SuppressWarnings("rawtypes") // a field updater needs the raw class of a generic type
     private static final AtomicReferenceFieldUpdater<Completion, Thread> WAITER =
             AtomicReferenceFieldUpdater.newUpdater(Completion.class, Thread.class, "waiter");
 
@@ -126,7 +126,7 @@ public final class Completion<T> {
      * @return the value of a completed instance
      * @throws IllegalStateException if not done yet
      */
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings("unchecked") // outcome holds a T unless it is PENDING or Failed, both handled first
     public T result() {
         Object o = outcome;
         if (o == PENDING) {

@@ -65,7 +65,7 @@ final class TimeValues extends SimpleModule {
         }
 
         @Override
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings("unchecked") // handleUnexpectedToken returns a value of handledType(), which is T
         public T deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
             if (p.currentToken() != JsonToken.VALUE_STRING) {
                 return (T) ctxt.handleUnexpectedToken(handledType(), p);
