@@ -95,6 +95,7 @@ class SealedEventsTest {
                     return Outcome.of(c);
                 }).directory(dir).register(Renamed.class, "counter-add").checkTypesAtOpen(false).open()) {
             assertEquals(List.of(new Renamed(5)), seen);
+            assertEquals(1L, reader.lastSequence());
         }
     }
 

@@ -94,7 +94,7 @@ class SyncRefContentionTest {
         HookedStore mine = new HookedStore(shared);
         AtomicInteger myPuts = new AtomicInteger();
         mine.onPut((k, v, e) -> myPuts.incrementAndGet());
-        try (DurableRef<Long> other = DurableRef.builder(Long.class).store(shared).key("k").initial(0L).open()) {
+        try (DurableRef<Long> other = Keepsake.ref(Long.class).store(shared).key("k").initial(0L).open()) {
             // Another writer that never pauses: it commits once during every wait of this ref's backoff.
             io.keepsake.Ticker busy = new io.keepsake.Ticker() {
                 private final ManualTicker time = ManualTicker.manual();
@@ -110,7 +110,7 @@ class SyncRefContentionTest {
                     other.updateAndGet(x -> x + 1);
                 }
             };
-            try (DurableRef<Long> ref = DurableRef.builder(Long.class).store(mine).key("k").initial(0L).ticker(busy)
+            try (DurableRef<Long> ref = Keepsake.ref(Long.class).store(mine).key("k").initial(0L).ticker(busy)
                     .open()) {
                 other.updateAndGet(x -> x + 1); // ref's first put loses to this one
                 assertEquals(3L, ref.updateAndGet(x -> x + 1), "1 before the call, 1 during its one wait, then +1");
