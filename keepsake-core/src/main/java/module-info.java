@@ -22,6 +22,7 @@ module io.keepsake.core {
     requires org.slf4j;
 
     exports io.keepsake;
+    exports io.keepsake.backup;
     exports io.keepsake.format;
     exports io.keepsake.io;
     exports io.keepsake.journal;
