@@ -50,6 +50,32 @@ public interface Backup extends AutoCloseable {
     }
 
     /**
+     * Fills the backup's {@link #gaps} from {@code journal} where it still holds the records, in objects of at most
+     * {@link BackupOptions#eventsPerSegment()} records, each created once (one attempt; rerun after a failure). Use
+     * it while no {@link #follow} of the same prefix is running, or accept that both may ship a range once each.
+     *
+     * @return the ranges that stay missing because the journal no longer (or never) held them; empty when the
+     *     backup is now complete up to its last object
+     * @throws io.keepsake.StorageException if the store fails; what was shipped stays shipped
+     */
+    static List<SequenceRange> repair(Journal journal, Store store, BackupOptions options) {
+        return BackupRepair.repair(Objects.requireNonNull(journal, "journal"), Objects.requireNonNull(store, "store"),
+                Objects.requireNonNull(options, "options"));
+    }
+
+    /**
+     * Ships {@code range} from {@code journal} as it is asked, in objects of at most
+     * {@link BackupOptions#eventsPerSegment()} records, whatever the backup already holds (a restore skips records
+     * it has already written, so an overlap is harmless).
+     *
+     * @throws io.keepsake.StorageException if the journal does not hold the whole range, or the store fails
+     */
+    static void shipRange(Journal journal, Store store, BackupOptions options, SequenceRange range) {
+        BackupRepair.ship(Objects.requireNonNull(journal, "journal"), Objects.requireNonNull(store, "store"),
+                Objects.requireNonNull(options, "options"), Objects.requireNonNull(range, "range"));
+    }
+
+    /**
      * @return what the backup last did: {@link WorkerStatus#lastSequence()} is the last sequence it shipped in this
      *     run (-1 before the first), failures since the last success, and whether it has stopped
      */

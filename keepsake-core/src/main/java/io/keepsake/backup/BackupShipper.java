@@ -1,6 +1,5 @@
 package io.keepsake.backup;
 
-import io.keepsake.ConflictException;
 import io.keepsake.StorageException;
 import io.keepsake.WorkerListener;
 import io.keepsake.WorkerStatus;
@@ -8,15 +7,8 @@ import io.keepsake.internal.concurrent.Backoff;
 import io.keepsake.internal.concurrent.StatusRecorder;
 import io.keepsake.internal.concurrent.Worker;
 import io.keepsake.journal.Journal;
-import io.keepsake.journal.JournalReader;
-import io.keepsake.journal.JournalRecord;
-import io.keepsake.store.Blob;
-import io.keepsake.store.Expected;
 import io.keepsake.store.Store;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Ships a journal to a store, one sealed range at a time, on one kernel {@link Worker}.
@@ -37,7 +29,7 @@ final class BackupShipper implements Backup {
     private static final int POLLS_PER_INTERVAL = 8;
 
     private final Journal journal;
-    private final Store store;
+    private final SegmentUpload segments;
     private final BackupOptions options;
     private final StatusRecorder status;
     private final Backoff backoff;
@@ -50,7 +42,7 @@ final class BackupShipper implements Backup {
 
     private BackupShipper(Journal journal, Store store, BackupOptions options, long next) {
         this.journal = journal;
-        this.store = store;
+        this.segments = new SegmentUpload(journal, store, options.prefix());
         this.options = options;
         this.status = new StatusRecorder("backup of the journal to " + store.describe() + " under "
                 + options.prefix(), options.clock());
@@ -78,7 +70,7 @@ final class BackupShipper implements Backup {
 
     private void run() {
         long lastShip = options.ticker().read();
-        Sealed sealed = null;
+        SegmentUpload.Sealed sealed = null;
         int attempt = 0;
         while (true) {
             boolean draining = closing;
@@ -87,7 +79,7 @@ final class BackupShipper implements Backup {
                 boolean due = options.ticker().read() - lastShip >= intervalNanos;
                 if (available >= options.eventsPerSegment() || available > 0 && (due || draining)) {
                     try {
-                        sealed = seal((int) Math.min(available, options.eventsPerSegment()));
+                        sealed = segments.seal(next, (int) Math.min(available, options.eventsPerSegment()));
                     } catch (StorageException e) {
                         status.failed(e);
                         if (draining) {
@@ -107,7 +99,7 @@ final class BackupShipper implements Backup {
                 }
             }
             try {
-                upload(sealed);
+                segments.upload(sealed);
             } catch (StorageException e) {
                 status.failed(e);
                 if (draining) {
@@ -116,51 +108,12 @@ final class BackupShipper implements Backup {
                 options.ticker().sleep(backoff.delay(attempt++));
                 continue;
             }
-            next = sealed.name.last() + 1;
-            shippedThrough = sealed.name.last();
-            status.succeeded(sealed.name.last(), sealed.bytes.length);
+            next = sealed.name().last() + 1;
+            shippedThrough = sealed.name().last();
+            status.succeeded(sealed.name().last(), sealed.bytes().length);
             lastShip = options.ticker().read();
             sealed = null;
             attempt = 0;
-        }
-    }
-
-    /** A range read from the journal and framed, waiting for its upload to succeed. */
-    private record Sealed(SegmentName name, byte[] bytes) {
-    }
-
-    private Sealed seal(int count) {
-        if (next < journal.firstSequence()) {
-            throw new StorageException("backup to " + store.describe() + " needs record " + next + " but the journal "
-                    + "now starts at " + journal.firstSequence() + "; the backup lacks [" + next + ", "
-                    + journal.firstSequence() + ") and will not skip it");
-        }
-        List<JournalRecord> records = new ArrayList<>(count);
-        try (JournalReader reader = journal.read(next)) {
-            while (records.size() < count && reader.hasNext()) {
-                JournalRecord record = reader.next();
-                if (record.sequence() != next + records.size()) {
-                    throw new StorageException("journal read from " + next + " gave record " + record.sequence()
-                            + " where " + (next + records.size()) + " was expected");
-                }
-                records.add(record);
-            }
-        }
-        if (records.size() < count) {
-            throw new StorageException("journal gave " + records.size() + " of the " + count + " records from " + next);
-        }
-        return new Sealed(SegmentName.of(options.prefix(), next, next + count - 1), SegmentFrame.encode(records));
-    }
-
-    private void upload(Sealed sealed) {
-        try {
-            store.put(sealed.name.key(), sealed.bytes, Expected.absent());
-        } catch (ConflictException e) {
-            Optional<Blob> held = store.get(sealed.name.key());
-            if (held.isEmpty() || !Arrays.equals(held.get().value(), sealed.bytes)) {
-                throw new StorageException(sealed.name.key() + " already exists in " + store.describe() + " with "
-                        + "other bytes (is another backup writing this prefix?); it is never overwritten", e);
-            }
         }
     }
 

@@ -230,6 +230,64 @@ class BackupTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void repairFillsAGapFromTheJournalAndARestoreThenGoesThrough(StoreKind kind) {
+        try (Store store = kind.open(dir); Journal journal = journal()) {
+            for (int i = 1; i <= 35; i++) {
+                journal.append(payload(i));
+            }
+            BackupOptions options = BackupOptions.builder().eventsPerSegment(10).build();
+            Backup.follow(journal, store, options).close();
+            store.delete(SegmentName.of("backup", 11, 20).key(), Expected.any());
+            store.delete(SegmentName.of("backup", 21, 30).key(), Expected.any());
+
+            assertEquals(List.of(), Backup.repair(journal, store, BackupOptions.builder().eventsPerSegment(15)
+                    .build()));
+            assertEquals(List.of(), Backup.gaps(store, "backup"));
+            assertEquals(List.of(name(1, 10), name(11, 25), name(26, 30), name(31, 35)), names(store));
+            assertEquals(List.of(), Backup.repair(journal, store, options), "a second repair has nothing to do");
+            assertEquals(4, names(store).size());
+            RestoreResult result = Restore.from(store, "backup").into(dir.resolve("restored"));
+            assertEquals(new RestoreResult(RestoreStatus.RESTORED, 35, 35, null), result);
+        }
+    }
+
+    @Test
+    void repairNamesWhatTheJournalNoLongerHolds() {
+        try (Store store = Store.memory();
+             Journal journal = Journal.files(dir.resolve("pruned")).segmentSize(4096).open()) {
+            for (int i = 1; i <= 200; i++) {
+                journal.append(new byte[64]);
+            }
+            BackupOptions options = BackupOptions.builder().eventsPerSegment(60).build();
+            Backup.follow(journal, store, options).close();
+            store.delete(SegmentName.of("backup", 1, 60).key(), Expected.any());
+            store.delete(SegmentName.of("backup", 61, 120).key(), Expected.any());
+            journal.deleteBefore(110); // 50 records per 4 KiB journal segment: the journal now starts at 101
+            assertEquals(101, journal.firstSequence());
+
+            assertEquals(List.of(new SequenceRange(1, 101)), Backup.repair(journal, store, options));
+            assertEquals(List.of(new SequenceRange(1, 101)), Backup.gaps(store, "backup"));
+            assertEquals(List.of(name(101, 120), name(121, 180), name(181, 200)), names(store));
+        }
+    }
+
+    @Test
+    void anExplicitRangeShipsAsAskedInSegments() {
+        try (Store store = Store.memory(); Journal journal = journal()) {
+            for (int i = 1; i <= 12; i++) {
+                journal.append(payload(i));
+            }
+            Backup.shipRange(journal, store, BackupOptions.builder().eventsPerSegment(4).build(),
+                    new SequenceRange(3, 12));
+            assertEquals(List.of(name(3, 6), name(7, 10), name(11, 11)), names(store));
+            assertEquals(List.of(new SequenceRange(1, 3)), Backup.gaps(store, "backup"));
+            assertThrows(StorageException.class, () -> Backup.shipRange(journal, store, BackupOptions.defaults(),
+                    new SequenceRange(10, 14)));
+        }
+    }
+
     @Test
     void aJournalPrunedPastTheBackupIsAFailureNotASkip() throws Exception {
         try (Store store = Store.memory();
