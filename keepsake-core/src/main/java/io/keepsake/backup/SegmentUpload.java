@@ -1,6 +1,7 @@
 package io.keepsake.backup;
 
 import io.keepsake.ConflictException;
+import io.keepsake.Durability;
 import io.keepsake.StorageException;
 import io.keepsake.journal.Journal;
 import io.keepsake.journal.JournalReader;
@@ -34,7 +35,8 @@ final class SegmentUpload {
     }
 
     /**
-     * Reads records {@code [first, first + count)} and frames them.
+     * Reads records {@code [first, first + count)} and frames them; on a journal whose appends are acknowledged
+     * before they are forced, forces it first, so a backup never holds a record the source could still lose.
      *
      * @throws StorageException if the journal no longer (or not yet) holds all of them
      */
@@ -43,6 +45,11 @@ final class SegmentUpload {
             throw new StorageException("backup to " + store.describe() + " needs record " + first + " but the journal "
                     + "now starts at " + journal.firstSequence() + "; the backup lacks [" + first + ", "
                     + journal.firstSequence() + ") and will not skip it");
+        }
+        if (journal.durability() != Durability.SYNC) {
+            // Acknowledged is not yet durable here: a crash could lose these records and the journal would then
+            // give their sequence numbers to other events. Ship only what is forced.
+            journal.sync();
         }
         List<JournalRecord> records = new ArrayList<>(count);
         try (JournalReader reader = journal.read(first)) {

@@ -310,6 +310,20 @@ class BackupTest {
     }
 
     @Test
+    void aJournalAcknowledgingBeforeItForcesIsForcedBeforeItsRecordsShip() {
+        try (Store store = Store.memory();
+             ForceCountingJournal journal = new ForceCountingJournal(Journal.files(dir.resolve("none"))
+                     .durability(io.keepsake.Durability.NONE).open())) {
+            for (int i = 1; i <= 30; i++) {
+                journal.append(payload(i));
+            }
+            Backup.follow(journal, store, BackupOptions.builder().eventsPerSegment(10).build()).close();
+            assertEquals(30, journal.forcedThrough.get(), "every shipped record was forced first");
+            assertEquals(List.of(name(1, 10), name(11, 20), name(21, 30)), names(store));
+        }
+    }
+
+    @Test
     void optionsAreCheckedWhenSet() {
         assertThrows(IllegalArgumentException.class, () -> BackupOptions.builder().eventsPerSegment(0));
         assertThrows(IllegalArgumentException.class, () -> BackupOptions.builder().interval(Duration.ZERO));
