@@ -30,6 +30,10 @@ public interface Backup extends AutoCloseable {
      * Starts shipping {@code journal} to {@code store}. The caller keeps both open until this backup is closed, and
      * closes them after it.
      *
+     * @param journal the journal to ship, read from the sequence after the last one the store holds
+     * @param store   where the segment objects go
+     * @param options prefix, segment size, interval, retries, ticker and listeners
+     * @return the running backup; close it before the journal and the store
      * @throws io.keepsake.StorageException if the store cannot be listed
      */
     static Backup follow(Journal journal, Store store, BackupOptions options) {
@@ -41,6 +45,8 @@ public interface Backup extends AutoCloseable {
      * Lists what the backup under {@code prefix} lacks: the ranges {@code [start, end)} between sequence 1 and the
      * last sequence it holds that no segment object covers. Judged by object names only; a restore checks content.
      *
+     * @param store  the store holding the backup
+     * @param prefix the backup's prefix ({@link BackupOptions#prefix()})
      * @return the missing ranges in order; empty for a complete (or empty) backup
      * @throws io.keepsake.StorageException if the store cannot be listed
      */
@@ -54,6 +60,9 @@ public interface Backup extends AutoCloseable {
      * {@link BackupOptions#eventsPerSegment()} records, each created once (one attempt; rerun after a failure). Use
      * it while no {@link #follow} of the same prefix is running, or accept that both may ship a range once each.
      *
+     * @param journal the source journal
+     * @param store   the store holding the backup
+     * @param options the prefix and segment size
      * @return the ranges that stay missing because the journal no longer (or never) held them; empty when the
      *     backup is now complete up to its last object
      * @throws io.keepsake.StorageException if the store fails; what was shipped stays shipped
@@ -68,6 +77,10 @@ public interface Backup extends AutoCloseable {
      * {@link BackupOptions#eventsPerSegment()} records, whatever the backup already holds (a restore skips records
      * it has already written, so an overlap is harmless).
      *
+     * @param journal the source journal
+     * @param store   the store holding the backup
+     * @param options the prefix and segment size
+     * @param range   the sequences to ship
      * @throws io.keepsake.StorageException if the journal does not hold the whole range, or the store fails
      */
     static void shipRange(Journal journal, Store store, BackupOptions options, SequenceRange range) {

@@ -57,6 +57,7 @@ public final class Restore {
      * Writes the records into {@code dir/journal} (created if absent), the layout of
      * {@code Keepsake.prevalent(..).directory(dir)}.
      *
+     * @param dir the directory of the restored system; its journal is continued if it exists
      * @return how the run ended; failures of the backup or the target are a {@link RestoreStatus#FAILED} result
      */
     public RestoreResult into(Path dir) {

@@ -34,7 +34,7 @@ class BackupProcessTest {
              Store store = FileStore.at(Path.of(args[1]));
              Backup backup = Backup.follow(journal, store, BackupOptions.builder().eventsPerSegment(PER_SEGMENT)
                      .build())) {
-            System.out.println("following");
+            System.out.println("following from " + (backup.shippedThrough() + 1));
             System.out.flush();
             Thread.sleep(Duration.ofMinutes(5));
         }

@@ -51,10 +51,10 @@ class RestoreTest {
     /** Runs 100 commands on a system over a file journal, backs it up, and returns the state after each sequence. */
     private Map<Long, Bank> runAndBackUp(Store store, KeyProvider keys) {
         Map<Long, Bank> states = new HashMap<>();
-        try (Journal journal = Journal.files(dir.resolve("source/journal")).open();
-             Backup backup = Backup.follow(journal, store, BackupOptions.builder().eventsPerSegment(7).build())) {
-            var builder = Keepsake.prevalent(Bank::new).journal(journal).snapshotStore(Store.memory()).events(EVENTS)
-                    .compression(Compression.LZ4);
+        try (Journal journal = Journal.files(dir.resolve("source/journal")).open()) {
+            Backup backup = Backup.follow(journal, store, BackupOptions.builder().eventsPerSegment(7).build());
+            var builder = Keepsake.prevalent(Bank::new).journal(journal).snapshotStore(Store.memory())
+                    .register(EVENTS).compression(Compression.LZ4);
             if (keys != null) {
                 builder.keys(keys);
             }
@@ -69,13 +69,15 @@ class RestoreTest {
                     }
                     states.put(bank.lastSequence(), bank.query(RestoreTest::copy));
                 }
+            } finally {
+                backup.close(); // ships what is left
             }
         }
         return states;
     }
 
     private Bank openRestored(Path restored, KeyProvider keys) {
-        var builder = Keepsake.prevalent(Bank::new).directory(restored).events(EVENTS);
+        var builder = Keepsake.prevalent(Bank::new).directory(restored).register(EVENTS);
         if (keys != null) {
             builder.keys(keys);
         }
