@@ -3,8 +3,8 @@
  *
  * <p>Exported packages are the API: {@code io.keepsake} (the entry point, exceptions, {@code Durability}),
  * {@code io.keepsake.format} (the type registry, compression and keys a user chooses), {@code io.keepsake.prevalent},
- * {@code io.keepsake.ref}, {@code io.keepsake.store} and {@code io.keepsake.journal} (the capabilities and the
- * {@code Store} and {@code Journal} SPIs backends implement), and {@code io.keepsake.io} (the {@code Disk} every file
+ * {@code io.keepsake.ref}, {@code io.keepsake.backup}, {@code io.keepsake.store} and {@code io.keepsake.journal} (the
+ * capabilities and the {@code Store} and {@code Journal} SPIs backends implement), and {@code io.keepsake.io} (the {@code Disk} every file
  * access goes through, so tests can inject faults). Packages under {@code io.keepsake.internal} (the format
  * pipeline, codecs, checksums, frames) are not exported and may change in any release.
  *
@@ -22,6 +22,7 @@ module io.keepsake.core {
     requires org.slf4j;
 
     exports io.keepsake;
+    exports io.keepsake.backup;
     exports io.keepsake.format;
     exports io.keepsake.io;
     exports io.keepsake.journal;

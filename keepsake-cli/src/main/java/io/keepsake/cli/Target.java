@@ -83,7 +83,7 @@ record Target(Kind kind, Path path, String uri) {
             case JOURNAL_SEGMENT -> Kind.JOURNAL;
             case STORE_ENTRY -> Kind.STORE_ENTRY;
             case VALUE -> Kind.VALUE_FILE;
-            case SNAPSHOT -> Kind.OTHER_FILE;
+            case SNAPSHOT, BACKUP_SEGMENT -> Kind.OTHER_FILE;
         }, path, null);
     }
 

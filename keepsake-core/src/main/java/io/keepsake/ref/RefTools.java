@@ -152,6 +152,7 @@ public final class RefTools {
             case SNAPSHOT -> "snapshot";
             case VALUE -> "value";
             case STORE_ENTRY -> "store entry";
+            case BACKUP_SEGMENT -> "backup segment";
         };
     }
 }

@@ -11,7 +11,9 @@ public enum FileKind {
     /** One value kept in a {@code Store} (a durable reference, a registry save, a manifest). */
     VALUE(3),
     /** One entry file of a {@code FileStore}: the header (base = version number), then the stored bytes. */
-    STORE_ENTRY(4);
+    STORE_ENTRY(4),
+    /** A backup segment object: the header (base = first sequence), then journal records copied byte for byte. */
+    BACKUP_SEGMENT(5);
 
     private final int id;
 

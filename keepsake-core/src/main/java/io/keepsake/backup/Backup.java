@@ -1,0 +1,107 @@
+package io.keepsake.backup;
+
+import io.keepsake.WorkerStatus;
+import io.keepsake.journal.Journal;
+import io.keepsake.store.Store;
+import io.keepsake.store.StoreKeys;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A continuous backup of a journal into a {@link Store}: records are copied byte for byte (each keeps its own
+ * checksum, compression and encryption) into create-only segment objects named by the range they hold.
+ *
+ * <pre>{@code
+ * try (Backup backup = Backup.follow(journal, store, BackupOptions.defaults())) {
+ *     ... // the application appends; acknowledged records reach the store within the interval
+ * }
+ * List<SequenceRange> missing = Backup.gaps(store, "backup");
+ * RestoreResult result = Restore.from(store, "backup").into(Path.of("restored"));
+ * }</pre>
+ *
+ * <p>A backup runs on one background thread. It starts after the last range the store already holds, so a backup
+ * closed or killed and started again continues without a gap or a duplicate. A failed upload is retried with
+ * exponential backoff until it succeeds; it never skips a range. Each failure shows in {@link #status()} and goes to
+ * the {@link BackupOptions.Builder#onFailure listeners}.
+ */
+public interface Backup extends AutoCloseable {
+
+    /**
+     * Starts shipping {@code journal} to {@code store}. The caller keeps both open until this backup is closed, and
+     * closes them after it.
+     *
+     * @param journal the journal to ship, read from the sequence after the last one the store holds
+     * @param store   where the segment objects go
+     * @param options prefix, segment size, interval, retries, ticker and listeners
+     * @return the running backup; close it before the journal and the store
+     * @throws io.keepsake.StorageException if the store cannot be listed
+     */
+    static Backup follow(Journal journal, Store store, BackupOptions options) {
+        return BackupShipper.start(Objects.requireNonNull(journal, "journal"), Objects.requireNonNull(store, "store"),
+                Objects.requireNonNull(options, "options"));
+    }
+
+    /**
+     * Lists what the backup under {@code prefix} lacks: the ranges {@code [start, end)} between sequence 1 and the
+     * last sequence it holds that no segment object covers. Judged by object names only; a restore checks content.
+     *
+     * @param store  the store holding the backup
+     * @param prefix the backup's prefix ({@link BackupOptions#prefix()})
+     * @return the missing ranges in order; empty for a complete (or empty) backup
+     * @throws io.keepsake.StorageException if the store cannot be listed
+     */
+    static List<SequenceRange> gaps(Store store, String prefix) {
+        StoreKeys.requireValidKey(Objects.requireNonNull(prefix, "prefix"));
+        return SegmentName.gaps(SegmentName.list(Objects.requireNonNull(store, "store"), prefix));
+    }
+
+    /**
+     * Fills the backup's {@link #gaps} from {@code journal} where it still holds the records, in objects of at most
+     * {@link BackupOptions#eventsPerSegment()} records, each created once (one attempt; rerun after a failure). Use
+     * it while no {@link #follow} of the same prefix is running, or accept that both may ship a range once each.
+     *
+     * @param journal the source journal
+     * @param store   the store holding the backup
+     * @param options the prefix and segment size
+     * @return the ranges that stay missing because the journal no longer (or never) held them; empty when the
+     *     backup is now complete up to its last object
+     * @throws io.keepsake.StorageException if the store fails; what was shipped stays shipped
+     */
+    static List<SequenceRange> repair(Journal journal, Store store, BackupOptions options) {
+        return BackupRepair.repair(Objects.requireNonNull(journal, "journal"), Objects.requireNonNull(store, "store"),
+                Objects.requireNonNull(options, "options"));
+    }
+
+    /**
+     * Ships {@code range} from {@code journal} as it is asked, in objects of at most
+     * {@link BackupOptions#eventsPerSegment()} records, whatever the backup already holds (a restore skips records
+     * it has already written, so an overlap is harmless).
+     *
+     * @param journal the source journal
+     * @param store   the store holding the backup
+     * @param options the prefix and segment size
+     * @param range   the sequences to ship
+     * @throws io.keepsake.StorageException if the journal does not hold the whole range, or the store fails
+     */
+    static void shipRange(Journal journal, Store store, BackupOptions options, SequenceRange range) {
+        BackupRepair.ship(Objects.requireNonNull(journal, "journal"), Objects.requireNonNull(store, "store"),
+                Objects.requireNonNull(options, "options"), Objects.requireNonNull(range, "range"));
+    }
+
+    /**
+     * @return what the backup last did: {@link WorkerStatus#lastSequence()} is the last sequence it shipped in this
+     *     run (-1 before the first), failures since the last success, and whether it has stopped
+     */
+    WorkerStatus status();
+
+    /** @return the last sequence the store holds from this backup's journal, without a gap below it in this run */
+    long shippedThrough();
+
+    /**
+     * Ships every record the journal holds now (one attempt per range; a failure is in {@link #status()} and the
+     * range ships at the next start), then stops the background thread. Idempotent. Closes neither the journal nor
+     * the store.
+     */
+    @Override
+    void close();
+}

@@ -1,0 +1,140 @@
+package io.keepsake.backup;
+
+import io.keepsake.Ticker;
+import io.keepsake.WorkerListener;
+import io.keepsake.store.StoreKeys;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How a {@link Backup} ships a journal. Build with {@link #builder()}; {@link #defaults()} is
+ * {@code builder().build()}.
+ *
+ * @param prefix           the key prefix of the backup in its store (default {@code "backup"}); segments go under
+ *                         {@code <prefix>/segments/}
+ * @param eventsPerSegment records per segment object at most (default 10,000); a full segment ships at once
+ * @param interval         a segment holding fewer records ships this long after the previous ship at most
+ *                         (default 1 s), so a quiet system still reaches the backup
+ * @param retryBase        the first retry's backoff bound after a failed upload (default 100 ms)
+ * @param retryCap         the largest backoff bound (default 30 s); retries go on until the upload succeeds or the
+ *                         backup is closed, since a backup never skips a range
+ * @param ticker           the time intervals and backoff are measured on (default {@link Ticker#system()})
+ * @param clock            the wall clock of the times in {@link Backup#status()}
+ * @param listeners        told of each failed upload, on the backup's thread
+ */
+public record BackupOptions(String prefix, int eventsPerSegment, Duration interval, Duration retryBase,
+                            Duration retryCap, Ticker ticker, Clock clock, List<WorkerListener> listeners) {
+
+    /** Checks every field, as the builder does. */
+    public BackupOptions {
+        StoreKeys.requireValidKey(Objects.requireNonNull(prefix, "prefix"));
+        if (eventsPerSegment < 1) {
+            throw new IllegalArgumentException("eventsPerSegment must be at least 1, was " + eventsPerSegment);
+        }
+        positive("interval", interval);
+        positive("retryBase", retryBase);
+        positive("retryCap", retryCap);
+        if (retryCap.compareTo(retryBase) < 0) {
+            throw new IllegalArgumentException("retryCap " + retryCap + " cannot be below retryBase " + retryBase);
+        }
+        Objects.requireNonNull(ticker, "ticker");
+        Objects.requireNonNull(clock, "clock");
+        listeners = List.copyOf(listeners);
+    }
+
+    private static void positive(String what, Duration value) {
+        Objects.requireNonNull(value, what);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(what + " must be positive, was " + value);
+        }
+    }
+
+    /** @return the default options */
+    public static BackupOptions defaults() {
+        return builder().build();
+    }
+
+    /** @return a builder holding the defaults */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds {@link BackupOptions}; each setter checks its argument at once. Not thread-safe. */
+    public static final class Builder {
+        private String prefix = "backup";
+        private int eventsPerSegment = 10_000;
+        private Duration interval = Duration.ofSeconds(1);
+        private Duration retryBase = Duration.ofMillis(100);
+        private Duration retryCap = Duration.ofSeconds(30);
+        private Ticker ticker = Ticker.system();
+        private Clock clock = Clock.systemUTC();
+        private final java.util.ArrayList<WorkerListener> listeners = new java.util.ArrayList<>();
+
+        private Builder() {
+        }
+
+        /** @param prefix the key prefix of the backup in its store @return this builder */
+        public Builder prefix(String prefix) {
+            this.prefix = StoreKeys.requireValidKey(Objects.requireNonNull(prefix, "prefix"));
+            return this;
+        }
+
+        /** @param events records per segment object at most, at least 1 @return this builder */
+        public Builder eventsPerSegment(int events) {
+            if (events < 1) {
+                throw new IllegalArgumentException("eventsPerSegment must be at least 1, was " + events);
+            }
+            this.eventsPerSegment = events;
+            return this;
+        }
+
+        /** @param interval how long a partly filled segment waits at most, positive @return this builder */
+        public Builder interval(Duration interval) {
+            positive("interval", interval);
+            this.interval = interval;
+            return this;
+        }
+
+        /**
+         * @param base the first retry's backoff bound, positive
+         * @param cap  the largest backoff bound, at least {@code base}
+         * @return this builder
+         */
+        public Builder retryBackoff(Duration base, Duration cap) {
+            positive("retryBase", base);
+            positive("retryCap", cap);
+            if (cap.compareTo(base) < 0) {
+                throw new IllegalArgumentException("retryCap " + cap + " cannot be below retryBase " + base);
+            }
+            this.retryBase = base;
+            this.retryCap = cap;
+            return this;
+        }
+
+        /** @param ticker the time intervals and backoff are measured on @return this builder */
+        public Builder ticker(Ticker ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
+            return this;
+        }
+
+        /** @param clock the wall clock of the times in the status @return this builder */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** @param listener told of each failed upload @return this builder */
+        public Builder onFailure(WorkerListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** @return the options */
+        public BackupOptions build() {
+            return new BackupOptions(prefix, eventsPerSegment, interval, retryBase, retryCap, ticker, clock,
+                    listeners);
+        }
+    }
+}
