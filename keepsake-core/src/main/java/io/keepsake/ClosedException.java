@@ -8,12 +8,18 @@ package io.keepsake;
 public class ClosedException extends KeepsakeException {
     private static final long serialVersionUID = 1L;
 
-    /** @param what the closed object, such as {@code "journal data/bank/journal"} ("is closed" is appended) */
+    /**
+     * Reports a call on a closed object, with the message "<i>what</i> is closed".
+     *
+     * @param what the closed object, such as {@code "journal data/bank/journal"} ("is closed" is appended)
+     */
     public ClosedException(String what) {
         super(what + " is closed");
     }
 
     /**
+     * Reports a call on a closed object with a message of the caller's own, keeping what closed it.
+     *
      * @param message the whole message
      * @param cause   the underlying failure, if any
      */

@@ -7,12 +7,18 @@ package io.keepsake;
 public class CodecException extends KeepsakeException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message what could not be encoded or decoded and why */
+    /**
+     * Reports a value that could not be encoded or decoded, found by Keepsake's own checks.
+     *
+     * @param message what could not be encoded or decoded and why
+     */
     public CodecException(String message) {
         super(message);
     }
 
     /**
+     * Reports a value that the codec library (Jackson) failed to encode or decode.
+     *
      * @param message what could not be encoded or decoded and why
      * @param cause   the codec library's failure
      */

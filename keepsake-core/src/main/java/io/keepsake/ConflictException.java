@@ -6,6 +6,8 @@ public class ConflictException extends KeepsakeException {
     private final String key;
 
     /**
+     * Reports a lost compare-and-set on {@code key}.
+     *
      * @param key     the key whose version did not match
      * @param message what was expected and what was found
      */
@@ -14,7 +16,11 @@ public class ConflictException extends KeepsakeException {
         this.key = key;
     }
 
-    /** @return the key whose version did not match */
+    /**
+     * The store key another writer changed first; a caller can re-read it and decide again.
+     *
+     * @return the key whose version did not match
+     */
     public String key() {
         return key;
     }

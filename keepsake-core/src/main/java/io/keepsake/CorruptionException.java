@@ -10,6 +10,9 @@ public class CorruptionException extends StorageException {
     private final long offset;
 
     /**
+     * Reports damaged bytes at {@code offset} of {@code file}; the message is "<i>file</i> at offset
+     * <i>offset</i>: <i>what</i>".
+     *
      * @param file   the file, or store key, holding the damaged bytes
      * @param offset the byte offset of the damaged frame or record within it
      * @param what   what check failed, for example "record CRC32C mismatch"
@@ -20,12 +23,20 @@ public class CorruptionException extends StorageException {
         this.offset = offset;
     }
 
-    /** @return the file, or store key, holding the damaged bytes */
+    /**
+     * Where the damage is: a journal segment or snapshot chunk path, or the key of a stored value.
+     *
+     * @return the file, or store key, holding the damaged bytes
+     */
     public String file() {
         return file;
     }
 
-    /** @return the byte offset of the damaged frame or record */
+    /**
+     * Where in {@link #file()} the damage was found, for inspecting the bytes (for example with the CLI's dump).
+     *
+     * @return the byte offset of the damaged frame or record
+     */
     public long offset() {
         return offset;
     }

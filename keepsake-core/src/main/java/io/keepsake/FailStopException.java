@@ -8,6 +8,8 @@ public class FailStopException extends StorageException {
     private static final long serialVersionUID = 1L;
 
     /**
+     * Reports a write refused because {@code cause} failed an earlier write or force of the same owner.
+     *
      * @param message what refused the write
      * @param cause   the original write or force failure
      */

@@ -7,7 +7,11 @@ package io.keepsake;
 public class FormatException extends KeepsakeException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message what was expected and what was found */
+    /**
+     * Reports bytes that are not a readable Keepsake file of the expected kind.
+     *
+     * @param message what was expected and what was found
+     */
     public FormatException(String message) {
         super(message);
     }

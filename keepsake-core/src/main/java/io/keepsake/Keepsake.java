@@ -50,6 +50,7 @@ public final class Keepsake {
      * Starts a mutable prevalent model changed by {@link io.keepsake.prevalent.Command} objects (Prevayler style):
      * each command is journaled, then applied; on restart the newest snapshot is loaded and the journal replayed.
      *
+     * @param <S>          the model's type
      * @param initialState makes the empty model (used when there is no snapshot yet)
      * @return a builder; finish with {@link PrevalentBuilder#open()}
      * @see Prevalent
@@ -63,6 +64,8 @@ public final class Keepsake {
      * Starts an immutable prevalent value evolved by a pure function (prevayler-clj style): each event is applied
      * by {@code transition}, journaled, and published once durable.
      *
+     * @param <S>        the state's (immutable) type
+     * @param <E>        the type of the events the transition takes
      * @param initial    the state when there is no snapshot yet
      * @param transition {@code (state, event, time) -> Outcome(newState, result)}; deterministic, no side effects
      * @return a builder; finish with {@link PrevalentValueBuilder#open()}
@@ -91,6 +94,8 @@ public final class Keepsake {
      *         }).directory(dir).open();
      * }</pre>
      *
+     * @param <S>        the state's (immutable) type
+     * @param <E>        the sealed event interface (or the single event record or enum)
      * @param initial    the state when there is no snapshot yet
      * @param eventType  a sealed interface of records (or a single record or enum): the type of every event
      * @param transition {@code (state, event, time) -> Outcome(newState, result)}; deterministic, no side effects
@@ -118,6 +123,7 @@ public final class Keepsake {
      * Starts a durable reference: an {@code AtomicReference}-like cell whose value is written (compare-and-set on
      * the store's version) before each change returns; watches fire after the value is durable.
      *
+     * @param <T>  the value's type
      * @param type the value's type (register it, or pass a {@code TypeRegistry}, on the builder)
      * @return a builder; set {@code store}, {@code key} and {@code initial}, then {@link RefBuilder#open()}
      * @see DurableRef
@@ -137,6 +143,7 @@ public final class Keepsake {
      *         .store(store).key("counts").initial(Map.of()).open();
      * }</pre>
      *
+     * @param <T>  the value's full generic type
      * @param type the value's type, captured by an anonymous {@link TypeRef}
      * @return a builder; set {@code store}, {@code key} and {@code initial}, then {@link RefBuilder#open()}
      * @see DurableRef

@@ -7,12 +7,18 @@ package io.keepsake;
 public class KeepsakeException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message what failed and why */
+    /**
+     * Reports a failure found by Keepsake itself, with no underlying exception.
+     *
+     * @param message what failed and why
+     */
     public KeepsakeException(String message) {
         super(message);
     }
 
     /**
+     * Reports a failure caused by an underlying exception, which is kept as the cause.
+     *
      * @param message what failed and why
      * @param cause   the underlying failure
      */

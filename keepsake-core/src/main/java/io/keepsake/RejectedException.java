@@ -7,12 +7,18 @@ package io.keepsake;
 public class RejectedException extends KeepsakeException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message why the change was rejected */
+    /**
+     * Reports a change refused by a check or transition that returned a refusal rather than throwing.
+     *
+     * @param message why the change was rejected
+     */
     public RejectedException(String message) {
         super(message);
     }
 
     /**
+     * Reports a change refused because its check or transition threw {@code cause}.
+     *
      * @param message why the change was rejected
      * @param cause   what the check or transition threw
      */

@@ -10,6 +10,8 @@ public class TamperedException extends CorruptionException {
     private static final long serialVersionUID = 1L;
 
     /**
+     * Reports encrypted bytes at {@code offset} of {@code file} whose authentication tag did not verify.
+     *
      * @param file   the file, or store key, holding the encrypted bytes
      * @param offset the byte offset of the encrypted block within it
      * @param what   which check failed and with which key id

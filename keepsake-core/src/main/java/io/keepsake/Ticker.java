@@ -6,7 +6,11 @@ package io.keepsake;
  * advance time instead of sleeping. {@link #system()} is the default everywhere.
  */
 public interface Ticker {
-    /** @return nanoseconds from an arbitrary origin; never decreases */
+    /**
+     * Reads this ticker's current time. Only differences between two readings mean anything.
+     *
+     * @return nanoseconds from an arbitrary origin; never decreases
+     */
     long read();
 
     /**
@@ -17,7 +21,12 @@ public interface Ticker {
      */
     void sleep(long nanos);
 
-    /** @return the ticker of {@link System#nanoTime()} */
+    /**
+     * The real-time ticker every builder uses unless handed another: it reads {@link System#nanoTime()} and sleeps
+     * by parking the thread.
+     *
+     * @return the ticker of {@link System#nanoTime()}
+     */
     static Ticker system() {
         return SystemTicker.INSTANCE;
     }

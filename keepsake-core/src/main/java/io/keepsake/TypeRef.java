@@ -42,12 +42,20 @@ public abstract class TypeRef<T> {
         this.rawType = rawOf(type);
     }
 
-    /** @return the captured type, such as {@code java.util.Map<java.lang.String, java.lang.Long>} */
+    /**
+     * The full generic type the anonymous subclass named, which values stored under this token decode to.
+     *
+     * @return the captured type, such as {@code java.util.Map<java.lang.String, java.lang.Long>}
+     */
     public final Type type() {
         return type;
     }
 
-    /** @return the class of the captured type, such as {@code java.util.Map} */
+    /**
+     * The erased class of {@link #type()} (for an array type, the array class).
+     *
+     * @return the class of the captured type, such as {@code java.util.Map}
+     */
     public final Class<?> rawType() {
         return rawType;
     }

@@ -7,12 +7,18 @@ package io.keepsake;
 public class ValidationException extends KeepsakeException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message what was rejected and by what (the key or name, never the value's secrets) */
+    /**
+     * Reports a value that a validator refused by returning false.
+     *
+     * @param message what was rejected and by what (the key or name, never the value's secrets)
+     */
     public ValidationException(String message) {
         super(message);
     }
 
     /**
+     * Reports a value that a validator refused by throwing {@code cause}.
+     *
      * @param message what was rejected and why
      * @param cause   the validator's own exception
      */

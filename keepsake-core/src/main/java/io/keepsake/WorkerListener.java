@@ -8,6 +8,10 @@ package io.keepsake;
  */
 @FunctionalInterface
 public interface WorkerListener {
-    /** @param status the worker's status, whose {@link WorkerStatus#lastFailure()} is the new failure */
+    /**
+     * Called once for each failed run of the worker, after the status counts it.
+     *
+     * @param status the worker's status, whose {@link WorkerStatus#lastFailure()} is the new failure
+     */
     void failed(WorkerStatus status);
 }

@@ -22,7 +22,11 @@ import java.time.Instant;
 public record WorkerStatus(String worker, long successes, Instant lastSuccessAt, long lastSequence, long lastBytes,
                            Throwable lastFailure, Instant lastFailureAt, int consecutiveFailures, boolean stopped) {
 
-    /** @return whether the last run failed or the worker has stopped */
+    /**
+     * Whether a health check should report this worker: its last run failed, or it has stopped.
+     *
+     * @return whether the last run failed or the worker has stopped
+     */
     public boolean unhealthy() {
         return consecutiveFailures > 0 || stopped;
     }

@@ -89,12 +89,18 @@ public interface Backup extends AutoCloseable {
     }
 
     /**
+     * The shipper's health, for an application or a health check; failed uploads show here, never only in the log.
+     *
      * @return what the backup last did: {@link WorkerStatus#lastSequence()} is the last sequence it shipped in this
      *     run (-1 before the first), failures since the last success, and whether it has stopped
      */
     WorkerStatus status();
 
-    /** @return the last sequence the store holds from this backup's journal, without a gap below it in this run */
+    /**
+     * How far the backup has got: a restore from the store can reach this sequence.
+     *
+     * @return the last sequence the store holds from this backup's journal, without a gap below it in this run
+     */
     long shippedThrough();
 
     /**

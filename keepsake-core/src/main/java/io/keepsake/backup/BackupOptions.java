@@ -51,12 +51,21 @@ public record BackupOptions(String prefix, int eventsPerSegment, Duration interv
         }
     }
 
-    /** @return the default options */
+    /**
+     * The options of a builder left as it is: prefix {@code backup}, 10,000 events per segment, a 1 s interval,
+     * retries from 100 ms up to 30 s.
+     *
+     * @return the default options
+     */
     public static BackupOptions defaults() {
         return builder().build();
     }
 
-    /** @return a builder holding the defaults */
+    /**
+     * Starts from the {@linkplain #defaults() defaults}; change only what differs.
+     *
+     * @return a builder holding the defaults
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -75,13 +84,25 @@ public record BackupOptions(String prefix, int eventsPerSegment, Duration interv
         private Builder() {
         }
 
-        /** @param prefix the key prefix of the backup in its store @return this builder */
+        /**
+         * Sets where the backup lives in its store, so several backups can share one store.
+         *
+         * @param prefix the key prefix of the backup in its store
+         * @return this builder
+         * @throws IllegalArgumentException if {@code prefix} is not a valid store key
+         */
         public Builder prefix(String prefix) {
             this.prefix = StoreKeys.requireValidKey(Objects.requireNonNull(prefix, "prefix"));
             return this;
         }
 
-        /** @param events records per segment object at most, at least 1 @return this builder */
+        /**
+         * Sets how many journal records one uploaded segment object holds at most.
+         *
+         * @param events records per segment object at most, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code events} is below 1
+         */
         public Builder eventsPerSegment(int events) {
             if (events < 1) {
                 throw new IllegalArgumentException("eventsPerSegment must be at least 1, was " + events);
@@ -90,7 +111,13 @@ public record BackupOptions(String prefix, int eventsPerSegment, Duration interv
             return this;
         }
 
-        /** @param interval how long a partly filled segment waits at most, positive @return this builder */
+        /**
+         * Sets how far the backup may lag a quiet journal: a partly filled segment is shipped after this long.
+         *
+         * @param interval how long a partly filled segment waits at most, positive
+         * @return this builder
+         * @throws IllegalArgumentException if {@code interval} is zero or negative
+         */
         public Builder interval(Duration interval) {
             positive("interval", interval);
             this.interval = interval;
@@ -98,9 +125,13 @@ public record BackupOptions(String prefix, int eventsPerSegment, Duration interv
         }
 
         /**
+         * Sets how a failed upload is retried: after a random wait below a bound that starts at {@code base} and
+         * doubles up to {@code cap}.
+         *
          * @param base the first retry's backoff bound, positive
          * @param cap  the largest backoff bound, at least {@code base}
          * @return this builder
+         * @throws IllegalArgumentException if either is not positive or {@code cap} is below {@code base}
          */
         public Builder retryBackoff(Duration base, Duration cap) {
             positive("retryBase", base);
@@ -113,25 +144,45 @@ public record BackupOptions(String prefix, int eventsPerSegment, Duration interv
             return this;
         }
 
-        /** @param ticker the time intervals and backoff are measured on @return this builder */
+        /**
+         * Sets the monotonic time source; tests pass a manual ticker and advance it instead of sleeping.
+         *
+         * @param ticker the time intervals and backoff are measured on
+         * @return this builder
+         */
         public Builder ticker(Ticker ticker) {
             this.ticker = Objects.requireNonNull(ticker, "ticker");
             return this;
         }
 
-        /** @param clock the wall clock of the times in the status @return this builder */
+        /**
+         * Sets the wall clock that stamps the success and failure times of {@link Backup#status()}.
+         *
+         * @param clock the wall clock of the times in the status
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
-        /** @param listener told of each failed upload @return this builder */
+        /**
+         * Adds a listener told, on the shipper's thread, of each failed upload after the status counts it; it must
+         * be quick. May be called more than once.
+         *
+         * @param listener told of each failed upload
+         * @return this builder
+         */
         public Builder onFailure(WorkerListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
         }
 
-        /** @return the options */
+        /**
+         * Makes the immutable options from the settings so far.
+         *
+         * @return the options
+         */
         public BackupOptions build() {
             return new BackupOptions(prefix, eventsPerSegment, interval, retryBase, retryCap, ticker, clock,
                     listeners);

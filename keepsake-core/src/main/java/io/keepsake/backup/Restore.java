@@ -32,6 +32,8 @@ public final class Restore {
     }
 
     /**
+     * Starts a restore of the backup under {@code prefix}; finish it with {@link #into(Path)}.
+     *
      * @param store  the store holding the backup; left open
      * @param prefix the backup's prefix ({@link BackupOptions#prefix()})
      * @return a restore of everything the backup holds, until narrowed by {@link #toSequence}
@@ -42,8 +44,11 @@ public final class Restore {
     }
 
     /**
+     * Restores only up to a point in time given as a sequence, for example to just before a bad event.
+     *
      * @param sequence the last sequence to restore, at least 1 (default: the backup's last)
      * @return this restore
+     * @throws IllegalArgumentException if {@code sequence} is below 1
      */
     public Restore toSequence(long sequence) {
         if (sequence < 1) {

@@ -24,6 +24,8 @@ public record RestoreResult(RestoreStatus status, long lastSequence, long writte
     }
 
     /**
+     * Turns a failed restore into its exception, for callers that only want to go on when it worked.
+     *
      * @return this result, if it did not fail
      * @throws KeepsakeException the failure, for {@link RestoreStatus#FAILED}
      */

@@ -15,7 +15,11 @@ public record SequenceRange(long start, long end) {
         }
     }
 
-    /** @return how many sequence numbers the range holds */
+    /**
+     * The length of the range, {@code end - start}.
+     *
+     * @return how many sequence numbers the range holds
+     */
     public long size() {
         return end - start;
     }

@@ -17,7 +17,11 @@ public enum Compression {
         this.id = id;
     }
 
-    /** @return the permanent id of this compression, as written into file headers */
+    /**
+     * The id written into byte 8 of every file header; a reader picks the decompressor by it, not by the setting.
+     *
+     * @return the permanent id of this compression, as written into file headers
+     */
     public int id() {
         return id;
     }

@@ -12,10 +12,21 @@ import javax.crypto.SecretKey;
  */
 public interface KeyProvider {
 
-    /** @return the id of the key new data is encrypted with; never 0 */
+    /**
+     * The key id new data is encrypted under; it is written next to each encrypted payload.
+     *
+     * @return the id of the key new data is encrypted with; never 0
+     */
     int currentKeyId();
 
-    /** @return the 256-bit AES key with this id, or empty if this provider does not have it */
+    /**
+     * Looks up a key by id, to encrypt new data (the current id) or decrypt data written under any id. Reading data
+     * whose key id is empty here fails with a {@link io.keepsake.FormatException} naming the file, offset and
+     * key id, never key material.
+     *
+     * @param keyId the key id recorded with the encrypted payload (or {@link #currentKeyId()})
+     * @return the 256-bit AES key with this id, or empty if this provider does not have it
+     */
     Optional<SecretKey> key(int keyId);
 
     /**

@@ -25,6 +25,10 @@ import java.lang.annotation.Target;
 @Target(ElementType.TYPE)
 public @interface TypeName {
 
-    /** @return the permanent name, written into journals and snapshots in place of the class name */
+    /**
+     * The name the annotated class is registered and written under.
+     *
+     * @return the permanent name, written into journals and snapshots in place of the class name
+     */
     String value();
 }

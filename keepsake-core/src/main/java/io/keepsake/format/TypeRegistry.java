@@ -57,42 +57,79 @@ public final class TypeRegistry {
         this.typesByName = Collections.unmodifiableMap(new LinkedHashMap<>(typesByName));
     }
 
-    /** @return a registry with no application types: only the built-in top-level JDK types */
+    /**
+     * The registry used when none is given: it encodes and decodes only top-level values of the built-in JDK types.
+     *
+     * @return a registry with no application types: only the built-in top-level JDK types
+     */
     public static TypeRegistry empty() {
         return EMPTY;
     }
 
-    /** @return a new builder */
+    /**
+     * Starts an empty registry; add types with {@link Builder#register(Class, String)}.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** @return the name {@code type} is written under, or empty if it is not registered (built-ins excluded) */
+    /**
+     * Looks up the permanent name used when encoding a value of {@code type}.
+     *
+     * @param type the exact class of a value (subclasses are not matched)
+     * @return the name {@code type} is written under, or empty if it is not registered (built-ins excluded)
+     */
     public Optional<String> nameOf(Class<?> type) {
         return Optional.ofNullable(namesByType.get(type));
     }
 
-    /** @return the type registered under {@code name} or an alias of it, or empty (built-ins excluded) */
+    /**
+     * Looks up the class that bytes written under {@code name} decode to.
+     *
+     * @param name a name read from encoded bytes
+     * @return the type registered under {@code name} or an alias of it, or empty (built-ins excluded)
+     */
     public Optional<Class<?>> typeOf(String name) {
         return Optional.ofNullable(typesByName.get(name));
     }
 
-    /** @return whether {@code type} is registered */
+    /**
+     * Tells whether values of {@code type} may be encoded.
+     *
+     * @param type the exact class to check
+     * @return whether {@code type} is registered
+     */
     public boolean isRegistered(Class<?> type) {
         return namesByType.containsKey(type);
     }
 
-    /** @return every registered type with its name, in registration order */
+    /**
+     * All registrations, by type (aliases are not listed here; see {@link #names()}).
+     *
+     * @return every registered type with its name, in registration order; unmodifiable
+     */
     public Map<Class<?>, String> types() {
         return namesByType;
     }
 
-    /** @return every name that decodes, registered names and aliases, with its type */
+    /**
+     * All names this registry decodes, by name: each registered name and each alias.
+     *
+     * @return every name that decodes, registered names and aliases, with its type; unmodifiable
+     */
     public Map<String, Class<?>> names() {
         return typesByName;
     }
 
-    /** @return whether {@code name} is one of the built-in names of top-level JDK values */
+    /**
+     * Tells whether {@code name} is reserved for a top-level JDK value (such as {@value #STRING}) and so cannot be
+     * registered.
+     *
+     * @param name a type name
+     * @return whether {@code name} is one of the built-in names of top-level JDK values
+     */
     public static boolean isBuiltInName(String name) {
         return BUILT_IN_NAMES.contains(name);
     }
@@ -114,6 +151,8 @@ public final class TypeRegistry {
         /**
          * Registers {@code type} under the permanent {@code name} written into encoded bytes.
          *
+         * @param type a record, enum or POJO that Jackson can construct
+         * @param name its permanent name: not blank, at most 255 UTF-8 bytes, no control characters, not built in
          * @return this builder
          * @throws IllegalArgumentException if the type or name is already taken, the name is built in or
          *                                  malformed, or the type cannot be decoded (abstract, inner, no creator)
@@ -134,6 +173,8 @@ public final class TypeRegistry {
          * Makes data written under {@code oldName} decode as {@code type}, which must also be
          * {@linkplain #register registered} (under its new name) by the time {@link #build()} runs.
          *
+         * @param oldName a name that older data was written under
+         * @param type    the class that data now decodes to
          * @return this builder
          * @throws IllegalArgumentException if the name is already taken, built in or malformed
          */
@@ -147,6 +188,8 @@ public final class TypeRegistry {
         }
 
         /**
+         * Makes the registry from the registrations and aliases so far; the builder can go on being used.
+         *
          * @return the immutable registry
          * @throws IllegalArgumentException if an alias points at a type that was not registered
          */

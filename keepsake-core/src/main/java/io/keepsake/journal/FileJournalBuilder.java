@@ -31,6 +31,9 @@ public final class FileJournalBuilder {
     }
 
     /**
+     * Chooses when an append returns: after its record is forced (SYNC), or once written to the OS with a force
+     * every {@linkplain #syncInterval interval} (INTERVAL) or only at roll and close (NONE).
+     *
      * @param durability when an append counts as acknowledged (default {@link Durability#SYNC})
      * @return this builder
      */
@@ -40,11 +43,14 @@ public final class FileJournalBuilder {
     }
 
     /**
+     * Sets the size of segment files, the unit the journal preallocates, rolls and deletes.
+     *
      * @param bytes the largest size a segment is preallocated to and rolled at (default 64 MiB, at least
      *              {@link #MIN_SEGMENT_SIZE}). Preallocation grows with the volume written: a new journal's first
      *              segment takes 1 MiB (or {@code bytes} if smaller), each next one twice its predecessor, up to
      *              {@code bytes}. A record larger than a segment gets a segment of its own
      * @return this builder
+     * @throws IllegalArgumentException if {@code bytes} is below {@link #MIN_SEGMENT_SIZE}
      */
     public FileJournalBuilder segmentSize(long bytes) {
         if (bytes < MIN_SEGMENT_SIZE) {
@@ -56,9 +62,12 @@ public final class FileJournalBuilder {
     }
 
     /**
+     * Sets the force interval of {@link Durability#INTERVAL} mode; other modes ignore it.
+     *
      * @param interval how often the committer forces in {@link Durability#INTERVAL} mode (default 10 ms; 1 ms to
      *                 1 hour)
      * @return this builder
+     * @throws IllegalArgumentException if the interval is outside 1 ms to 1 hour
      */
     public FileJournalBuilder syncInterval(Duration interval) {
         Objects.requireNonNull(interval, "sync interval must not be null");
@@ -70,6 +79,8 @@ public final class FileJournalBuilder {
     }
 
     /**
+     * Sets the file system the journal's segments, lock file and directory forces go through.
+     *
      * @param disk the file system every file access goes through (default {@link Disk#local()}); tests pass a
      *             fault-injecting one
      * @return this builder
@@ -80,6 +91,8 @@ public final class FileJournalBuilder {
     }
 
     /**
+     * Sets the clock of the interval force schedule.
+     *
      * @param ticker the time source of the {@link Durability#INTERVAL} force schedule (default
      *               {@link Ticker#system()}); tests pass a manual one and advance it instead of sleeping
      * @return this builder
@@ -106,9 +119,12 @@ public final class FileJournalBuilder {
     }
 
     /**
+     * Sets where numbering starts in a new journal, for example to continue after records kept elsewhere.
+     *
      * @param sequence the sequence number of the first record if the directory holds no segment yet (default 1,
      *                 at least 1); ignored when the journal already exists
      * @return this builder
+     * @throws IllegalArgumentException if {@code sequence} is below 1 or is {@link Long#MAX_VALUE}
      */
     public FileJournalBuilder firstSequence(long sequence) {
         if (sequence < 1 || sequence == Long.MAX_VALUE) {

@@ -38,7 +38,14 @@ public interface Journal extends AutoCloseable {
     /**
      * Appends a record and waits until it is acknowledged under the journal's durability.
      *
+     * @param payload the record's bytes, opaque to the journal (at most 64 MiB); not copied, so do not change them
+     *                until the call returns
      * @return the record's sequence number
+     * @throws io.keepsake.StorageException  if writing or forcing the batch holding the record failed (the journal
+     *                                       is then fail-stopped)
+     * @throws io.keepsake.FailStopException if an earlier write or force failed; reopen the journal
+     * @throws io.keepsake.ClosedException   if the journal is closed
+     * @throws IllegalArgumentException      if the payload is larger than the largest record
      */
     long append(byte[] payload);
 
@@ -46,17 +53,31 @@ public interface Journal extends AutoCloseable {
      * Appends a record without waiting. The sequence number is assigned before this returns, so records appended
      * by one thread keep their order.
      *
-     * @return a future completed with the record's sequence number once it is acknowledged, or exceptionally if
-     *     the write or force failed
+     * @param payload the record's bytes, opaque to the journal (at most 64 MiB); not copied, so do not change them
+     *                until the future completes
+     * @return a future completed with the record's sequence number once it is acknowledged, or exceptionally
+     *     (with a {@link io.keepsake.StorageException} or {@link io.keepsake.FailStopException}) if the write or
+     *     force failed
+     * @throws io.keepsake.FailStopException if an earlier write or force failed; reopen the journal
+     * @throws io.keepsake.ClosedException   if the journal is closed
+     * @throws IllegalArgumentException      if the payload is larger than the largest record
      */
     CompletableFuture<Long> appendAsync(byte[] payload);
 
-    /** @return the sequence number of the first record still held, or {@code lastSequence() + 1} if none is */
+    /**
+     * The oldest record still held: it moves forward only when {@link #deleteBefore(long)} removes segments.
+     *
+     * @return the sequence number of the first record still held, or {@code lastSequence() + 1} if none is
+     * @throws io.keepsake.ClosedException if the journal is closed
+     */
     long firstSequence();
 
     /**
+     * The newest record that can be read back: {@link #read(long)} returns records up to it.
+     *
      * @return the sequence number of the last acknowledged record (appends still in flight are not counted), or
      *     {@code firstSequence() - 1} if there is none
+     * @throws io.keepsake.ClosedException if the journal is closed
      */
     long lastSequence();
 
@@ -64,20 +85,43 @@ public interface Journal extends AutoCloseable {
      * Reads records in order starting at {@code fromSequence}, up to the last acknowledged record at the time of
      * the call.
      *
+     * @param fromSequence the first sequence to return, from {@link #firstSequence()} to {@code lastSequence() + 1}
+     *                     (which reads nothing)
+     * @return a reader over the records; close it to release the segment files it holds
      * @throws io.keepsake.CorruptionException while iterating, if a record before the tail fails its checksum
+     * @throws io.keepsake.StorageException    while iterating, if a segment cannot be read
+     * @throws IllegalArgumentException        if {@code fromSequence} is outside that range
+     * @throws io.keepsake.ClosedException     if the journal is closed
      */
     JournalReader read(long fromSequence);
 
-    /** Forces everything appended so far, whatever the durability mode. */
+    /**
+     * Forces everything appended so far, whatever the durability mode; when it returns every earlier append is
+     * acknowledged.
+     *
+     * @throws io.keepsake.StorageException  if the force fails (the journal is then fail-stopped)
+     * @throws io.keepsake.FailStopException if an earlier write or force failed
+     * @throws io.keepsake.ClosedException   if the journal is closed
+     */
     void sync();
 
     /**
      * Deletes whole segments whose records all come before {@code sequence}; records at or after it are kept.
-     * Callers use this after a snapshot covering those records is durable.
+     * Callers use this after a snapshot covering those records is durable. The newest segment is never deleted, so
+     * fewer records than asked may go.
+     *
+     * @param sequence the first sequence that must be kept
+     * @throws io.keepsake.StorageException if a segment cannot be deleted or the directory cannot be forced
+     * @throws io.keepsake.ClosedException  if the journal is closed
      */
     void deleteBefore(long sequence);
 
-    /** @return the durability mode appends are acknowledged under */
+    /**
+     * The durability this journal was opened with.
+     *
+     * @return the durability mode appends are acknowledged under
+     * @throws io.keepsake.ClosedException if the journal is closed
+     */
     Durability durability();
 
     /**

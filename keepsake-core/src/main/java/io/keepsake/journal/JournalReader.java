@@ -14,7 +14,11 @@ public interface JournalReader extends Iterator<JournalRecord>, AutoCloseable {
         return "journal";
     }
 
-    /** @return the byte offset of the record last returned by {@link #next()} within {@link #recordFile()} */
+    /**
+     * Where in {@link #recordFile()} the record last returned by {@link #next()} starts, for the same purpose.
+     *
+     * @return the byte offset of the record last returned by {@link #next()} within {@link #recordFile()}
+     */
     default long recordOffset() {
         return 0;
     }

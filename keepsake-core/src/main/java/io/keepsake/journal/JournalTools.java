@@ -38,7 +38,11 @@ public final class JournalTools {
      */
     public record Verification(long records, long firstSequence, long lastSequence, String tornTail,
                                CorruptionException corruption, String problem) {
-        /** @return whether every record checked out (a torn tail does not count against it) */
+        /**
+         * Whether the journal is sound: it could be checked and no record is damaged.
+         *
+         * @return whether every record checked out (a torn tail does not count against it)
+         */
         public boolean ok() {
             return corruption == null && problem == null;
         }
@@ -49,6 +53,7 @@ public final class JournalTools {
      * record count and {@code checksums OK} or the exact corruption.
      *
      * @param path a journal directory, or a single segment file
+     * @param out  where the report is printed; flushed, not closed
      * @return what the check found
      */
     public static Verification inspect(Path path, PrintWriter out) {
@@ -62,6 +67,7 @@ public final class JournalTools {
      * what} or {@code ERROR ...}.
      *
      * @param path a journal directory, or a single segment file
+     * @param out  where the one line is printed; flushed, not closed
      * @return what the check found
      */
     public static Verification verify(Path path, PrintWriter out) {

@@ -17,17 +17,33 @@ public record Outcome<S>(S state, Object result) {
         Objects.requireNonNull(state, "a transition must return a state");
     }
 
-    /** @return an outcome with the next state and no result */
+    /**
+     * Makes the outcome of a transition that has nothing to tell its caller.
+     *
+     * @param <S>   the state type
+     * @param state the state after the event; never null
+     * @return an outcome with the next state and no result
+     */
     public static <S> Outcome<S> of(S state) {
         return new Outcome<>(state, null);
     }
 
-    /** @return an outcome with the next state and a result */
+    /**
+     * Makes the outcome of a transition that also answers its caller (the result is not journaled).
+     *
+     * @param <S>    the state type
+     * @param state  the state after the event; never null
+     * @param result what {@code execute} hands back, or null
+     * @return an outcome with the next state and a result
+     */
     public static <S> Outcome<S> of(S state, Object result) {
         return new Outcome<>(state, result);
     }
 
     /**
+     * The result as the type the caller expects, without an unchecked cast.
+     *
+     * @param <R>  the expected result type
      * @param type the expected result type
      * @return the result cast to {@code type}
      * @throws ClassCastException if the result is of another type

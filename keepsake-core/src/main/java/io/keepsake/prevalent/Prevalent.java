@@ -66,6 +66,8 @@ public interface Prevalent<S> extends PrevalentSystem<S> {
     /**
      * Journals and applies a command.
      *
+     * @param <R>     the command's result type
+     * @param command the command; its check runs first, then it is journaled, then executed against the model
      * @return the command's result
      * @throws io.keepsake.CodecException    if the command's class is not registered or it cannot be serialized
      * @throws RejectedException             if its check threw; nothing was journaled

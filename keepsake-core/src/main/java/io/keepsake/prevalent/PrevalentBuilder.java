@@ -26,6 +26,7 @@ public final class PrevalentBuilder<S> extends PrevalentOptions<PrevalentBuilder
      * Opens the system: loads the newest intact snapshot and replays the journal after it. The model's class is
      * registered under its simple name unless registered already.
      *
+     * @return the open system; close it
      * @throws io.keepsake.KeepsakeException if storage cannot be opened or recovery finds damage it cannot pass
      */
     public Prevalent<S> open() {

@@ -40,7 +40,13 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
         return (B) this;
     }
 
-    /** Keeps the journal in {@code dir/journal} and snapshots in {@code dir/snapshots}, creating them owner-only. */
+    /**
+     * Keeps the journal in {@code dir/journal} and snapshots in {@code dir/snapshots}, creating them owner-only.
+     *
+     * @param dir the system's data directory; created at open if absent
+     * @return this builder
+     * @throws IllegalStateException if combined with {@link #journal(Journal)} or {@link #inMemory()}
+     */
     public B directory(Path dir) {
         Objects.requireNonNull(dir, "directory");
         notInMemory("directory");
@@ -56,6 +62,11 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
      * Uses this journal. The caller opened it and closes it, after closing the system (the system forces it on
      * close but leaves it open). Needs a snapshot store too. No one else may append to it. If it is new and the
      * snapshot store already holds snapshots, open it with its first sequence after the newest snapshot.
+     *
+     * @param journal an open journal that only this system appends to
+     * @return this builder
+     * @throws IllegalStateException if combined with {@link #directory(Path)}, {@link #inMemory()}, or a setting of
+     *                               the directory's journal ({@code durability}, {@code segmentSize}, {@code disk})
      */
     public B journal(Journal journal) {
         Objects.requireNonNull(journal, "journal");
@@ -73,6 +84,10 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
     /**
      * Keeps snapshots in this store (file, memory, PostgreSQL, S3, Redis). The caller opened it and closes it, after
      * closing the system: the system closes only what its builder opened.
+     *
+     * @param store an open store; snapshots are written under their own keys in it
+     * @return this builder
+     * @throws IllegalStateException if combined with {@link #inMemory()}
      */
     public B snapshotStore(Store store) {
         Objects.requireNonNull(store, "snapshotStore");
@@ -84,6 +99,10 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
     /**
      * Nothing durable: the journal and snapshots live in memory and vanish on close. Events are still encoded, so
      * an unregistered type fails exactly as it would on disk. For users' tests.
+     *
+     * @return this builder
+     * @throws IllegalStateException if combined with {@link #directory(Path)}, {@link #journal(Journal)},
+     *                               {@link #snapshotStore(Store)} or a setting of the directory's journal
      */
     public B inMemory() {
         if (settings.directory != null || settings.journal != null || settings.snapshotStore != null) {
@@ -107,6 +126,8 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
      *
      * <p>Registering a class again under the same name does nothing.
      *
+     * @param types records, enums, POJOs, or sealed interfaces of records, to allow in the journal and snapshots
+     * @return this builder
      * @throws IllegalArgumentException if a class cannot be decoded (abstract, inner, no creator), an interface is
      *                                  not sealed, a sealed interface permits a class that is not a record, or a
      *                                  name is already taken by another class
@@ -125,6 +146,8 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
     /**
      * Registers classes under their simple names.
      *
+     * @param types the classes to register, as for {@link #register(Class[])}
+     * @return this builder
      * @deprecated it registers every stored class, not only events; use {@link #register(Class[])}, which does the
      *             same and also reads {@link io.keepsake.format.TypeName @TypeName} and sealed interfaces
      */
@@ -137,6 +160,9 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
      * Registers a class under a permanent name written into the journal and snapshots. Registering it again under
      * the same name does nothing.
      *
+     * @param type a record, enum or POJO that Jackson can construct
+     * @param name its permanent name (the rules of {@link TypeRegistry.Builder#register(Class, String)})
+     * @return this builder
      * @throws IllegalArgumentException if the class cannot be decoded, is registered under another name, or the
      *                                  name is malformed or taken
      */
@@ -157,20 +183,37 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
      * encodes. A missing registration then fails the open with a {@link io.keepsake.CodecException} listing every
      * class to register, instead of failing the first snapshot hours later. The check costs one snapshot's
      * encoding of the state (no writing) at each open: for a very large model, turn it off to open faster.
+     *
+     * @param check whether open runs the check
+     * @return this builder
      */
     public B checkTypesAtOpen(boolean check) {
         settings.checkTypes = check;
         return self();
     }
 
-    /** Lets records written under an old name decode as {@code type}, which must be registered too (a rename). */
+    /**
+     * Lets records written under an old name decode as {@code type}, which must be registered too (a rename).
+     *
+     * @param oldName the name older journals and snapshots hold
+     * @param type    the class that name now decodes to
+     * @return this builder
+     * @throws IllegalArgumentException if the name is malformed, built in or already taken (an alias whose type is
+     *                                  never registered fails at {@code open()})
+     */
     public B alias(String oldName, Class<?> type) {
         Objects.requireNonNull(type, "type");
         settings.registry.alias(oldName, type);
         return self();
     }
 
-    /** Compresses journal records and snapshot chunks (default {@link Compression#NONE}). */
+    /**
+     * Compresses journal records and snapshot chunks (default {@link Compression#NONE}). Data written under another
+     * setting still reads: each file records its compression.
+     *
+     * @param compression the compression for new records and chunks
+     * @return this builder
+     */
     public B compression(Compression compression) {
         settings.compression = Objects.requireNonNull(compression, "compression");
         return self();
@@ -179,6 +222,9 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
     /**
      * Encrypts journal records and snapshot chunks with AES-256-GCM under the provider's current key; data written
      * under an older key still reads as long as the provider still has that key (rotation).
+     *
+     * @param keys the keys to encrypt with and decrypt by key id
+     * @return this builder
      */
     public B keys(KeyProvider keys) {
         settings.keys = Objects.requireNonNull(keys, "keys");
@@ -189,6 +235,8 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
      * When an execute counts as done: SYNC (forced, the default), INTERVAL or NONE. Applies to the journal in
      * {@link #directory(Path)}.
      *
+     * @param durability when an execute returns relative to the journal force
+     * @return this builder
      * @throws IllegalStateException if combined with {@link #journal(Journal)} (set it on that journal's builder)
      *                               or {@link #inMemory()}, which would ignore it
      */
@@ -200,13 +248,24 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
         return self();
     }
 
-    /** The clock that stamps each event; its reading is journaled and given back on replay. Default: UTC. */
+    /**
+     * The clock that stamps each event; its reading is journaled and given back on replay. Default: UTC.
+     *
+     * @param clock the wall clock read once per event
+     * @return this builder
+     */
     public B clock(Clock clock) {
         settings.clock = Objects.requireNonNull(clock, "clock");
         return self();
     }
 
-    /** Takes a snapshot in the background after every {@code events} applied events. */
+    /**
+     * Takes a snapshot in the background after every {@code events} applied events.
+     *
+     * @param events how many events between two background snapshots
+     * @return this builder
+     * @throws IllegalArgumentException if {@code events} is not positive
+     */
     public B snapshotEvery(long events) {
         if (events <= 0) {
             throw new IllegalArgumentException("snapshotEvery must be positive, was " + events);
@@ -218,6 +277,10 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
     /**
      * Takes a snapshot in the background every {@code interval} of the {@link #ticker(Ticker)}'s time, counted from
      * open (if anything changed; a snapshot that outlasts the interval is followed by a full interval's rest).
+     *
+     * @param interval the time between background snapshots
+     * @return this builder
+     * @throws IllegalArgumentException if {@code interval} is zero or negative
      */
     public B snapshotInterval(Duration interval) {
         Objects.requireNonNull(interval, "snapshotInterval");
@@ -231,6 +294,9 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
     /**
      * The time source for background work ({@link #snapshotInterval(Duration)}); default {@link Ticker#system()}.
      * Tests pass a manual ticker and advance it instead of sleeping. Event times come from {@link #clock(Clock)}.
+     *
+     * @param ticker the monotonic time source of the snapshot schedule
+     * @return this builder
      */
     public B ticker(Ticker ticker) {
         settings.ticker = Objects.requireNonNull(ticker, "ticker");
@@ -242,13 +308,23 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
      * interval or after the next N events; the journal still holds every event). It runs on the snapshot thread,
      * after {@link PrevalentSystem#snapshotStatus()} was updated; it must be quick and must not call the system
      * (it would get an {@link IllegalStateException}). May be called more than once.
+     *
+     * @param listener told of each failure with the updated snapshot status
+     * @return this builder
      */
     public B onBackgroundFailure(WorkerListener listener) {
         settings.listeners.add(Objects.requireNonNull(listener, "listener"));
         return self();
     }
 
-    /** How many snapshots to keep (default 2); journal segments older than the oldest kept one are deleted. */
+    /**
+     * How many snapshots to keep (default 2); journal segments older than the oldest kept one are deleted.
+     *
+     * @param count the number of newest snapshots kept after each snapshot; recovery falls back to an older one if
+     *              the newest is damaged
+     * @return this builder
+     * @throws IllegalArgumentException if {@code count} is below 1
+     */
     public B keepSnapshots(int count) {
         if (count < 1) {
             throw new IllegalArgumentException("keepSnapshots must be at least 1, was " + count);
@@ -260,6 +336,9 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
     /**
      * Size at which a journal segment in {@link #directory(Path)} is rolled (default: the journal's default).
      *
+     * @param bytes the segment size, at least 4096 bytes
+     * @return this builder
+     * @throws IllegalArgumentException if {@code bytes} is below 4096
      * @throws IllegalStateException if combined with {@link #journal(Journal)} or {@link #inMemory()}, which would
      *                               ignore it
      */
@@ -272,7 +351,13 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
         return self();
     }
 
-    /** Size of a snapshot chunk (default 4 MiB); each chunk is stored under its own key. */
+    /**
+     * Size of a snapshot chunk (default 4 MiB); each chunk is stored under its own key.
+     *
+     * @param bytes the largest chunk, at least 1024 bytes; smaller chunks suit stores with a small value limit
+     * @return this builder
+     * @throws IllegalArgumentException if {@code bytes} is below 1024
+     */
     public B snapshotChunkSize(int bytes) {
         if (bytes < 1024) {
             throw new IllegalArgumentException("snapshotChunkSize must be at least 1024 bytes, was " + bytes);
@@ -285,6 +370,8 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
      * The file system {@link #directory(Path)} goes through (default the local one); tests pass a fault-injecting
      * {@link Disk}.
      *
+     * @param disk the file system for the journal and snapshots under the directory
+     * @return this builder
      * @throws IllegalStateException if combined with {@link #journal(Journal)} or {@link #inMemory()}, which would
      *                               ignore it
      */

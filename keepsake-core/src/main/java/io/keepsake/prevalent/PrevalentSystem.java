@@ -15,6 +15,9 @@ public interface PrevalentSystem<S> extends AutoCloseable {
      * Runs a read-only function against the state. In {@link io.keepsake.Durability#SYNC} mode it never sees an
      * event that is not yet durable.
      *
+     * @param <R>   the function's result type
+     * @param query reads the state (a mutable model under its read lock); must not change it or keep references to
+     *              its mutable parts
      * @return what the function returned
      * @throws io.keepsake.ClosedException   if the system is closed
      * @throws io.keepsake.FailStopException if an Error in a command may have left a mutable model half changed
@@ -46,7 +49,11 @@ public interface PrevalentSystem<S> extends AutoCloseable {
      */
     WorkerStatus snapshotStatus();
 
-    /** @return the sequence number of the last event applied and visible to queries (0 if none) */
+    /**
+     * How far the system has got: the journal sequence of the newest event queries can see.
+     *
+     * @return the sequence number of the last event applied and visible to queries (0 if none)
+     */
     long lastSequence();
 
     /**

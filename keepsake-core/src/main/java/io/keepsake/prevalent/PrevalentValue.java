@@ -41,6 +41,7 @@ public interface PrevalentValue<S, E> extends PrevalentSystem<S> {
     /**
      * Applies and journals an event.
      *
+     * @param event the event; {@code transition} gets it with the current state and the clock's time
      * @return the state right after this event and the transition's result
      * @throws io.keepsake.CodecException    if the event's class is not registered or it cannot be serialized
      * @throws RejectedException             if the transition threw anything, an Error included; nothing was
@@ -52,6 +53,8 @@ public interface PrevalentValue<S, E> extends PrevalentSystem<S> {
     Outcome<S> execute(E event);
 
     /**
+     * The current state, read without a lock: it is immutable, so it may be kept and shared.
+     *
      * @return the published state (in SYNC mode, as of the last durable event)
      * @throws io.keepsake.ClosedException if the system is closed
      */

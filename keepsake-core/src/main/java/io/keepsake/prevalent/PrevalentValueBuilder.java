@@ -30,6 +30,7 @@ public final class PrevalentValueBuilder<S, E> extends PrevalentOptions<Prevalen
      * class is registered under its simple name unless registered already (JDK types such as a
      * {@code Map} of basic values travel as built-ins and need no registration).
      *
+     * @return the open system; close it
      * @throws io.keepsake.KeepsakeException if storage cannot be opened or recovery finds damage it cannot pass
      */
     public PrevalentValue<S, E> open() {

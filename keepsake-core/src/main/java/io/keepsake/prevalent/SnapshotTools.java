@@ -59,7 +59,11 @@ public final class SnapshotTools {
     public record SnapshotCheck(long sequence, String manifestKey, boolean published, int chunks, long storedBytes,
                                 long rawBytes, String lastTime, int formatVersion, boolean encrypted, int keyId,
                                 String note, CorruptionException corruption, String problem) {
-        /** @return whether the snapshot checked out (an unpublished one is not damage) */
+        /**
+         * Whether this snapshot is sound: it could be read, and its manifest and every chunk passed their checks.
+         *
+         * @return whether the snapshot checked out (an unpublished one is not damage)
+         */
         public boolean ok() {
             return corruption == null && problem == null;
         }
@@ -76,13 +80,21 @@ public final class SnapshotTools {
      */
     public record StoreCheck(String store, int keys, List<SnapshotCheck> snapshots, List<ValueCheck> values,
                              String problem) {
-        /** @return whether everything in the store checked out */
+        /**
+         * Whether the store is sound: it could be listed and every snapshot and value in it passed its checks.
+         *
+         * @return whether everything in the store checked out
+         */
         public boolean ok() {
             return problem == null && snapshots.stream().allMatch(SnapshotCheck::ok)
                     && values.stream().allMatch(ValueCheck::ok);
         }
 
-        /** @return the oldest published snapshot's sequence, or -1 when there is none */
+        /**
+         * The oldest snapshot recovery could start from; the journal must hold every event after it.
+         *
+         * @return the oldest published snapshot's sequence, or -1 when there is none
+         */
         public long oldestSnapshot() {
             return snapshots.stream().filter(SnapshotCheck::published).mapToLong(SnapshotCheck::sequence).min()
                     .orElse(-1);
@@ -102,7 +114,11 @@ public final class SnapshotTools {
      */
     public record JournalCheck(String path, long records, long firstSequence, long lastSequence, String tornTail,
                                CorruptionException corruption, String problem) {
-        /** @return whether every record checked out */
+        /**
+         * Whether the journal is sound: it could be checked and no record is damaged (a torn tail is not damage).
+         *
+         * @return whether every record checked out
+         */
         public boolean ok() {
             return corruption == null && problem == null;
         }
@@ -129,13 +145,22 @@ public final class SnapshotTools {
      *                  not be read
      */
     public record DirectoryCheck(String directory, JournalCheck journal, StoreCheck snapshots, Coverage coverage) {
-        /** @return whether the journal, every snapshot and the coverage checked out */
+        /**
+         * Whether the directory would recover every acknowledged event: journal and snapshots sound, no gap between.
+         *
+         * @return whether the journal, every snapshot and the coverage checked out
+         */
         public boolean ok() {
             return journal.ok() && snapshots.ok() && coverage != null && coverage.covered();
         }
     }
 
-    /** @return whether {@code dir} looks like a prevalent system's directory (it holds journal/ or snapshots/) */
+    /**
+     * Tells a prevalent system's directory from a store's, for tools given a path: nothing is opened or read.
+     *
+     * @param dir a directory path
+     * @return whether {@code dir} looks like a prevalent system's directory (it holds journal/ or snapshots/)
+     */
     public static boolean isPrevalentDirectory(Path dir) {
         return Files.isDirectory(dir.resolve("journal")) || Files.isDirectory(dir.resolve("snapshots"));
     }
@@ -175,6 +200,7 @@ public final class SnapshotTools {
      * Checks every key of a store: snapshots whole (manifest and chunks), every other value as a ref or registry
      * save ({@link RefTools#checkValue}).
      *
+     * @param store an open store; only read
      * @return what the check found; a store that cannot be listed gives a result with a problem
      */
     public static StoreCheck checkStore(Store store) {
@@ -235,6 +261,8 @@ public final class SnapshotTools {
      * Prints what a prevalent system's directory holds: the journal's segments (as {@link JournalTools#inspect}),
      * each snapshot, the coverage, then {@code checksums OK} or each problem.
      *
+     * @param dir the directory given to {@code directory(...)}
+     * @param out where the report is printed; not closed
      * @return what the check found
      */
     public static DirectoryCheck inspectDirectory(Path dir, PrintWriter out) {
@@ -251,6 +279,8 @@ public final class SnapshotTools {
      * Checks a prevalent system's directory and prints one line per part: {@code OK ...}, {@code CORRUPT where at
      * offset N: what}, {@code UNCOVERED ...} or {@code ERROR ...}.
      *
+     * @param dir the directory given to {@code directory(...)}
+     * @param out where the lines are printed; not closed
      * @return what the check found
      */
     public static DirectoryCheck verifyDirectory(Path dir, PrintWriter out) {
@@ -276,6 +306,8 @@ public final class SnapshotTools {
      * Prints every key of a store: each snapshot with its chunks and sizes, each other value with its kind, format
      * version, size and type, then {@code checksums OK} or {@code problems found}.
      *
+     * @param store an open store; only read
+     * @param out   where the report is printed; not closed
      * @return what the check found
      */
     public static StoreCheck inspectStore(Store store, PrintWriter out) {
@@ -284,14 +316,24 @@ public final class SnapshotTools {
         return check;
     }
 
-    /** Prints a store check as {@link #inspectStore} does. */
+    /**
+     * Prints a store check as {@link #inspectStore} does, for a caller that already has the check.
+     *
+     * @param check the result of {@link #checkStore} or {@link #checkEntryFile}
+     * @param out   where the report is printed; not closed
+     */
     public static void printInspect(StoreCheck check, PrintWriter out) {
         printStore(check, out);
         out.println(check.ok() ? "checksums OK" : "problems found");
         out.flush();
     }
 
-    /** Prints a store check as {@link #verifyStore} does. */
+    /**
+     * Prints a store check as {@link #verifyStore} does, for a caller that already has the check.
+     *
+     * @param check the result of {@link #checkStore} or {@link #checkEntryFile}
+     * @param out   where the lines are printed; not closed
+     */
     public static void printVerify(StoreCheck check, PrintWriter out) {
         verifyLines(check, out);
         out.flush();
@@ -301,6 +343,8 @@ public final class SnapshotTools {
      * Checks every key of a store and prints one line per snapshot and value: {@code OK ...}, {@code CORRUPT where
      * at offset N: what} or {@code ERROR ...}.
      *
+     * @param store an open store; only read
+     * @param out   where the lines are printed; not closed
      * @return what the check found
      */
     public static StoreCheck verifyStore(Store store, PrintWriter out) {

@@ -15,6 +15,8 @@ import java.time.Instant;
 public interface Transition<S, E> {
 
     /**
+     * Computes the next state: once when the event is executed (before it is journaled), and again on every replay.
+     *
      * @param state the current state
      * @param event the event to apply
      * @param time  the execution time recorded in the journal; the same on every replay

@@ -84,10 +84,18 @@ public interface DurableRef<T> extends AutoCloseable {
         return new RefBuilder<>(type);
     }
 
-    /** Told of each committed value, after it is durable. */
+    /**
+     * Told of each committed value, after it is durable.
+     *
+     * @param <T> the ref's value type
+     */
     @FunctionalInterface
     interface Watch<T> {
         /**
+         * Called once per committed change, in commit order and never under the ref's lock. A
+         * {@link RuntimeException} it throws is logged; an {@link Error} reaches a SYNC caller (the value stands) or
+         * fail-stops a COALESCING ref.
+         *
          * @param oldValue the value before the change
          * @param newValue the committed value
          */
@@ -95,6 +103,8 @@ public interface DurableRef<T> extends AutoCloseable {
     }
 
     /**
+     * Reads the value from memory; the store is not read.
+     *
      * @return the current value (in COALESCING mode possibly not yet durable)
      * @throws io.keepsake.ClosedException if the ref is closed or destroyed
      */
@@ -104,6 +114,7 @@ public interface DurableRef<T> extends AutoCloseable {
      * Replaces the value. Does not retry a conflict: use {@link #updateAndGet} or {@link #compareAndSet} to build on
      * the stored value.
      *
+     * @param value the new value
      * @throws io.keepsake.ValidationException if a validator rejects {@code value}; nothing is written
      * @throws io.keepsake.CodecException      if {@code value} cannot be encoded; nothing is written
      * @throws io.keepsake.ConflictException   (SYNC) if another writer changed the stored value since this ref last
@@ -121,6 +132,8 @@ public interface DurableRef<T> extends AutoCloseable {
      * Replaces the value with {@code update} if it equals {@code expect}. When another writer changed the stored
      * value, the ref re-reads it and compares against that, retrying with backoff until the conflict deadline.
      *
+     * @param expect the value the current one must equal ({@link Object#equals}) for the update to happen
+     * @param update the new value
      * @return whether the value was replaced
      * @throws io.keepsake.ValidationException if a validator rejects {@code update}; nothing is written
      * @throws io.keepsake.CodecException      if {@code update} cannot be encoded; nothing is written
@@ -139,6 +152,7 @@ public interface DurableRef<T> extends AutoCloseable {
      * conflict deadline ({@link RefBuilder#conflictDeadline}) passes; {@code function} may therefore run more than
      * once and must have no side effects.
      *
+     * @param function computes the new value from the current one
      * @return the value before the update
      * @throws io.keepsake.ValidationException if a validator rejects the result; nothing is written
      * @throws io.keepsake.CodecException      if the result cannot be encoded; nothing is written
@@ -154,6 +168,7 @@ public interface DurableRef<T> extends AutoCloseable {
     /**
      * Like {@link #getAndUpdate}, returning the new value.
      *
+     * @param function computes the new value from the current one; may run more than once, so no side effects
      * @return the value after the update
      * @throws io.keepsake.ValidationException if a validator rejects the result; nothing is written
      * @throws io.keepsake.CodecException      if the result cannot be encoded; nothing is written
@@ -166,10 +181,18 @@ public interface DurableRef<T> extends AutoCloseable {
      */
     T updateAndGet(UnaryOperator<T> function);
 
-    /** @return the store key (or, for a registry ref, the name) this ref is kept under; works after close */
+    /**
+     * Where this ref's value lives.
+     *
+     * @return the store key (or, for a registry ref, the name) this ref is kept under; works after close
+     */
     String key();
 
-    /** @return how changes reach the store; works after close */
+    /**
+     * When a change returns relative to its write: SYNC, COALESCING, or ON_SAVE for a registry ref.
+     *
+     * @return how changes reach the store; works after close
+     */
     WriteMode mode();
 
     /**
@@ -185,10 +208,18 @@ public interface DurableRef<T> extends AutoCloseable {
                 null, 0, false);
     }
 
-    /** Adds a watch, told of every later committed value. */
+    /**
+     * Adds a watch, told of every later committed value.
+     *
+     * @param watch called with the old and new value after each change is durable
+     */
     void addWatch(Watch<? super T> watch);
 
-    /** Removes a watch added with {@link #addWatch}; does nothing if it is not there. */
+    /**
+     * Removes a watch added with {@link #addWatch}; does nothing if it is not there.
+     *
+     * @param watch the watch to remove (the object that was added; {@code equals} decides)
+     */
     void removeWatch(Watch<? super T> watch);
 
     /**

@@ -56,13 +56,24 @@ public final class RefBuilder<T> {
         this.fullType = type.type();
     }
 
-    /** Sets the store the value lives in (required). The ref does not close it. */
+    /**
+     * Sets the store the value lives in (required). The ref does not close it.
+     *
+     * @param store an open store (file, memory, PostgreSQL, S3, Redis)
+     * @return this builder
+     */
     public RefBuilder<T> store(Store store) {
         this.store = Objects.requireNonNull(store, "store");
         return this;
     }
 
-    /** Sets the key the value is stored under (required); see {@link Store} for the allowed characters. */
+    /**
+     * Sets the key the value is stored under (required); see {@link Store} for the allowed characters.
+     *
+     * @param key the store key; one ref (in any process) per key, or writers conflict
+     * @return this builder
+     * @throws IllegalArgumentException if {@code key} is empty
+     */
     public RefBuilder<T> key(String key) {
         Objects.requireNonNull(key, "key");
         if (key.isEmpty()) {
@@ -75,6 +86,9 @@ public final class RefBuilder<T> {
     /**
      * Sets the value used when the store has nothing for the key (required). It is not written until the first
      * change. A stored value that cannot be decoded is an error at {@link #open()}, never replaced by this.
+     *
+     * @param initial the value when the key is absent; not null
+     * @return this builder
      */
     public RefBuilder<T> initial(T initial) {
         this.initial = Objects.requireNonNull(initial, "initial");
@@ -84,6 +98,8 @@ public final class RefBuilder<T> {
     /**
      * Sets how changes reach the store: {@link WriteMode#SYNC} (the default) or {@link WriteMode#COALESCING}.
      *
+     * @param mode when a change returns: once durable (SYNC) or at once, written in the background (COALESCING)
+     * @return this builder
      * @throws IllegalArgumentException for {@link WriteMode#ON_SAVE}, which only {@link StateRegistry} refs have
      */
     public RefBuilder<T> mode(WriteMode mode) {
@@ -98,13 +114,22 @@ public final class RefBuilder<T> {
     /**
      * Adds a validator: a value for which it returns false (or throws) is rejected with
      * {@link io.keepsake.ValidationException} before anything is written. Validators run in the order added.
+     *
+     * @param validator says whether a new value (and the initial value, when it is used) is acceptable
+     * @return this builder
      */
     public RefBuilder<T> validator(Predicate<? super T> validator) {
         validators.add(Objects.requireNonNull(validator, "validator"));
         return this;
     }
 
-    /** Adds a watch, told of each committed value after it is durable. */
+    /**
+     * Adds a watch, told of each committed value after it is durable (the same as
+     * {@link DurableRef#addWatch} right after open).
+     *
+     * @param watch called with the old and new value of each change
+     * @return this builder
+     */
     public RefBuilder<T> watch(DurableRef.Watch<? super T> watch) {
         watches.add(Objects.requireNonNull(watch, "watch"));
         return this;
@@ -117,6 +142,9 @@ public final class RefBuilder<T> {
      * failure is also logged; the writer then stops and the ref refuses changes until reopened. A listener must not
      * call back into the ref (it gets an {@link IllegalStateException}). Ignored in SYNC mode, where every failure
      * is thrown to the caller.
+     *
+     * @param listener told each failure with the writer's updated status
+     * @return this builder
      */
     public RefBuilder<T> writerListener(WorkerListener listener) {
         writerListeners.add(Objects.requireNonNull(listener, "listener"));
@@ -147,6 +175,8 @@ public final class RefBuilder<T> {
      * alone never fails a call before this deadline. Past it, the call throws a
      * {@link io.keepsake.ConflictException} naming the key, the attempts and the time spent.
      *
+     * @param deadline how long conflict retries may go on; zero tries once
+     * @return this builder
      * @throws IllegalArgumentException if {@code deadline} is negative
      */
     public RefBuilder<T> conflictDeadline(Duration deadline) {
@@ -161,6 +191,9 @@ public final class RefBuilder<T> {
     /**
      * Sets the source of time for conflict retries, their backoff and their deadline (default
      * {@link Ticker#system()}); tests pass a manual ticker to run retries without sleeping.
+     *
+     * @param ticker the monotonic time source of retries
+     * @return this builder
      */
     public RefBuilder<T> ticker(Ticker ticker) {
         this.ticker = Objects.requireNonNull(ticker, "ticker");
@@ -171,6 +204,8 @@ public final class RefBuilder<T> {
      * Registers the application types the value may hold. Without it, a ref holds only the built-in JDK types
      * (String, Long, Integer, Boolean, byte[], lists and maps of them).
      *
+     * @param types the allow-list of application types, with their permanent names
+     * @return this builder
      * @throws IllegalStateException if types were already set
      */
     public RefBuilder<T> types(TypeRegistry types) {
@@ -182,7 +217,13 @@ public final class RefBuilder<T> {
         return this;
     }
 
-    /** Compresses the stored value (default {@link Compression#NONE}). */
+    /**
+     * Compresses the stored value (default {@link Compression#NONE}); a value stored under another setting still
+     * reads.
+     *
+     * @param compression the compression for values written from now on
+     * @return this builder
+     */
     public RefBuilder<T> compression(Compression compression) {
         this.compression = Objects.requireNonNull(compression, "compression");
         return this;
@@ -191,6 +232,9 @@ public final class RefBuilder<T> {
     /**
      * Encrypts the stored value with AES-256-GCM under the provider's current key; a value written under an older
      * key still reads as long as the provider still has that key (rotation).
+     *
+     * @param keys the keys to encrypt with and decrypt by key id
+     * @return this builder
      */
     public RefBuilder<T> keys(KeyProvider keys) {
         this.keys = Objects.requireNonNull(keys, "keys");
@@ -200,6 +244,7 @@ public final class RefBuilder<T> {
     /**
      * Reads the stored value (or takes the initial one) and opens the ref.
      *
+     * @return the open ref; close it to stop its writer (the store stays open)
      * @throws IllegalStateException           if the store, key or initial value is missing
      * @throws io.keepsake.CorruptionException if the stored value fails its checksum
      * @throws io.keepsake.FormatException     if the stored bytes are not a value this build reads

@@ -42,7 +42,11 @@ public final class RefTools {
     public record ValueCheck(String key, String kind, int formatVersion, long size, String type, boolean encrypted,
                              int keyId, List<ValueCheck> entries, String note, CorruptionException corruption,
                              String problem) {
-        /** @return whether the value and every entry in it checked out */
+        /**
+         * Whether this value is sound: it could be read and it, and every entry of a registry save, passed its checks.
+         *
+         * @return whether the value and every entry in it checked out
+         */
         public boolean ok() {
             return corruption == null && problem == null && entries.stream().allMatch(ValueCheck::ok);
         }

@@ -21,7 +21,13 @@ public final class RegistryBuilder {
         this.store = Objects.requireNonNull(store, "store");
     }
 
-    /** Sets the store key the registry saves under (default {@value #DEFAULT_KEY}). */
+    /**
+     * Sets the store key the registry saves under (default {@value #DEFAULT_KEY}).
+     *
+     * @param key the store key of the registry's one save; see {@link Store} for the allowed characters
+     * @return this builder
+     * @throws IllegalArgumentException if {@code key} is empty
+     */
     public RegistryBuilder key(String key) {
         Objects.requireNonNull(key, "key");
         if (key.isEmpty()) {
@@ -35,6 +41,8 @@ public final class RegistryBuilder {
      * Registers the application types the registry's values may hold. Without it, values may be only the built-in
      * JDK types.
      *
+     * @param types the allow-list of application types, with their permanent names
+     * @return this builder
      * @throws IllegalStateException if types were already set
      */
     public RegistryBuilder types(TypeRegistry types) {
@@ -46,7 +54,12 @@ public final class RegistryBuilder {
         return this;
     }
 
-    /** Compresses each save (default {@link Compression#NONE}). */
+    /**
+     * Compresses each save (default {@link Compression#NONE}); a save written under another setting still reads.
+     *
+     * @param compression the compression for saves written from now on
+     * @return this builder
+     */
     public RegistryBuilder compression(Compression compression) {
         this.compression = Objects.requireNonNull(compression, "compression");
         return this;
@@ -55,6 +68,9 @@ public final class RegistryBuilder {
     /**
      * Encrypts each save with AES-256-GCM under the provider's current key; a save written under an older key
      * still reads as long as the provider still has that key (rotation).
+     *
+     * @param keys the keys to encrypt with and decrypt by key id
+     * @return this builder
      */
     public RegistryBuilder keys(KeyProvider keys) {
         this.keys = Objects.requireNonNull(keys, "keys");
@@ -64,6 +80,7 @@ public final class RegistryBuilder {
     /**
      * Reads the last save, if any, and opens the registry. Saved values are decoded when their names are defined.
      *
+     * @return the open registry; close it (the store stays open)
      * @throws io.keepsake.CorruptionException if the last save fails its checksum
      * @throws io.keepsake.FormatException     if the last save is not a registry save this build reads
      */

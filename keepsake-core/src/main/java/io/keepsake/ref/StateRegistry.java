@@ -55,6 +55,10 @@ public interface StateRegistry extends AutoCloseable {
      * Defines a named value, restored from the last save if it holds one under {@code name}, else
      * {@code defaultValue}.
      *
+     * @param <T>          the value's type
+     * @param name         the value's name inside the registry's save; unique in this registry
+     * @param type         the value's class (a built-in JDK type or one in the registry's {@code types})
+     * @param defaultValue the value when the last save holds none under {@code name}
      * @return the ref, in {@link WriteMode#ON_SAVE} mode
      * @throws IllegalArgumentException        if {@code name} is already defined
      * @throws io.keepsake.CodecException      if the saved value does not decode to {@code type}
@@ -66,6 +70,12 @@ public interface StateRegistry extends AutoCloseable {
     /**
      * Like {@link #define(String, Class, Object)}, with a validator run before every change.
      *
+     * @param <T>          the value's type
+     * @param name         the value's name inside the registry's save; unique in this registry
+     * @param type         the value's class (a built-in JDK type or one in the registry's {@code types})
+     * @param defaultValue the value when the last save holds none under {@code name}
+     * @param validator    says whether a new value (and the default, when it is used) is acceptable; a value it
+     *                     rejects fails with {@link io.keepsake.ValidationException}
      * @return the ref, in {@link WriteMode#ON_SAVE} mode
      * @throws IllegalArgumentException        if {@code name} is already defined
      * @throws io.keepsake.CodecException      if the saved value does not decode to {@code type}
@@ -75,6 +85,8 @@ public interface StateRegistry extends AutoCloseable {
     <T> DurableRef<T> define(String name, Class<T> type, T defaultValue, Predicate<? super T> validator);
 
     /**
+     * The values defined in this registry (not the names a save may carry over without a definition).
+     *
      * @return the names defined so far, in definition order
      * @throws io.keepsake.ClosedException if the registry is closed
      */
@@ -99,6 +111,7 @@ public interface StateRegistry extends AutoCloseable {
      * lock is held while it runs. If it throws, every registry ref it changed is set back and the exception is
      * rethrown. Watches fire after it completes. Keep it short; a nested call joins the outer one.
      *
+     * @param changes sets registry refs; runs on the calling thread
      * @throws io.keepsake.ClosedException if the registry is closed
      * @throws RuntimeException            whatever {@code changes} threw, after undoing its changes
      */
@@ -115,7 +128,11 @@ public interface StateRegistry extends AutoCloseable {
      */
     void reloadAll();
 
-    /** @return the store key the registry saves under */
+    /**
+     * Where the registry's save lives in its store.
+     *
+     * @return the store key the registry saves under
+     */
     String key();
 
     /**

@@ -20,37 +20,65 @@ public final class Expected {
         this.any = any;
     }
 
-    /** @return the precondition "the key does not exist" */
+    /**
+     * Creates only: a put fails with a {@link io.keepsake.ConflictException} if the key already holds a value.
+     *
+     * @return the precondition "the key does not exist"
+     */
     public static Expected absent() {
         return ABSENT;
     }
 
-    /** @return no precondition */
+    /**
+     * Overwrites (or deletes) whatever is stored; a last-writer-wins write that never conflicts.
+     *
+     * @return no precondition
+     */
     public static Expected any() {
         return ANY;
     }
 
-    /** @return the precondition "the stored version is {@code version}" */
+    /**
+     * Replaces only what was read: the write fails with a {@link io.keepsake.ConflictException} if another writer
+     * changed the key (or deleted it) since.
+     *
+     * @param version a version token returned by {@link Store#get} or {@link Store#put}
+     * @return the precondition "the stored version is {@code version}"
+     */
     public static Expected version(String version) {
         return new Expected(Objects.requireNonNull(version, "version"), false);
     }
 
-    /** @return whether the key must be absent */
+    /**
+     * For backends: whether this is {@link #absent()}.
+     *
+     * @return whether the key must be absent
+     */
     public boolean isAbsent() {
         return version == null && !any;
     }
 
-    /** @return whether there is no precondition */
+    /**
+     * For backends: whether this is {@link #any()}.
+     *
+     * @return whether there is no precondition
+     */
     public boolean isAny() {
         return any;
     }
 
-    /** @return the expected version, or null for {@link #absent()} and {@link #any()} */
+    /**
+     * For backends: the version token a conditional write compares with.
+     *
+     * @return the expected version, or null for {@link #absent()} and {@link #any()}
+     */
     public String expectedVersion() {
         return version;
     }
 
     /**
+     * Checks the precondition against the version a backend currently holds (under its own lock or transaction).
+     *
      * @param current the stored version, or null if the key is absent
      * @return whether the precondition holds against it
      */

@@ -21,12 +21,19 @@ import java.util.Optional;
  */
 public interface Store extends AutoCloseable {
 
-    /** @return a new, empty, thread-safe store in memory; nothing survives the JVM  */
+    /**
+     * A store for tests and examples, with the same versioning and preconditions as a durable one.
+     *
+     * @return a new, empty, thread-safe store in memory; nothing survives the JVM
+     */
     static Store memory() {
         return MemoryStore.create();
     }
 
     /**
+     * Reads a key's value with its version, to pass to {@link Expected#version(String)} for the next write.
+     *
+     * @param key a valid key
      * @return the value and version stored under {@code key}, or empty if there is none
      * @throws io.keepsake.ClosedException  if the store is closed
      * @throws io.keepsake.StorageException if the backend fails
@@ -36,6 +43,10 @@ public interface Store extends AutoCloseable {
     /**
      * Stores {@code value} under {@code key} if the precondition holds, atomically and durably.
      *
+     * @param key      a valid key
+     * @param value    the bytes to store (copied)
+     * @param expected what the stored version must be: {@link Expected#absent()}, {@link Expected#version(String)}
+     *                 or {@link Expected#any()}
      * @return the new version token
      * @throws io.keepsake.ConflictException if the precondition does not hold; nothing is changed
      * @throws io.keepsake.ClosedException   if the store is closed
@@ -46,6 +57,8 @@ public interface Store extends AutoCloseable {
     /**
      * Deletes {@code key} if the precondition holds.
      *
+     * @param key      a valid key
+     * @param expected what the stored version must be; {@link Expected#any()} deletes whatever is there
      * @return whether a value was deleted
      * @throws io.keepsake.ConflictException if the precondition names a version and it does not match
      * @throws io.keepsake.ClosedException   if the store is closed
@@ -54,6 +67,8 @@ public interface Store extends AutoCloseable {
     boolean delete(String key, Expected expected);
 
     /**
+     * Lists keys, for example every chunk of a snapshot or every snapshot.
+     *
      * @param prefix any string of key characters, {@code ""} for all keys
      * @return every key that starts with {@code prefix}, sorted by {@link String#compareTo} (byte order)
      * @throws io.keepsake.ClosedException  if the store is closed
@@ -61,7 +76,11 @@ public interface Store extends AutoCloseable {
      */
     List<String> list(String prefix);
 
-    /** @return a short description of where the data lives, without credentials (for messages and logs) */
+    /**
+     * Says where this store is, such as a directory or a redacted URI; Keepsake's messages about the store use it.
+     *
+     * @return a short description of where the data lives, without credentials (for messages and logs)
+     */
     String describe();
 
     /**

@@ -62,6 +62,8 @@ public final class StoreKeys {
     }
 
     /**
+     * The key alphabet: ASCII letters, digits and {@code - _ . /}.
+     *
      * @param c a character
      * @return whether {@code c} may appear in a key
      */

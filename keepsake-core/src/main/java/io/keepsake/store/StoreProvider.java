@@ -11,12 +11,19 @@ import java.net.URI;
  */
 public interface StoreProvider {
 
-    /** @return whether this provider opens stores for {@code uri} (usually: whether it knows the scheme) */
+    /**
+     * Asked by {@link Stores#open(URI)} of each provider found, in order; the first that says yes opens the store.
+     *
+     * @param uri the store URI, possibly holding credentials
+     * @return whether this provider opens stores for {@code uri} (usually: whether it knows the scheme)
+     */
     boolean supports(URI uri);
 
     /**
      * Opens the store {@code uri} names.
      *
+     * @param uri a URI this provider {@linkplain #supports supports}
+     * @return the open store; the caller closes it
      * @throws IllegalArgumentException if the URI is malformed for this provider
      * @throws io.keepsake.StorageException if the backend cannot be reached
      */

@@ -19,6 +19,9 @@ public final class StoreUri {
     }
 
     /**
+     * Reads a store URI's parameters, for providers.
+     *
+     * @param uri a store URI
      * @return the query parameters of {@code uri}, decoded, in order; a parameter without {@code =} maps to ""
      * @throws IllegalArgumentException if a parameter is given twice
      */
@@ -43,6 +46,9 @@ public final class StoreUri {
     }
 
     /**
+     * Makes a URI safe to show: providers use it in every message that names the store.
+     *
+     * @param uri a store URI, possibly holding credentials
      * @return {@code uri} without its user info, and with the values of secret-looking query parameters
      *         (password, secret, token, ...) replaced by {@code ***}: fit for messages and logs
      */

@@ -29,6 +29,8 @@ public final class Stores {
     /**
      * Opens the store {@code uri} names. The caller owns the store and must close it.
      *
+     * @param uri a store URI such as {@code file:///var/lib/app/state} or {@code memory:} (see above)
+     * @return the open store
      * @throws IllegalArgumentException if the URI is malformed or no provider on the class path supports it
      * @throws io.keepsake.StorageException if the backend cannot be reached (the message names the endpoint,
      *                                      never a credential)
@@ -48,7 +50,16 @@ public final class Stores {
         return open(parsed);
     }
 
-    /** Like {@link #open(String)}, for a parsed URI. */
+    /**
+     * Like {@link #open(String)}, for a parsed URI.
+     *
+     * @param uri a store URI with a scheme
+     * @return the open store; the caller owns it and must close it
+     * @throws IllegalArgumentException if the URI has no scheme, is malformed, or no provider on the class path
+     *                                  supports it
+     * @throws io.keepsake.StorageException if the backend cannot be reached (the message names the endpoint,
+     *                                      never a credential)
+     */
     public static Store open(URI uri) {
         Objects.requireNonNull(uri, "uri");
         if (uri.getScheme() == null) {
