@@ -5,6 +5,8 @@ import io.keepsake.FailStopException;
 import io.keepsake.Ticker;
 import io.keepsake.WorkerListener;
 import io.keepsake.WorkerStatus;
+import io.keepsake.backup.Backup;
+import io.keepsake.backup.BackupOptions;
 import io.keepsake.internal.concurrent.ReentrancyGuard;
 import io.keepsake.internal.concurrent.StatusRecorder;
 import io.keepsake.internal.concurrent.Worker;
@@ -13,6 +15,9 @@ import io.keepsake.store.Store;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * <p>Snapshot order, which keeps history covered after any crash: force the journal (so it holds every event the
  * snapshot covers), write the chunks, write the manifest (the snapshot now exists), delete snapshots beyond the
  * number kept, and only then delete journal segments wholly before the oldest kept snapshot. Snapshots are
- * serialized by {@link #snapshotLock}.
+ * serialized by {@link #snapshotLock}. With a {@link Backup} configured, pruning also keeps every record after
+ * {@link Backup#shippedThrough()}: the source never deletes what the backup lacks.
  *
  * <p>Concurrency: automatic snapshots run on one kernel {@link Worker} that sleeps on the injected {@link Ticker}
  * until the interval is due or {@link #applied} wakes it (every N events); it never interrupts file I/O, and
@@ -36,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * {@link Error}) fail-stops the system. Fail-stop is one volatile field, set once ({@link #failStop}).
  *
  * <p>Ownership: the engine closes the journal and the store only if the builder opened them; ones the caller passed
- * in are left open for the caller to close.
+ * in are left open for the caller to close. It always closes the backup it started ({@link #follow}), before the
+ * journal, and never the backup's store.
  */
 final class EngineCore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EngineCore.class);
@@ -93,6 +100,7 @@ final class EngineCore implements AutoCloseable {
     private volatile Worker snapshotter; // set once in start(); null without automatic snapshots
     private volatile Stop stop; // set once, by the first failure that fail-stops the system; guarded by this
     private volatile boolean closed; // set once, under this
+    private volatile Backup backup; // set once in follow(), before start(); null without backup(...)
     private Source source; // set once in start(), before any other thread sees this core
 
     EngineCore(Journal journal, Store store, Snapshots snapshots, EventFormat events, StateCodec states,
@@ -117,6 +125,25 @@ final class EngineCore implements AutoCloseable {
         for (WorkerListener listener : settings.listeners) {
             status.addListener(listener);
         }
+    }
+
+    /**
+     * Starts the configured backup of the journal, if any; called once recovery is done. Its failures also go to
+     * the system's background failure listeners, guarded like the snapshot ones.
+     *
+     * @throws io.keepsake.StorageException if the backup store cannot be listed (nothing is started)
+     */
+    void follow(PrevalentOptions.Settings settings) {
+        if (settings.backupStore == null) {
+            return;
+        }
+        BackupOptions o = settings.backupOptions;
+        List<WorkerListener> listeners = new ArrayList<>(o.listeners());
+        for (WorkerListener listener : settings.listeners) {
+            listeners.add(s -> guard.run("a background failure listener", () -> listener.failed(s)));
+        }
+        backup = Backup.follow(journal, settings.backupStore, new BackupOptions(o.prefix(), o.eventsPerSegment(),
+                o.interval(), o.retryBase(), o.retryCap(), o.ticker(), o.clock(), listeners));
     }
 
     /** Starts background snapshots for this engine; called once recovery is done. */
@@ -265,7 +292,12 @@ final class EngineCore implements AutoCloseable {
             status.succeeded(seq, bytes);
             long oldestKept = snapshots.prune(keepSnapshots);
             if (oldestKept > 0) {
-                journal.deleteBefore(oldestKept + 1);
+                long keepFrom = oldestKept + 1;
+                Backup b = backup;
+                if (b != null) {
+                    keepFrom = Math.min(keepFrom, b.shippedThrough() + 1); // never delete what the backup lacks
+                }
+                journal.deleteBefore(keepFrom);
             }
             return seq;
         }
@@ -274,6 +306,12 @@ final class EngineCore implements AutoCloseable {
     /** @return what snapshots last did; readable after close (then {@link WorkerStatus#stopped()}) */
     WorkerStatus snapshotStatus() {
         return status.status();
+    }
+
+    /** @return what the backup last did, or empty without one; readable after close */
+    Optional<WorkerStatus> backupStatus() {
+        Backup b = backup;
+        return b == null ? Optional.empty() : Optional.of(b.status());
     }
 
     @Override
@@ -294,15 +332,27 @@ final class EngineCore implements AutoCloseable {
         status.stopped();
         synchronized (snapshotLock) { // waits for a manual snapshot in progress
             try {
-                if (ownsJournal) {
-                    journal.close(); // forces, and completes appends in flight
-                } else if (stop == null) {
-                    journal.sync(); // the caller's journal stays open; what was acknowledged is forced
+                Backup b = backup;
+                if (b != null) {
+                    b.close(); // ships what is acknowledged (one attempt), stops its thread; the journal is still open
                 }
             } finally {
-                if (ownsStore && store != null) {
-                    store.close();
-                }
+                closeStorage();
+            }
+        }
+    }
+
+    /** Closes (or, if the caller's, forces) the journal, then the snapshot store if the builder opened it. */
+    private void closeStorage() {
+        try {
+            if (ownsJournal) {
+                journal.close(); // forces, and completes appends in flight
+            } else if (stop == null) {
+                journal.sync(); // the caller's journal stays open; what was acknowledged is forced
+            }
+        } finally {
+            if (ownsStore && store != null) {
+                store.close();
             }
         }
     }

@@ -5,6 +5,7 @@ import io.keepsake.WorkerStatus;
 import io.keepsake.internal.concurrent.Completion;
 import io.keepsake.internal.concurrent.ReentrancyGuard;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReference;
@@ -191,6 +192,11 @@ final class ImmutableEngine<S, E> implements PrevalentValue<S, E>, EngineCore.So
         guard.check("snapshot");
         core.checkWritable();
         return core.snapshot();
+    }
+
+    @Override
+    public Optional<WorkerStatus> backupStatus() {
+        return core.backupStatus();
     }
 
     @Override

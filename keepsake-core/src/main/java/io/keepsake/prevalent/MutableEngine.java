@@ -8,6 +8,7 @@ import io.keepsake.internal.concurrent.Worker;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Lock;
@@ -258,6 +259,11 @@ final class MutableEngine<S> implements Prevalent<S>, EngineCore.Source {
         guard.check("snapshot");
         core.checkWritable();
         return core.snapshot();
+    }
+
+    @Override
+    public Optional<WorkerStatus> backupStatus() {
+        return core.backupStatus();
     }
 
     @Override

@@ -22,7 +22,8 @@ import java.util.function.Supplier;
 /**
  * Opening a prevalent system: build the codec and pipeline, open the snapshot store and the journal, load the
  * newest intact snapshot (falling back to older ones), and replay the journal from the event after it, giving
- * each event its recorded time (made monotonic: never earlier than the event before it).
+ * each event its recorded time (made monotonic: never earlier than the event before it); then start the configured
+ * backup of the journal.
  */
 final class Opening {
     /** The codec's messages name the prevalent builder's methods: those are what the user has. */
@@ -126,6 +127,7 @@ final class Opening {
             if (settings.checkTypes) {
                 TypeCheck.encodable(state, states, codec);
             }
+            core.follow(settings); // last: nothing after it can fail, so a started backup is always the engine's
             return new Recovered(core, state, seq, lastTime, loaded.map(Snapshots.Loaded::sequence).orElse(0L));
         } catch (RuntimeException | Error e) {
             if (settings.journal == null) { // close only what this builder opened

@@ -3,6 +3,7 @@ package io.keepsake.prevalent;
 import io.keepsake.Durability;
 import io.keepsake.Ticker;
 import io.keepsake.WorkerListener;
+import io.keepsake.backup.BackupOptions;
 import io.keepsake.format.Compression;
 import io.keepsake.format.KeyProvider;
 import io.keepsake.format.TypeRegistry;
@@ -102,12 +103,16 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
      *
      * @return this builder
      * @throws IllegalStateException if combined with {@link #directory(Path)}, {@link #journal(Journal)},
-     *                               {@link #snapshotStore(Store)} or a setting of the directory's journal
+     *                               {@link #snapshotStore(Store)}, {@link #backup(Store, BackupOptions)} or a
+     *                               setting of the directory's journal
      */
     public B inMemory() {
         if (settings.directory != null || settings.journal != null || settings.snapshotStore != null) {
             throw new IllegalStateException("inMemory() cannot be combined with directory, journal or "
                     + "snapshotStore");
+        }
+        if (settings.backupStore != null) {
+            throw new IllegalStateException(BACKUP_IN_MEMORY);
         }
         fileJournalSettings("inMemory()", "nothing is written to files in memory");
         settings.inMemory = true;
@@ -307,9 +312,11 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
      * Adds a listener told of each failed background snapshot (the system keeps running and retries at the next
      * interval or after the next N events; the journal still holds every event). It runs on the snapshot thread,
      * after {@link PrevalentSystem#snapshotStatus()} was updated; it must be quick and must not call the system
-     * (it would get an {@link IllegalStateException}). May be called more than once.
+     * (it would get an {@link IllegalStateException}). With {@link #backup(Store, BackupOptions)} it is also told of
+     * each failed backup upload, on the backup's thread, with {@link PrevalentSystem#backupStatus()}. May be called
+     * more than once.
      *
-     * @param listener told of each failure with the updated snapshot status
+     * @param listener told of each failure with the updated snapshot (or backup) status
      * @return this builder
      */
     public B onBackgroundFailure(WorkerListener listener) {
@@ -383,6 +390,38 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
         return self();
     }
 
+    /**
+     * Ships the system's journal continuously to {@code store} (see {@link io.keepsake.backup.Backup#follow}): the
+     * system starts the backup after recovery, stops it on close before the journal (what is acknowledged then is
+     * shipped once more), and shows it in {@link PrevalentSystem#backupStatus()}. Failed uploads are retried; each
+     * goes to the {@code options}' listeners and to those of {@link #onBackgroundFailure(WorkerListener)}.
+     *
+     * <p>While a backup is configured, pruning after a snapshot keeps every journal segment the backup does not yet
+     * hold: the source never deletes what the backup lacks (a backup that cannot upload lets the journal grow until
+     * it catches up). The store is the caller's: the system never closes it.
+     *
+     * @param store   an open store the backup's segment objects go to, under {@link BackupOptions#prefix()}
+     * @param options the backup's prefix, segment size, interval, retries, ticker and listeners
+     * @return this builder
+     * @throws IllegalStateException if combined with {@link #inMemory()} (nothing to back up) or set twice
+     */
+    public B backup(Store store, BackupOptions options) {
+        Objects.requireNonNull(store, "backup store");
+        Objects.requireNonNull(options, "backup options");
+        if (settings.inMemory) {
+            throw new IllegalStateException(BACKUP_IN_MEMORY);
+        }
+        if (settings.backupStore != null) {
+            throw new IllegalStateException("backup(...) is already set: a system ships its journal to one backup");
+        }
+        settings.backupStore = store;
+        settings.backupOptions = options;
+        return self();
+    }
+
+    private static final String BACKUP_IN_MEMORY = "backup(...) cannot be combined with inMemory(): an in-memory "
+            + "journal vanishes on close, so there is nothing durable to back up; use directory(...) or journal(...)";
+
     private void notInMemory(String what) {
         if (settings.inMemory) {
             throw new IllegalStateException(what + " cannot be combined with inMemory()");
@@ -432,6 +471,8 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
         int keepSnapshots = 2;
         long segmentSize;
         int chunkSize = 4 << 20;
+        Store backupStore; // backup(...): the caller's, never closed by the system
+        BackupOptions backupOptions;
         Ticker ticker = Ticker.system(); // snapshot intervals, the journal's INTERVAL forces, retries and backoff at open
 
         void requireWhere() {

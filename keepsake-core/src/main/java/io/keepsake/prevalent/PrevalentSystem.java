@@ -1,6 +1,7 @@
 package io.keepsake.prevalent;
 
 import io.keepsake.WorkerStatus;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -50,6 +51,16 @@ public interface PrevalentSystem<S> extends AutoCloseable {
     WorkerStatus snapshotStatus();
 
     /**
+     * What the backup configured with {@link PrevalentOptions#backup} last did: {@link WorkerStatus#lastSequence()}
+     * is the last sequence it shipped in this run, then failed uploads since the last success (they also go to the
+     * {@link PrevalentOptions#onBackgroundFailure} listeners). Readable after close (then
+     * {@link WorkerStatus#stopped()} is true).
+     *
+     * @return the backup's status, or empty if no backup is configured
+     */
+    Optional<WorkerStatus> backupStatus();
+
+    /**
      * How far the system has got: the journal sequence of the newest event queries can see.
      *
      * @return the sequence number of the last event applied and visible to queries (0 if none)
@@ -57,7 +68,8 @@ public interface PrevalentSystem<S> extends AutoCloseable {
     long lastSequence();
 
     /**
-     * Stops background snapshots (one in progress finishes), forces the journal, and closes the journal and the
+     * Stops background snapshots (one in progress finishes), stops the backup (after one attempt to ship what is
+     * acknowledged; it never closes the backup's store), forces the journal, and closes the journal and the
      * snapshot store if the builder opened them (a journal or store passed to the builder is left open for its
      * owner to close); idempotent. Calls after close throw {@link io.keepsake.ClosedException}.
      *
