@@ -7,12 +7,16 @@ import io.keepsake.journal.Journal;
 import io.keepsake.journal.JournalRecord;
 import io.keepsake.store.Blob;
 import io.keepsake.store.Store;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
- * One restore run: lists the backup's segments, then for each object past the target's last sequence, fetches it,
+ * One restore run: into an empty journal, first the newest backed-up snapshot at or before the target
+ * ({@link SnapshotRestore}), so the journal starts after it; then it lists the backup's segments, and for each object past the target's last sequence, fetches it,
  * checks all of it ({@link SegmentFrame#decode}), appends the records the target lacks, and forces the target
  * before the next object. Runs on the caller's thread; the target journal is opened without per-append forcing
  * ({@link Durability#NONE}) and forced once per object, so a run killed midway leaves a prefix of whole records
@@ -29,10 +33,45 @@ final class JournalRestorer {
         this.toSequence = toSequence;
     }
 
-    RestoreResult run(Path journalDir) {
+    /**
+     * Restores into a prevalent system's directory: into an empty journal, first the newest backed-up snapshot at or
+     * before the target ({@link SnapshotRestore}), then the records after it.
+     */
+    RestoreResult run(Path dir) {
+        Path journalDir = dir.resolve("journal");
+        long snapshot = 0;
+        try {
+            if (isEmpty(journalDir)) {
+                snapshot = SnapshotRestore.newest(store, prefix, toSequence);
+                if (snapshot > 0) {
+                    SnapshotRestore.restore(store, prefix, snapshot, dir.resolve("snapshots"));
+                }
+            }
+        } catch (KeepsakeException e) {
+            return new RestoreResult(RestoreStatus.FAILED, -1, 0, e);
+        }
+        RestoreResult result = run(journalDir, snapshot + 1);
+        if (snapshot > 0 && result.status() == RestoreStatus.NOTHING_NEW) {
+            return new RestoreResult(RestoreStatus.RESTORED, result.lastSequence(), 0, null); // the snapshot is new
+        }
+        return result;
+    }
+
+    private static boolean isEmpty(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return true;
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        } catch (IOException e) {
+            throw new StorageException("cannot list " + dir, e);
+        }
+    }
+
+    private RestoreResult run(Path journalDir, long firstSequence) {
         Journal journal;
         try {
-            journal = Journal.files(journalDir).durability(Durability.NONE).open();
+            journal = Journal.files(journalDir).durability(Durability.NONE).firstSequence(firstSequence).open();
         } catch (KeepsakeException e) {
             return new RestoreResult(RestoreStatus.FAILED, -1, 0, e);
         }

@@ -6,7 +6,8 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * Restores a journal from a backup written by {@link Backup}: the records, in order and byte for byte, into a
+ * Restores a journal from a backup written by {@link Backup}, starting from the newest backed-up snapshot at or
+ * before the target when there is one: the records, in order and byte for byte, into a
  * journal directory that {@code Keepsake.prevalent(..).directory(dir).open()} opens (with the same keys, if the
  * records were encrypted).
  *
@@ -60,13 +61,15 @@ public final class Restore {
 
     /**
      * Writes the records into {@code dir/journal} (created if absent), the layout of
-     * {@code Keepsake.prevalent(..).directory(dir)}.
+     * {@code Keepsake.prevalent(..).directory(dir)}. When that journal is empty and the backup holds snapshots (a
+     * prevalent system with a backup copies each one it publishes), the newest snapshot at or before the target is
+     * checked whole and written into {@code dir/snapshots} first, and the journal starts after it: the backup's
+     * segments before that snapshot are not needed (retention may have deleted them).
      *
      * @param dir the directory of the restored system; its journal is continued if it exists
      * @return how the run ended; failures of the backup or the target are a {@link RestoreStatus#FAILED} result
      */
     public RestoreResult into(Path dir) {
-        return new JournalRestorer(store, prefix, toSequence).run(Objects.requireNonNull(dir, "dir").resolve(
-                "journal"));
+        return new JournalRestorer(store, prefix, toSequence).run(Objects.requireNonNull(dir, "dir"));
     }
 }

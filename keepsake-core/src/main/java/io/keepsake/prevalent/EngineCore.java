@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * snapshot covers), write the chunks, write the manifest (the snapshot now exists), delete snapshots beyond the
  * number kept, and only then delete journal segments wholly before the oldest kept snapshot. Snapshots are
  * serialized by {@link #snapshotLock}. With a {@link Backup} configured, pruning also keeps every record after
- * {@link Backup#shippedThrough()}: the source never deletes what the backup lacks.
+ * {@link Backup#shippedThrough()}: the source never deletes what the backup lacks, and each published snapshot is
+ * handed to a {@link SnapshotShipper} that copies it into the backup store on its own worker.
  *
  * <p>Concurrency: automatic snapshots run on one kernel {@link Worker} that sleeps on the injected {@link Ticker}
  * until the interval is due or {@link #applied} wakes it (every N events); it never interrupts file I/O, and
@@ -101,6 +102,7 @@ final class EngineCore implements AutoCloseable {
     private volatile Stop stop; // set once, by the first failure that fail-stops the system; guarded by this
     private volatile boolean closed; // set once, under this
     private volatile Backup backup; // set once in follow(), before start(); null without backup(...)
+    private volatile SnapshotShipper snapshotShipper; // set once in follow(), like backup
     private Source source; // set once in start(), before any other thread sees this core
 
     EngineCore(Journal journal, Store store, Snapshots snapshots, EventFormat events, StateCodec states,
@@ -142,8 +144,16 @@ final class EngineCore implements AutoCloseable {
         for (WorkerListener listener : settings.listeners) {
             listeners.add(s -> guard.run("a background failure listener", () -> listener.failed(s)));
         }
+        List<Long> held = store == null ? List.of() : snapshots.sequences(); // before anything starts: may throw
         backup = Backup.follow(journal, settings.backupStore, new BackupOptions(o.prefix(), o.eventsPerSegment(),
                 o.interval(), o.retryBase(), o.retryCap(), o.ticker(), o.clock(), listeners));
+        if (store != null) {
+            SnapshotShipper shipper = new SnapshotShipper(store, settings.backupStore, o, listeners);
+            snapshotShipper = shipper;
+            if (!held.isEmpty()) {
+                shipper.published(held.get(0)); // a restart copies the newest again; what the backup holds is kept
+            }
+        }
     }
 
     /** Starts background snapshots for this engine; called once recovery is done. */
@@ -289,6 +299,10 @@ final class EngineCore implements AutoCloseable {
             long bytes = capture.writeTo(writer);
             writer.publish();
             lastSnapshot = seq;
+            SnapshotShipper shipper = snapshotShipper;
+            if (shipper != null) {
+                shipper.published(seq); // copied to the backup on its own worker, chunks first, manifest last
+            }
             status.succeeded(seq, bytes);
             long oldestKept = snapshots.prune(keepSnapshots);
             if (oldestKept > 0) {
@@ -332,6 +346,10 @@ final class EngineCore implements AutoCloseable {
         status.stopped();
         synchronized (snapshotLock) { // waits for a manual snapshot in progress
             try {
+                SnapshotShipper shipper = snapshotShipper;
+                if (shipper != null) {
+                    shipper.close(); // one attempt at the pending snapshot; the snapshot store is still open
+                }
                 Backup b = backup;
                 if (b != null) {
                     b.close(); // ships what is acknowledged (one attempt), stops its thread; the journal is still open
