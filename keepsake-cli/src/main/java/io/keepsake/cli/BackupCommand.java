@@ -48,6 +48,10 @@ final class BackupCommand implements Callable<Integer> {
             description = "The backup's key prefix in the store (default: ${DEFAULT-VALUE}).")
     String prefix;
 
+    @Option(names = "--segment-events", paramLabel = "N", defaultValue = "10000",
+            description = "Records per segment object at most (default: ${DEFAULT-VALUE}).")
+    int segmentEvents;
+
     @Option(names = "--follow", description = "Keep shipping new records until interrupted (SIGINT, SIGTERM).")
     boolean follow;
 
@@ -58,7 +62,7 @@ final class BackupCommand implements Callable<Integer> {
                     Main.USAGE);
         }
         PrintWriter out = spec.commandLine().getOut();
-        BackupOptions options = options(prefix);
+        BackupOptions options = options(prefix, segmentEvents);
         if (!follow) {
             try (Store store = BackupEnds.openStore(to); Journal journal = BackupEnds.openJournal(from)) {
                 return once(journal, store, options, out);
@@ -90,10 +94,14 @@ final class BackupCommand implements Callable<Integer> {
     }
 
     static BackupOptions options(String prefix) {
+        return options(prefix, BackupOptions.defaults().eventsPerSegment());
+    }
+
+    static BackupOptions options(String prefix, int segmentEvents) {
         try {
-            return BackupOptions.builder().prefix(prefix).build();
+            return BackupOptions.builder().prefix(prefix).eventsPerSegment(segmentEvents).build();
         } catch (IllegalArgumentException e) {
-            throw new CommandFailure("--prefix: " + e.getMessage(), Main.USAGE);
+            throw new CommandFailure(e.getMessage(), Main.USAGE);
         }
     }
 
@@ -136,6 +144,7 @@ final class BackupCommand implements Callable<Integer> {
     private int follow(Journal journal, Store store, BackupOptions options, CountDownLatch stop, PrintWriter out) {
         PrintWriter err = spec.commandLine().getErr();
         BackupOptions reporting = BackupOptions.builder().prefix(options.prefix())
+                .eventsPerSegment(options.eventsPerSegment())
                 .onFailure(s -> {
                     err.println("keepsake backup: upload failed (" + s.consecutiveFailures() + " in a row, retrying): "
                             + FailureReporter.oneLine(s.lastFailure()));
@@ -195,12 +204,7 @@ final class BackupCommand implements Callable<Integer> {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             BackupOptions options = options(prefix);
-            Target target = Target.of(uri);
-            if (target.kind() != Target.Kind.STORE_URI) {
-                throw new CommandFailure(uri + ": not a store URI (file:///dir, s3://..., postgresql://...)",
-                        Main.USAGE);
-            }
-            try (Store store = target.openStore()) {
+            try (Store store = BackupEnds.openSourceStore(uri)) {
                 List<SequenceRange> gaps = Backup.gaps(store, options.prefix());
                 long missing = 0;
                 for (SequenceRange gap : gaps) {
@@ -231,6 +235,10 @@ final class BackupCommand implements Callable<Integer> {
         @Option(names = "--to", required = true, paramLabel = "URI", description = "The backup store.")
         String to;
 
+        @Option(names = "--segment-events", paramLabel = "N", defaultValue = "10000",
+                description = "Records per re-shipped segment object at most (default: ${DEFAULT-VALUE}).")
+        int segmentEvents;
+
         @Option(names = "--prefix", paramLabel = "P", defaultValue = "backup",
                 description = "The backup's key prefix in the store (default: ${DEFAULT-VALUE}).")
         String prefix;
@@ -238,7 +246,7 @@ final class BackupCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            BackupOptions options = options(prefix);
+            BackupOptions options = options(prefix, segmentEvents);
             try (Store store = BackupEnds.openStore(to); Journal journal = BackupEnds.openJournal(from)) {
                 List<SequenceRange> before = Backup.gaps(store, options.prefix());
                 List<SequenceRange> lost = Backup.repair(journal, store, options);

@@ -53,6 +53,24 @@ final class BackupEnds {
         }
     }
 
+    /**
+     * Opens a store named by a URI for reading, read-only for a local directory.
+     *
+     * @throws CommandFailure ({@link Main#USAGE}) if the argument is not a store URI
+     */
+    static Store openSourceStore(String uri) {
+        Target target;
+        try {
+            target = Target.of(uri);
+        } catch (CommandFailure e) {
+            target = null;
+        }
+        if (target == null || target.kind() != Target.Kind.STORE_URI) {
+            throw new CommandFailure(uri + ": not a store URI (file:///dir, s3://..., postgresql://...)", Main.USAGE);
+        }
+        return target.openStore();
+    }
+
     /** Exit code for a failure the store or journal reported: damage is 1, anything else (unreachable) 3. */
     static int exitCodeOf(Throwable failure) {
         return failure instanceof CorruptionException || !(failure instanceof StorageException) ? Main.CORRUPT

@@ -44,12 +44,7 @@ final class RestoreCommand implements Callable<Integer> {
         if (toSequence != null && toSequence < 1) {
             throw new CommandFailure("--to-seq must be at least 1, was " + toSequence, Main.USAGE);
         }
-        Target source = Target.of(from);
-        if (source.kind() != Target.Kind.STORE_URI) {
-            throw new CommandFailure(from + ": not a store URI (file:///dir, s3://..., postgresql://...)",
-                    Main.USAGE);
-        }
-        try (Store store = source.openStore()) {
+        try (Store store = BackupEnds.openSourceStore(from)) {
             Restore restore = Restore.from(store, options.prefix());
             if (toSequence != null) {
                 restore.toSequence(toSequence);
