@@ -18,12 +18,14 @@ import picocli.CommandLine;
  * I/O error). Failures print one line on stderr; {@code --verbose} adds the stack trace.
  */
 @Command(name = "keepsake", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "Inspect, verify and demonstrate Keepsake data.",
-        subcommands = {InspectCommand.class, VerifyCommand.class, DemoCommand.class, TortureCommand.class,
-                CommandLine.HelpCommand.class},
+        description = "Inspect, verify, back up, restore and demonstrate Keepsake data.",
+        subcommands = {InspectCommand.class, VerifyCommand.class, BackupCommand.class, RestoreCommand.class,
+                DemoCommand.class, TortureCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:success", "1:damage or uncovered history found (verify, inspect)", "2:bad arguments",
-                "3:the command could not do its work (missing path, no journal, not a Keepsake file, I/O error)"})
+        exitCodeList = {"0:success", "1:damage or uncovered history found (verify, inspect), gaps or a failed run (backup, restore)",
+                "2:bad arguments",
+                "3:the command could not do its work (missing path, no journal, not a Keepsake file, I/O error,"
+                        + " store unreachable)"})
 public final class Main {
 
     /** Exit code: success. */

@@ -1,0 +1,79 @@
+package io.keepsake.cli;
+
+import io.keepsake.CorruptionException;
+import io.keepsake.StorageException;
+import io.keepsake.journal.Journal;
+import io.keepsake.prevalent.SnapshotTools;
+import io.keepsake.store.Store;
+import io.keepsake.store.Stores;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Opens the two ends of the backup verbs: the source journal and a writable backup store.
+ *
+ * <p>The source journal is opened with {@link Journal#files}, which takes the journal's lock (and, like any open,
+ * cuts a torn tail): the library has no read-only journal that a {@code Backup} can follow, so a separate backup
+ * process cannot run beside the system that owns the journal. While the system runs, use its in-process backup
+ * ({@code Keepsake.prevalent(..).backup(store, options)}); the CLI is for a stopped system or a copied journal.
+ */
+final class BackupEnds {
+    private BackupEnds() {
+    }
+
+    /** @throws CommandFailure ({@link Main#USAGE}) for a URI no backend serves */
+    static Store openStore(String uri) {
+        try {
+            return Stores.open(uri);
+        } catch (IllegalArgumentException e) {
+            throw new CommandFailure(e.getMessage(), Main.USAGE); // Stores' messages never hold a password
+        }
+    }
+
+    /**
+     * @param dir a prevalent system's directory (its {@code journal/} is used) or a journal directory
+     * @throws CommandFailure if there is no journal there, or it is open elsewhere
+     */
+    static Journal openJournal(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new CommandFailure(dir + ": no such directory");
+        }
+        Path journal = SnapshotTools.isPrevalentDirectory(dir) || Files.isDirectory(dir.resolve("journal"))
+                ? dir.resolve("journal") : dir;
+        if (!Files.isDirectory(journal)) {
+            throw new CommandFailure(dir + ": not a prevalent directory or a journal directory");
+        }
+        try {
+            return Journal.files(journal).open();
+        } catch (CorruptionException e) {
+            throw e;
+        } catch (StorageException e) {
+            throw new CommandFailure(e.getMessage() + " (the backup verbs take the journal's lock; while the system "
+                    + "runs, use its in-process backup)");
+        }
+    }
+
+    /**
+     * Opens a store named by a URI for reading, read-only for a local directory.
+     *
+     * @throws CommandFailure ({@link Main#USAGE}) if the argument is not a store URI
+     */
+    static Store openSourceStore(String uri) {
+        Target target;
+        try {
+            target = Target.of(uri);
+        } catch (CommandFailure e) {
+            target = null;
+        }
+        if (target == null || target.kind() != Target.Kind.STORE_URI) {
+            throw new CommandFailure(uri + ": not a store URI (file:///dir, s3://..., postgresql://...)", Main.USAGE);
+        }
+        return target.openStore();
+    }
+
+    /** Exit code for a failure the store or journal reported: damage is 1, anything else (unreachable) 3. */
+    static int exitCodeOf(Throwable failure) {
+        return failure instanceof CorruptionException || !(failure instanceof StorageException) ? Main.CORRUPT
+                : Main.FAILED;
+    }
+}
