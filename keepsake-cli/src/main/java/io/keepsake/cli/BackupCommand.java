@@ -69,7 +69,8 @@ final class BackupCommand implements Callable<Integer> {
             }
         }
         // SIGINT and SIGTERM run the hook: it stops the loop, then holds the JVM until the backup has drained and
-        // the journal and store are closed.
+        // the journal and store are closed. A raw Thread because Runtime.addShutdownHook takes an unstarted Thread;
+        // the shipping itself runs on the library's kernel Worker inside Backup, not here.
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
