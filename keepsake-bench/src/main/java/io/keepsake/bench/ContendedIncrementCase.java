@@ -96,6 +96,7 @@ final class ContendedIncrementCase {
         long gaveUp; // written by this writer only, read after join
 
         Writer(DurableRef<Long> ref, int increments, CountDownLatch start, AtomicReference<Exception> failure) {
+            // A plain thread: a load generator standing in for a second process, not a Keepsake worker.
             thread = new Thread(() -> {
                 try {
                     start.await();
