@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -21,13 +22,21 @@ import picocli.CommandLine.Spec;
 /**
  * {@code keepsake backup --from DIR --to URI [--follow]}: ships a journal to a backup store with
  * {@link Backup#follow}; subcommands {@code gaps} and {@code repair} over {@link Backup#gaps} and
- * {@link Backup#repair}.
+ * {@link Backup#repair}. The journal is a read-only view ({@link BackupEnds#openJournal}), so the backup runs as a
+ * separate process beside the system that writes it.
+ *
+ * <p>Failures: the library retries a failed upload forever and never skips a range. A one-shot run gives up after
+ * {@value #ONE_SHOT_FAILURES} failures in a row. A following run keeps retrying (a store outage ends), printing each
+ * failure, as ERROR once {@value #ONE_SHOT_FAILURES} are in a row; it ends with exit 1 only when retrying cannot
+ * help: the source no longer holds the next records to ship (the system pruned them after a snapshot).
  */
 @Command(name = "backup", mixinStandardHelpOptions = true,
         description = {"Ship the journal of a prevalent directory (DIR/journal) or a journal directory to a backup",
                 "store, as create-only segment objects under PREFIX. Without --follow it ships what the journal",
                 "holds and exits; with --follow it keeps shipping until SIGINT or SIGTERM.",
-                "The journal is opened with its lock: stop the system first, or use its in-process backup.",
+                "The journal is read without its lock, beside the live system that writes it; each record is",
+                "forced to disk before it ships. A failure that persists prints ERROR on stderr; with --follow,",
+                "records the system pruned before they shipped end the run with exit 1 (a backup never skips).",
                 "Exit 0 done, 1 gaps remain or a failure, 2 bad arguments, 3 store or journal unreachable."},
         subcommands = {BackupCommand.Gaps.class, BackupCommand.Repair.class})
 final class BackupCommand implements Callable<Integer> {
@@ -70,20 +79,31 @@ final class BackupCommand implements Callable<Integer> {
         }
         // SIGINT and SIGTERM run the hook: it stops the loop, then holds the JVM until the backup has drained and
         // the journal and store are closed. A raw Thread because Runtime.addShutdownHook takes an unstarted Thread;
-        // the shipping itself runs on the library's kernel Worker inside Backup, not here.
+        // the shipping itself runs on the library's kernel Worker inside Backup, not here. A JVM shut down by a
+        // signal exits 128 + signal whatever main returns (System.exit blocks during shutdown), so once the run has
+        // ended and closed everything the hook halts with the run's own code: 0 for a clean stop.
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch finished = new CountDownLatch(1);
+        AtomicInteger exitCode = new AtomicInteger(-1);
         Thread hook = new Thread(() -> {
             stop.countDown();
             try {
-                finished.await(60, TimeUnit.SECONDS);
+                if (finished.await(60, TimeUnit.SECONDS) && exitCode.get() >= 0) {
+                    out.flush();
+                    spec.commandLine().getErr().flush();
+                    System.out.flush();
+                    System.err.flush();
+                    Runtime.getRuntime().halt(exitCode.get());
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }, "keepsake-backup-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try (Store store = BackupEnds.openStore(to); Journal journal = BackupEnds.openJournal(from)) {
-            return follow(journal, store, options, stop, out);
+            int code = follow(journal, store, options, stop, out);
+            exitCode.set(code);
+            return code;
         } finally {
             finished.countDown();
             try {
@@ -126,8 +146,10 @@ final class BackupCommand implements Callable<Integer> {
         WorkerStatus status = backup.status();
         if (shipped < target) {
             Throwable failure = status.lastFailure();
-            out.println("backup stopped at sequence " + shipped + " of " + target + ": "
-                    + (failure == null ? "unknown failure" : FailureReporter.oneLine(failure)));
+            String why = "backup stopped at sequence " + shipped + " of " + target + ": "
+                    + (failure == null ? "unknown failure" : FailureReporter.oneLine(failure));
+            out.println(why);
+            error(why + " (" + status.consecutiveFailures() + " failed attempts in a row)");
             return failure == null ? Main.CORRUPT : BackupEnds.exitCodeOf(failure);
         }
         List<SequenceRange> gaps = Backup.gaps(store, options.prefix());
@@ -143,27 +165,49 @@ final class BackupCommand implements Callable<Integer> {
     }
 
     private int follow(Journal journal, Store store, BackupOptions options, CountDownLatch stop, PrintWriter out) {
-        PrintWriter err = spec.commandLine().getErr();
         BackupOptions reporting = BackupOptions.builder().prefix(options.prefix())
                 .eventsPerSegment(options.eventsPerSegment())
                 .onFailure(s -> {
-                    err.println("keepsake backup: upload failed (" + s.consecutiveFailures() + " in a row, retrying): "
-                            + FailureReporter.oneLine(s.lastFailure()));
-                    err.flush();
+                    String line = "upload failed (" + s.consecutiveFailures() + " in a row, retrying): "
+                            + FailureReporter.oneLine(s.lastFailure());
+                    if (s.consecutiveFailures() >= ONE_SHOT_FAILURES) {
+                        error(line);
+                    } else {
+                        warn(line);
+                    }
                 })
                 .build();
+        long target = journal.lastSequence();
         Backup backup = Backup.follow(journal, store, reporting);
         long start = backup.shippedThrough();
+        String lost = null;
         try {
             out.println("following the journal from sequence " + (start + 1) + " to " + store.describe() + " under "
                     + options.prefix() + "; stop with Ctrl-C or SIGTERM");
             out.flush();
+            // the bar covers the catch-up with what the journal held at the start; after that the run only waits
+            Progress bar = Progress.start("backup", "records", Math.max(0, target - start));
             try {
                 while (!stop.await(POLL_MILLIS, TimeUnit.MILLISECONDS) && !backup.status().stopped()) {
-                    // the backup ships on its own thread; this one waits for a stop
+                    long shipped = backup.shippedThrough();
+                    if (bar != null) {
+                        bar.stepTo(Math.min(shipped, target) - start);
+                        if (shipped >= target) {
+                            bar.close();
+                            bar = null;
+                        }
+                    }
+                    lost = lostFromSource(journal, backup);
+                    if (lost != null) {
+                        break;
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt(); // an in-process caller asked to stop
+            } finally {
+                if (bar != null) {
+                    bar.close();
+                }
             }
         } finally {
             backup.close(); // ships what the journal holds now, one attempt per range
@@ -172,9 +216,43 @@ final class BackupCommand implements Callable<Integer> {
         boolean failing = status.consecutiveFailures() > 0;
         out.println("backup stopped: shipped through sequence " + backup.shippedThrough() + " ("
                 + (backup.shippedThrough() - start) + " records this run) to " + store.describe() + " under "
-                + options.prefix() + (failing ? "; last upload failed: " + FailureReporter.oneLine(status.lastFailure())
-                : ""));
+                + options.prefix() + (lost != null ? "; " + lost : failing ? "; last upload failed: "
+                + FailureReporter.oneLine(status.lastFailure()) : ""));
+        if (lost != null) {
+            error(lost);
+            return Main.CORRUPT;
+        }
         return failing ? BackupEnds.exitCodeOf(status.lastFailure()) : Main.OK;
+    }
+
+    /**
+     * @return why the backup can never continue, or null: it keeps failing and the source's first record is past
+     *     the next one to ship (the system pruned it after a snapshot, not knowing this process still needed it)
+     */
+    private static String lostFromSource(Journal journal, Backup backup) {
+        if (backup.status().consecutiveFailures() < ONE_SHOT_FAILURES) {
+            return null;
+        }
+        long next = backup.shippedThrough() + 1;
+        long first = journal.firstSequence();
+        if (first <= next) {
+            return null;
+        }
+        return "the source journal no longer holds [" + next + ", " + first + "): the system deleted those records "
+                + "(after a snapshot) before this backup shipped them; the backup will not skip them. Run 'keepsake "
+                + "backup repair' to name what is lost, or start a new backup under another prefix";
+    }
+
+    private void warn(String line) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("keepsake backup: " + line);
+        err.flush();
+    }
+
+    private void error(String line) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("keepsake backup: ERROR " + line);
+        err.flush();
     }
 
     private static void sleep(long millis) {

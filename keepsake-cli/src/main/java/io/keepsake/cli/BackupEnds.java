@@ -12,10 +12,10 @@ import java.nio.file.Path;
 /**
  * Opens the two ends of the backup verbs: the source journal and a writable backup store.
  *
- * <p>The source journal is opened with {@link Journal#files}, which takes the journal's lock (and, like any open,
- * cuts a torn tail): the library has no read-only journal that a {@code Backup} can follow, so a separate backup
- * process cannot run beside the system that owns the journal. While the system runs, use its in-process backup
- * ({@code Keepsake.prevalent(..).backup(store, options)}); the CLI is for a stopped system or a copied journal.
+ * <p>The source journal is opened read-only ({@link io.keepsake.journal.FileJournalBuilder#openReadOnly()}): no
+ * lock, no file changed, so a separate backup process runs beside the live system that writes the journal. The view
+ * forces each record before it reports it, so a backup never ships an event a power cut could still take from the
+ * source.
  */
 final class BackupEnds {
     private BackupEnds() {
@@ -32,7 +32,8 @@ final class BackupEnds {
 
     /**
      * @param dir a prevalent system's directory (its {@code journal/} is used) or a journal directory
-     * @throws CommandFailure if there is no journal there, or it is open elsewhere
+     * @return a read-only view of the journal, which may be live
+     * @throws CommandFailure if there is no journal there, or it cannot be read
      */
     static Journal openJournal(Path dir) {
         if (!Files.isDirectory(dir)) {
@@ -44,12 +45,11 @@ final class BackupEnds {
             throw new CommandFailure(dir + ": not a prevalent directory or a journal directory");
         }
         try {
-            return Journal.files(journal).open();
+            return Journal.files(journal).openReadOnly();
         } catch (CorruptionException e) {
             throw e;
         } catch (StorageException e) {
-            throw new CommandFailure(e.getMessage() + " (the backup verbs take the journal's lock; while the system "
-                    + "runs, use its in-process backup)");
+            throw new CommandFailure(e.getMessage());
         }
     }
 

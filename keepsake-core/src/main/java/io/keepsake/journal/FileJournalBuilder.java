@@ -152,4 +152,37 @@ public final class FileJournalBuilder {
         return SegmentedFileJournal.open(dir, disk, durability, segmentSize, syncInterval.toNanos(), ticker, template,
                 firstSequence);
     }
+
+    /**
+     * Opens a read-only view of the journal, for a process that follows a journal another one writes (such as
+     * {@code keepsake backup --follow}). It takes no lock, writes, cuts and creates nothing, and works beside a live
+     * writer or on a stopped one. Only the directory, the {@linkplain #disk disk} and, for a directory with no
+     * segment yet, the {@linkplain #firstSequence first sequence} are used.
+     *
+     * <ul>
+     *   <li>Each call of {@link Journal#lastSequence()}, {@link Journal#firstSequence()} and
+     *       {@link Journal#read(long)} looks at the directory again: new records and new segments appear, segments
+     *       the writer pruned disappear.</li>
+     *   <li>A record counts once it is complete and its checksum matches. What follows the last such record in
+     *       the newest segment (zeros, a record still being written, a crashed writer's torn tail) is not yet
+     *       written, not corruption. Damage anywhere else is a {@link io.keepsake.CorruptionException} when read.</li>
+     *   <li>The writer may have written a record without forcing it yet, and a power cut could still take it (and
+     *       the writer would then reuse its sequence number). So the view forces the newest segment itself, with
+     *       {@code fsync}, which on POSIX systems writes back the file's pages whoever wrote them, before it counts
+     *       a record: what {@code lastSequence()} reports is durable, and {@link Journal#durability()} says
+     *       {@link Durability#SYNC}. A backup that ships only such records never holds an event the source can
+     *       lose.</li>
+     *   <li>A reader that reaches a segment the writer deleted after the reader was created fails with a
+     *       {@link io.keepsake.StorageException} naming the sequences it lost; nothing is skipped.</li>
+     *   <li>{@link Journal#append}, {@link Journal#appendAsync} and {@link Journal#deleteBefore} throw
+     *       {@link UnsupportedOperationException}; {@link Journal#sync()} only looks again.</li>
+     * </ul>
+     *
+     * @return the read-only view; close it to release the file it holds
+     * @throws io.keepsake.StorageException    if the directory does not exist or cannot be read
+     * @throws io.keepsake.CorruptionException if the newest segment's header is damaged
+     */
+    public Journal openReadOnly() {
+        return ReadOnlyFileJournal.open(dir, disk, firstSequence);
+    }
 }

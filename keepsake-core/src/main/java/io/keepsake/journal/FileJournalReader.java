@@ -5,6 +5,7 @@ import io.keepsake.StorageException;
 import io.keepsake.internal.format.FileHeader;
 import io.keepsake.io.Disk;
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -86,6 +87,19 @@ final class FileJournalReader implements JournalReader {
                 + cursor.path().getParent() + "; events after a gap cannot be replayed without the ones in it";
     }
 
+    /**
+     * A segment listed when this reader was created is gone: the journal deleted it (a snapshot covered it) before
+     * the reader got there. Its records cannot be read; say which, never skip them.
+     */
+    private StorageException deleted(Path path, NoSuchFileException cause) {
+        long from = Math.max(next, segments.get(segmentIndex).getKey());
+        String range = segmentIndex + 1 < segments.size()
+                ? "[" + from + ", " + segments.get(segmentIndex + 1).getKey() + ")" : "from " + from + " on";
+        return new StorageException("journal: sequences " + range + " are gone from " + path.getParent()
+                + ": segment " + path.getFileName() + " was deleted (the writer deletes the segments a snapshot "
+                + "covers) before this reader read it; they were not read and are not skipped", cause);
+    }
+
     @Override
     public String recordFile() {
         return returnedFile;
@@ -103,12 +117,19 @@ final class FileJournalReader implements JournalReader {
         }
         segmentIndex++;
         Path path = segments.get(segmentIndex).getValue();
-        SegmentScanner.header(disk, path);
         try {
+            SegmentScanner.header(disk, path);
             cursor = new SegmentCursor(disk.openRead(path), path);
             cursorName = path.toString();
+        } catch (NoSuchFileException e) {
+            throw deleted(path, e);
         } catch (IOException e) {
             throw new StorageException("journal: cannot open " + path + ": " + e.getMessage(), e);
+        } catch (StorageException e) {
+            if (e.getCause() instanceof NoSuchFileException gone) {
+                throw deleted(path, gone);
+            }
+            throw e;
         }
         position = FileHeader.SIZE;
         expected = segments.get(segmentIndex).getKey();
