@@ -156,7 +156,9 @@ final class RestoreCommand implements Callable<Integer> {
         if (how.equals("hash")) {
             return FieldRewrite.sha256();
         }
-        if (how.length() >= 2 && (how.startsWith("'") && how.endsWith("'") || how.startsWith("\"") && how.endsWith("\""))) {
+        boolean quoted = how.length() >= 2 && how.charAt(0) == how.charAt(how.length() - 1)
+                && (how.charAt(0) == '\'' || how.charAt(0) == '"');
+        if (quoted) {
             return FieldRewrite.constant(how.substring(1, how.length() - 1));
         }
         throw new CommandFailure("--rewrite " + spec + ": HOW must be null, hash or a quoted text such as 'redacted'",

@@ -157,8 +157,8 @@ class RestoreTimeTest {
             History history = runAndBackUp(store, null);
             // seconds after START, and the snapshot the restore may start from (the newest whose last event is
             // not after the time)
-            long[][] cases = {{5, 0}, {10, 0}, {255, 0}, {400, 40}, {405, 40}, {525, 40}, {535, 40}, {540, 40}, {545, 40},
-                {700, 70}, {701, 70}, {999, 70}, {5000, 70}};
+            long[][] cases = {{5, 0}, {10, 0}, {255, 0}, {400, 40}, {405, 40}, {525, 40}, {535, 40}, {540, 40},
+                {545, 40}, {700, 70}, {701, 70}, {999, 70}, {5000, 70}};
             for (long[] c : cases) {
                 Instant t = START.plusSeconds(c[0]);
                 long cut = history.cut(t);
