@@ -15,7 +15,7 @@
 module io.keepsake.core {
     requires com.fasterxml.jackson.annotation;
     requires com.fasterxml.jackson.core;
-    requires com.fasterxml.jackson.databind;
+    requires transitive com.fasterxml.jackson.databind; // JsonNode is in the API of restore rewrites
     requires com.fasterxml.jackson.dataformat.smile;
     requires com.fasterxml.jackson.datatype.jdk8;
     requires org.lz4.java;

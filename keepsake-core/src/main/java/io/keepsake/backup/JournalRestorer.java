@@ -3,34 +3,44 @@ package io.keepsake.backup;
 import io.keepsake.Durability;
 import io.keepsake.KeepsakeException;
 import io.keepsake.StorageException;
+import io.keepsake.format.KeyProvider;
 import io.keepsake.journal.Journal;
 import io.keepsake.journal.JournalRecord;
-import io.keepsake.store.Blob;
+import io.keepsake.prevalent.EventPayloads;
 import io.keepsake.store.Store;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * One restore run: into an empty journal, first the newest backed-up snapshot at or before the target
- * ({@link SnapshotRestore}), so the journal starts after it; then it lists the backup's segments, and for each object past the target's last sequence, fetches it,
- * checks all of it ({@link SegmentFrame#decode}), appends the records the target lacks, and forces the target
- * before the next object. Runs on the caller's thread; the target journal is opened without per-append forcing
+ * One byte-for-byte restore run: into an empty journal, first the newest backed-up snapshot at or before the target
+ * ({@link SnapshotRestore}), so the journal starts after it; then it lists the backup's segments, and for each
+ * object past the target's last sequence, fetches it, checks all of it ({@link SegmentFrame#decode}), appends the
+ * records the target lacks, and forces the target before the next object. With a time bound it opens each record's
+ * envelope for its time ({@link EventPayloads}) and stops at the first one executed after it; the snapshot is then
+ * one whose manifest time is not after the bound, and the first record needed is checked for keys before the
+ * snapshot is written. Runs on the caller's thread; the target journal is opened without per-append forcing
  * ({@link Durability#NONE}) and forced once per object, so a run killed midway leaves a prefix of whole records
- * that the next run continues from.
+ * that the next run continues from. A directory holding a filtered restore ({@link RestoreMapping}) is refused.
  */
 final class JournalRestorer {
     private final Store store;
     private final String prefix;
     private final long toSequence;
+    private final Instant toTime; // null: no time bound
+    private final KeyProvider keys; // null: none given; only a time bound opens records
+    private final EventPayloads payloads;
 
-    JournalRestorer(Store store, String prefix, long toSequence) {
+    JournalRestorer(Store store, String prefix, long toSequence, Instant toTime, KeyProvider keys) {
         this.store = store;
         this.prefix = prefix;
         this.toSequence = toSequence;
+        this.toTime = toTime;
+        this.keys = keys;
+        this.payloads = toTime == null ? null : EventPayloads.opening(keys);
     }
 
     /**
@@ -41,8 +51,15 @@ final class JournalRestorer {
         Path journalDir = dir.resolve("journal");
         long snapshot = 0;
         try {
+            if (Files.exists(RestoreMapping.file(dir))) {
+                throw new RestoreRefusedException(dir + " holds a filtered restore (" + RestoreMapping.FILE + "), "
+                        + "renumbered; continue it with the same filters, or restore into another directory");
+            }
             if (isEmpty(journalDir)) {
-                snapshot = SnapshotRestore.newest(store, prefix, toSequence);
+                snapshot = SnapshotRestore.newest(store, prefix, toSequence, toTime);
+                if (toTime != null) {
+                    checkFirstRecord(snapshot + 1); // before the snapshot is written: nothing is, if keys lack
+                }
                 if (snapshot > 0) {
                     SnapshotRestore.restore(store, prefix, snapshot, dir.resolve("snapshots"));
                 }
@@ -57,7 +74,26 @@ final class JournalRestorer {
         return result;
     }
 
-    private static boolean isEmpty(Path dir) {
+    /**
+     * Checks that the record at {@code sequence} (if the backup holds it) can be opened with the keys given, so that
+     * a run that could not read times fails before it writes anything.
+     */
+    private void checkFirstRecord(long sequence) {
+        for (SegmentName name : SegmentName.list(store, prefix)) {
+            if (name.first() <= sequence && sequence <= name.last()) {
+                for (JournalRecord record : fetch(name).records()) {
+                    if (record.sequence() == sequence) {
+                        RestoreKeyException.check(keys, sequence, record.payload(), name.key());
+                        payloads.time(sequence, record.payload(), name.key());
+                    }
+                }
+                return;
+            }
+        }
+    }
+
+    /** @return whether {@code dir} is absent or holds nothing */
+    static boolean isEmpty(Path dir) {
         if (!Files.isDirectory(dir)) {
             return true;
         }
@@ -80,6 +116,7 @@ final class JournalRestorer {
             try {
                 List<SegmentName> names = SegmentName.list(store, prefix);
                 long have = journal.lastSequence();
+                boolean timeReached = false;
                 long backupLast = names.isEmpty() ? 0 : names.stream().mapToLong(SegmentName::last).max()
                         .getAsLong();
                 long target = Math.min(toSequence, backupLast);
@@ -102,6 +139,10 @@ final class JournalRestorer {
                         if (record.sequence() > target) {
                             break;
                         }
+                        if (toTime != null && isAfterTime(name, record)) {
+                            timeReached = true;
+                            break;
+                        }
                         long sequence = journal.append(record.payload());
                         if (sequence != record.sequence()) {
                             throw new StorageException(journalDir + ": record " + record.sequence() + " of "
@@ -111,31 +152,29 @@ final class JournalRestorer {
                         written++;
                     }
                     journal.sync();
-                    if (have >= target) {
+                    if (have >= target || timeReached) {
                         break;
                     }
                     if (frame.last() < name.last()) {
                         return new RestoreResult(RestoreStatus.PARTIAL_SEGMENT, have, written, null);
                     }
                 }
-                return new RestoreResult(RestoreStatus.RESTORED, have, written, null);
+                return new RestoreResult(timeReached && written == 0 ? RestoreStatus.NOTHING_NEW
+                        : RestoreStatus.RESTORED, have, written, null);
             } catch (KeepsakeException e) {
                 return new RestoreResult(RestoreStatus.FAILED, lastOf(journal), written, e);
             }
         }
     }
 
+    /** @return whether the record was executed after {@link #toTime}: the time restore stops before it */
+    private boolean isAfterTime(SegmentName name, JournalRecord record) {
+        RestoreKeyException.check(keys, record.sequence(), record.payload(), name.key());
+        return payloads.time(record.sequence(), record.payload(), name.key()).isAfter(toTime);
+    }
+
     private SegmentFrame.Decoded fetch(SegmentName name) {
-        Optional<Blob> blob = store.get(name.key());
-        if (blob.isEmpty()) {
-            throw new StorageException(name.key() + " was listed in " + store.describe() + " but is gone");
-        }
-        SegmentFrame.Decoded frame = SegmentFrame.decode(name.key(), blob.get().value());
-        if (frame.first() != name.first() || frame.last() > name.last()) {
-            throw new io.keepsake.CorruptionException(name.key(), 0, "object holds [" + frame.first() + ", "
-                    + frame.last() + "], its name says [" + name.first() + ", " + name.last() + "]");
-        }
-        return frame;
+        return SegmentFetch.fetch(store, name);
     }
 
     private static long lastOf(Journal journal) {

@@ -2,19 +2,23 @@ package io.keepsake.backup;
 
 import io.keepsake.CorruptionException;
 import io.keepsake.StorageException;
+import io.keepsake.prevalent.EventPayloads;
 import io.keepsake.prevalent.SnapshotTools;
 import io.keepsake.store.Blob;
 import io.keepsake.store.Expected;
 import io.keepsake.store.FileStore;
 import io.keepsake.store.Store;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Restores the newest backed-up snapshot at or before a target sequence into a prevalent system's snapshot
+ * Restores the newest backed-up snapshot at or before a target sequence (and time) into a prevalent system's snapshot
  * directory. A prevalent system copies each snapshot to {@code <prefix>/snapshots/snap-<sequence, 20 digits>/...}
  * (its chunks, then its manifest); this class finds the newest manifest there, fetches the whole snapshot, checks it
  * whole with {@link SnapshotTools#checkStore} (manifest, then each chunk's size, CRC32C, header, index and length)
@@ -30,12 +34,20 @@ final class SnapshotRestore {
     }
 
     /**
-     * @return the newest backed-up snapshot's sequence at or before {@code toSequence}, or 0 if there is none
-     * @throws StorageException if the store cannot be listed
+     * Picks the snapshot a restore starts from. With a time bound it reads manifests, newest first (each is small and
+     * never encrypted), for the time of the last event each includes: that time is the latest of all the snapshot's
+     * events (replay gives each event the latest time so far), so a snapshot at or before {@code toTime} holds no
+     * event after it, and the restore's cut (the first record executed after {@code toTime}) lies after it.
+     *
+     * @param toTime the time bound, or null
+     * @return the newest backed-up snapshot's sequence at or before {@code toSequence} (and {@code toTime}), or 0 if
+     *     there is none
+     * @throws StorageException    if the store cannot be listed or read
+     * @throws CorruptionException naming a manifest that fails its checks
      */
-    static long newest(Store store, String prefix, long toSequence) {
+    static long newest(Store store, String prefix, long toSequence, Instant toTime) {
         String base = prefix + FOLDER;
-        long best = 0;
+        List<Long> found = new ArrayList<>();
         for (String key : store.list(base)) {
             String rest = key.substring(base.length());
             if (!rest.startsWith(SNAP) || !rest.endsWith(MANIFEST) || rest.length() != SNAP.length() + 20
@@ -44,14 +56,29 @@ final class SnapshotRestore {
             }
             try {
                 long seq = Long.parseLong(rest.substring(SNAP.length(), SNAP.length() + 20));
-                if (seq <= toSequence && seq > best) {
-                    best = seq;
+                if (seq <= toSequence && seq > 0) {
+                    found.add(seq);
                 }
             } catch (NumberFormatException e) {
                 // not a snapshot copy; ignored like any other foreign key
             }
         }
-        return best;
+        found.sort(Comparator.reverseOrder());
+        for (long seq : found) {
+            if (toTime == null) {
+                return seq;
+            }
+            String key = manifestKey(prefix, seq);
+            Optional<Blob> manifest = store.get(key);
+            if (manifest.isPresent() && !EventPayloads.snapshotTime(manifest.get().value(), key).isAfter(toTime)) {
+                return seq;
+            }
+        }
+        return 0;
+    }
+
+    private static String manifestKey(String prefix, long sequence) {
+        return prefix + FOLDER + String.format("%s%020d", SNAP, sequence) + MANIFEST;
     }
 
     /**

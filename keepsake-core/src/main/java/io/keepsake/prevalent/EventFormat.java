@@ -68,6 +68,23 @@ final class EventFormat {
     }
 
     /**
+     * Reads the ids in a payload's plain prefix, which need no key: what a reader must have to open it.
+     *
+     * @param where the file or object holding the record, for the error
+     * @return the header the body was sealed under (kind JOURNAL_SEGMENT, base 0)
+     * @throws CorruptionException if the payload is too short or of an unknown envelope version
+     */
+    static FileHeader headerOf(long sequence, byte[] payload, String where) {
+        if (payload.length < PREFIX || (payload[0] & 0xFF) != VERSION) {
+            throw new CorruptionException(where, 0, "record " + sequence + ": not an event envelope of version "
+                    + VERSION + " (" + payload.length + " bytes)");
+        }
+        ByteBuffer in = ByteBuffer.wrap(payload, 1, PREFIX - 1);
+        return FileHeader.current(FileKind.JOURNAL_SEGMENT, in.get() & 0xFF, in.get() & 0xFF, in.get() & 0xFF,
+                in.getInt(), 0);
+    }
+
+    /**
      * @param file   the journal file holding the record ({@link io.keepsake.journal.JournalReader#recordFile()})
      * @param offset the record's byte offset within it
      * @return the event and its recorded time

@@ -276,6 +276,29 @@ public final class SmileCodec implements Codec {
         return new SmileTree(root.get(TYPE_FIELD).asText(), root.get(VALUE_FIELD));
     }
 
+    /**
+     * The inverse of {@link #toTree}: writes a tree as the bytes a {@code SmileCodec} writes for a value of that
+     * type name, without application classes (for tools that rewrite stored values). A {@code SmileCodec} whose
+     * registry holds the name decodes them as it decodes its own output.
+     *
+     * @param tree the type name and the value
+     * @return the Smile bytes
+     * @throws CodecException if the tree cannot be written
+     */
+    public static byte[] fromTree(SmileTree tree) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+        try (JsonGenerator g = TREES.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField(TYPE_FIELD, tree.typeName());
+            g.writeFieldName(VALUE_FIELD);
+            TREES.writeTree(g, tree.value());
+            g.writeEndObject();
+        } catch (IOException | RuntimeException e) {
+            throw new CodecException("cannot encode a tree of type '" + tree.typeName() + "': " + e.getMessage(), e);
+        }
+        return out.toByteArray();
+    }
+
     @Override
     public String toString() {
         return "smile" + registry;
