@@ -14,11 +14,13 @@ import java.util.Optional;
  * state it holds (in its manifest), and {@link PrevalentSystem#stateHash()} computes the same for the live state, so
  * a restored and replayed system can be compared with the snapshot the source wrote at the same sequence.
  *
- * <p>Equal hashes mean equal encoded states. Equal states encode to equal bytes when the state's encoding does not
- * depend on its history: records, lists, sorted and insertion-ordered maps and sets do not; a {@link java.util.HashMap}
- * or {@link java.util.HashSet} that grew and then shrank may iterate in another order after a reload (its table
- * stays larger), so such a state can hash differently although it is equal. Use sorted or linked collections in a
- * state that is compared by hash.
+ * <p>Equal hashes mean equal encoded states. Equal states encode to equal bytes only when the state's encoding does
+ * not depend on its history or on the JVM run: records, lists, {@link java.util.TreeMap}, {@link java.util.TreeSet}
+ * and insertion-ordered {@link java.util.LinkedHashMap}s replayed in the same order do not. Two kinds of collection
+ * do: {@code Map.of}, {@code Map.copyOf}, {@code Set.of} and {@code Set.copyOf} iterate in an order salted per JVM
+ * run, so a state holding them hashes differently in another process although it is equal; and a
+ * {@link java.util.HashMap} or {@link java.util.HashSet} that grew and then shrank may iterate in another order after
+ * a reload (its table stays larger). A state compared by hash should use sorted or linked collections.
  *
  * @param sequence the sequence of the last event the state includes (0 for the initial state)
  * @param sha256   the SHA-256 of the encoded state, as 64 lowercase hex digits
