@@ -192,7 +192,7 @@ final class ImmutableEngine<S, E> implements PrevalentValue<S, E>, EngineCore.So
         guard.check("stateHash");
         core.checkOpen();
         Published<S> p = published.get();
-        return StateHash.of(core.states, p.state(), p.sequence());
+        return guard.call("a state hash", () -> StateHash.of(core.states, p.state(), p.sequence()));
     }
 
     @Override
