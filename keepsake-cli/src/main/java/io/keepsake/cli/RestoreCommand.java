@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -72,6 +73,9 @@ final class RestoreCommand implements Callable<Integer> {
             + "the type: HOW is null, hash (SHA-256 hex) or 'text' (quoted). Repeatable.")
     List<String> rewrites = new ArrayList<>();
 
+    @Mixin
+    StateVerifyOptions stateCheck;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -81,6 +85,7 @@ final class RestoreCommand implements Callable<Integer> {
         }
         Instant time = toTime == null ? null : parseTime(toTime);
         KeyProvider keys = keyFile == null ? null : KeyFile.read(keyFile);
+        stateCheck.validate();
         try (Store store = BackupEnds.openSourceStore(from)) {
             Restore restore = Restore.from(store, options.prefix());
             if (time != null) {
@@ -104,11 +109,12 @@ final class RestoreCommand implements Callable<Integer> {
                     + " (" + result.written() + " records written this run)" + (filtered ? "; old-to-new sequences in "
                     + to.resolve("restore-mapping.csv") : "") + (result.failure() == null ? ""
                     : "; " + FailureReporter.oneLine(result.failure())));
-            return switch (result.status()) {
+            int code = switch (result.status()) {
                 case RESTORED, NOTHING_NEW -> Main.OK;
                 case PARTIAL_SEGMENT -> Main.CORRUPT;
                 case FAILED -> BackupEnds.exitCodeOf(result.failure());
             };
+            return stateCheck.after(store, options.prefix(), to, result.lastSequence(), code, out);
         }
     }
 

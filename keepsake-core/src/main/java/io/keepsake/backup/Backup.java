@@ -89,6 +89,40 @@ public interface Backup extends AutoCloseable {
     }
 
     /**
+     * Checks a whole backup: every segment object is fetched and decoded whole (frame and record checksums,
+     * sequences); the segments' content ranges must chain without a gap from sequence 1, or from the first held
+     * sequence when an intact backed-up snapshot lies within the first held segment or just before it (what
+     * retention leaves); segments that overlap must hold the same
+     * records; a segment holding fewer records than its name says is {@link BackupVerification.Kind#PARTIAL}; every
+     * backed-up snapshot is checked whole (manifest, then each chunk's size, checksum, header and length, as
+     * {@link io.keepsake.prevalent.SnapshotTools#checkStore} checks a system's own). Reads one object at a time; runs
+     * on the caller's thread. Damage is reported, not thrown.
+     *
+     * @param store  the store holding the backup
+     * @param prefix the backup's prefix ({@link BackupOptions#prefix()})
+     * @return what the check found; {@link BackupVerification#ok()} when nothing is wrong
+     * @throws io.keepsake.StorageException if the store cannot be listed
+     */
+    static BackupVerification verify(Store store, String prefix) {
+        return verify(store, prefix, (objects, total, bytes) -> { });
+    }
+
+    /**
+     * {@link #verify(Store, String)}, telling {@code progress} after each object (a segment) or snapshot checked.
+     *
+     * @param store    the store holding the backup
+     * @param prefix   the backup's prefix ({@link BackupOptions#prefix()})
+     * @param progress told how far the check has got, on the caller's thread
+     * @return what the check found; {@link BackupVerification#ok()} when nothing is wrong
+     * @throws io.keepsake.StorageException if the store cannot be listed
+     */
+    static BackupVerification verify(Store store, String prefix, BackupVerification.Progress progress) {
+        StoreKeys.requireValidKey(Objects.requireNonNull(prefix, "prefix"));
+        return new BackupVerifier(Objects.requireNonNull(store, "store"), prefix,
+                Objects.requireNonNull(progress, "progress")).run();
+    }
+
+    /**
      * The shipper's health, for an application or a health check; failed uploads show here, never only in the log.
      *
      * @return what the backup last did: {@link WorkerStatus#lastSequence()} is the last sequence it shipped in this

@@ -4,7 +4,8 @@
  * <p>{@link io.keepsake.backup.Backup#follow} ships a journal's records, byte for byte, into create-only segment
  * objects named by the sequence range they hold; {@link io.keepsake.backup.Backup#gaps} lists what a backup lacks;
  * {@link io.keepsake.backup.Restore} writes the records back into a journal directory, checking every object, and
- * reports a {@link io.keepsake.backup.RestoreStatus}. Snapshot copies, parallel uploads, repair, retention and
- * restore to a point in time are not here yet (issue 9).
+ * reports a {@link io.keepsake.backup.RestoreStatus}; {@link io.keepsake.backup.Backup#verify} checks a whole backup
+ * and {@link io.keepsake.backup.StateCheck} replays a restore with the application's classes and compares state
+ * hashes. Parallel uploads, retention and restore to a time are not here yet (issue 9).
  */
 package io.keepsake.backup;

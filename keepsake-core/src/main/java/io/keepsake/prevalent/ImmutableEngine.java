@@ -188,6 +188,14 @@ final class ImmutableEngine<S, E> implements PrevalentValue<S, E>, EngineCore.So
     }
 
     @Override
+    public StateHash stateHash() {
+        guard.check("stateHash");
+        core.checkOpen();
+        Published<S> p = published.get();
+        return guard.call("a state hash", () -> StateHash.of(core.states, p.state(), p.sequence()));
+    }
+
+    @Override
     public long snapshot() {
         guard.check("snapshot");
         core.checkWritable();

@@ -247,6 +247,20 @@ final class MutableEngine<S> implements Prevalent<S>, EngineCore.Source {
         }
     }
 
+    @Override
+    public StateHash stateHash() {
+        guard.check("stateHash");
+        core.checkOpen();
+        checkModel();
+        Lock read = lock.readLock();
+        read.lock();
+        try {
+            return guard.call("a state hash", () -> StateHash.of(core.states, state, applied));
+        } finally {
+            read.unlock();
+        }
+    }
+
     /** @throws io.keepsake.FailStopException if an Error in a command may have left the model half changed */
     private void checkModel() {
         if (broken != null) {

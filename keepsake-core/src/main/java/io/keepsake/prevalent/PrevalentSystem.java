@@ -68,6 +68,20 @@ public interface PrevalentSystem<S> extends AutoCloseable {
     long lastSequence();
 
     /**
+     * Hashes the state as of the last applied event the same way each snapshot records it: SHA-256 over the state's
+     * encoded bytes (see {@link StateHash} for when equal states hash equally). An application can compare it with a
+     * snapshot's recorded hash ({@link StateHash#ofManifest}) or with another replica at the same sequence. Encodes
+     * the whole state, like a snapshot, without storing it; a mutable model is read under its read lock.
+     *
+     * @return the hash and the sequence it is at
+     * @throws io.keepsake.ClosedException   if the system is closed
+     * @throws io.keepsake.FailStopException if an Error in a command may have left a mutable model half changed
+     * @throws io.keepsake.CodecException    if the state cannot be encoded
+     * @throws IllegalStateException         if called from inside user code of this system
+     */
+    StateHash stateHash();
+
+    /**
      * Stops background snapshots (one in progress finishes), stops the backup (after one attempt to ship what is
      * acknowledged; it never closes the backup's store), forces the journal, and closes the journal and the
      * snapshot store if the builder opened them (a journal or store passed to the builder is left open for its

@@ -8,6 +8,7 @@ import io.keepsake.internal.format.FileKind;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -19,7 +20,7 @@ import java.util.List;
  *  0     32    FileHeader: kind SNAPSHOT, codec/compression/cipher/key ids the chunks were sealed with,
  *              base = the sequence covered
  * 32     4     magic "KSNM" (0x4B534E4D)
- * 36     4     manifest version (1)
+ * 36     4     manifest version (1 or 2)
  * 40     8     sequence covered: the state includes every event up to and including it
  * 48     8     time of the last applied event, epoch seconds (Instant.MIN if none)
  * 56     4     time of the last applied event, nanoseconds
@@ -27,25 +28,44 @@ import java.util.List;
  * 64     8     total raw bytes (codec output) over all chunks
  * 72     4     chunk count n
  * 76     12*n  per chunk: stored length (4), raw length (4), CRC32C of the stored chunk value (4)
- * 76+12n 4     CRC32C of every byte before
+ * 76+12n 32    version 2 only: SHA-256 of the raw state bytes (every chunk's codec output, in order, before
+ *              compression and encryption): the {@link StateHash} of the state at the sequence covered
+ * end-4  4     CRC32C of every byte before
  * </pre>
+ *
+ * Version 1 (no state hash) is still read; it is written only for a manifest without a hash.
+ *
+ * @param stateSha256 the state hash as 64 lowercase hex digits, or null (a version 1 manifest)
  */
 record SnapshotManifest(FileHeader header, long sequence, Instant lastTime, int chunkSize, long rawBytes,
-                        List<Chunk> chunks) {
+                        List<Chunk> chunks, String stateSha256) {
     static final int MAGIC = 0x4B534E4D;
-    static final int VERSION = 1;
+    /** The version written when the manifest has a state hash. */
+    static final int VERSION = 2;
+    private static final int HASH_BYTES = 32;
+    private static final HexFormat HEX = HexFormat.of();
+
+    /** A version 1 manifest, without a state hash. */
+    SnapshotManifest(FileHeader header, long sequence, Instant lastTime, int chunkSize, long rawBytes,
+                     List<Chunk> chunks) {
+        this(header, sequence, lastTime, chunkSize, rawBytes, chunks, null);
+    }
 
     /** One chunk's sizes and checksum. */
     record Chunk(int storedLength, int rawLength, int crc) {
     }
 
     byte[] toBytes() {
-        ByteBuffer b = ByteBuffer.allocate(FileHeader.SIZE + 44 + 12 * chunks.size() + 4);
+        int hashBytes = stateSha256 == null ? 0 : HASH_BYTES;
+        ByteBuffer b = ByteBuffer.allocate(FileHeader.SIZE + 44 + 12 * chunks.size() + hashBytes + 4);
         header.writeTo(b);
-        b.putInt(MAGIC).putInt(VERSION).putLong(sequence).putLong(lastTime.getEpochSecond())
+        b.putInt(MAGIC).putInt(stateSha256 == null ? 1 : VERSION).putLong(sequence).putLong(lastTime.getEpochSecond())
                 .putInt(lastTime.getNano()).putInt(chunkSize).putLong(rawBytes).putInt(chunks.size());
         for (Chunk c : chunks) {
             b.putInt(c.storedLength).putInt(c.rawLength).putInt(c.crc);
+        }
+        if (stateSha256 != null) {
+            b.put(HEX.parseHex(stateSha256));
         }
         b.putInt(Checksums.crc32c(b.array(), 0, b.position()));
         return b.array();
@@ -67,7 +87,7 @@ record SnapshotManifest(FileHeader header, long sequence, Instant lastTime, int 
                 throw new CorruptionException(key, 0, "not a snapshot manifest");
             }
             int version = b.getInt();
-            if (version != VERSION) {
+            if (version != 1 && version != VERSION) {
                 throw new FormatException(key + ": snapshot manifest version " + version + " is not supported");
             }
             long sequence = b.getLong();
@@ -75,14 +95,22 @@ record SnapshotManifest(FileHeader header, long sequence, Instant lastTime, int 
             int chunkSize = b.getInt();
             long raw = b.getLong();
             int n = b.getInt();
-            if (n < 0 || n > b.remaining() / 12) {
-                throw new CorruptionException(key, 72, "bad chunk count " + n);
+            int hashBytes = version == 1 ? 0 : HASH_BYTES;
+            if (n < 0 || n != (b.remaining() - hashBytes) / 12 || (b.remaining() - hashBytes) % 12 != 0) {
+                throw new CorruptionException(key, 72, "bad chunk count " + n + " for a manifest of " + bytes.length
+                        + " bytes");
             }
             Chunk[] chunks = new Chunk[n];
             for (int i = 0; i < n; i++) {
                 chunks[i] = new Chunk(b.getInt(), b.getInt(), b.getInt());
             }
-            return new SnapshotManifest(header, sequence, lastTime, chunkSize, raw, List.of(chunks));
+            String hash = null;
+            if (hashBytes > 0) {
+                byte[] h = new byte[hashBytes];
+                b.get(h);
+                hash = HEX.formatHex(h);
+            }
+            return new SnapshotManifest(header, sequence, lastTime, chunkSize, raw, List.of(chunks), hash);
         } catch (BufferUnderflowException | java.time.DateTimeException e) {
             throw new CorruptionException(key, 0, "malformed snapshot manifest");
         }

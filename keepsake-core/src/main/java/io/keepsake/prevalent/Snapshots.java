@@ -96,6 +96,7 @@ final class Snapshots {
         private final Instant lastTime;
         private final FileHeader header;
         private final List<SnapshotManifest.Chunk> chunks = new ArrayList<>();
+        private final java.security.MessageDigest stateHash = StateHash.digest();
         private long rawBytes;
 
         Writer(long sequence, Instant lastTime) {
@@ -105,6 +106,7 @@ final class Snapshots {
         }
 
         void chunk(byte[] raw, int length) {
+            stateHash.update(raw, 0, length);
             byte[] plain = length == raw.length ? raw : java.util.Arrays.copyOf(raw, length);
             byte[] sealed = sealer.seal(plain, header);
             int index = chunks.size();
@@ -120,7 +122,8 @@ final class Snapshots {
 
         /** Writes the manifest: from here on the snapshot exists. */
         void publish() {
-            SnapshotManifest m = new SnapshotManifest(header, sequence, lastTime, chunkSize, rawBytes, chunks);
+            SnapshotManifest m = new SnapshotManifest(header, sequence, lastTime, chunkSize, rawBytes, chunks,
+                    java.util.HexFormat.of().formatHex(stateHash.digest()));
             store.put(manifestKey(sequence), m.toBytes(), Expected.any());
         }
     }
