@@ -9,10 +9,12 @@ import io.keepsake.journal.Journal;
 import io.keepsake.store.Store;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -37,6 +39,7 @@ final class BackupShipCase {
     static final String PREFIX = "ship";
     static final String RAW_PREFIX = "raw-sdk";
     /** How long the ship or restore of one journal may take before the case is abandoned. */
+    private static final int WRITE_WINDOW = 4096;
     private static final long TIMEOUT_NANOS = TimeUnit.MINUTES.toNanos(10);
 
     private BackupShipCase() {
@@ -87,25 +90,42 @@ final class BackupShipCase {
             progress.printf(Locale.ROOT, "  %-8s PutObject of the same %d objects, %d in flight ...", "raw-sdk",
                     objects.size(), uploadsInFlight);
             progress.flush();
+            began = System.nanoTime();
             List<byte[]> bodies = raw.download(objects);
+            long getNanos = System.nanoTime() - began;
             long rawNanos = raw.upload(RAW_PREFIX + "/", bodies, uploadsInFlight);
             double rawMbPerS = bytes / 1e6 / (rawNanos / 1e9);
             progress.printf(Locale.ROOT, " %.2f s: %.1f MB/s%n", rawNanos / 1e9, rawMbPerS);
             into.add(new Measurement(suite, SHIP, "raw-sdk", uploadsInFlight, SHIP_MB_PER_S, rawMbPerS, "MB/s"));
+
+            progress.printf(Locale.ROOT, "  breakdown: ship %.2f s = read of the whole journal %.2f s + framing + "
+                    + "uploads (raw-sdk puts of the same objects %.2f s)%n", shipNanos / 1e9,
+                    BackupBreakdown.readJournal(source) / 1e9, rawNanos / 1e9);
             progress.flush();
+            BackupBreakdown.appends(source, data.path().resolve("scratch"),
+                    BackupSuite.options(PREFIX, uploadsInFlight).eventsPerSegment(), getNanos, restoreNanos,
+                    progress);
         }
     }
 
-    /** Writes {@code events} records of random bytes (no forcing per append: only the result is measured). */
+    /**
+     * Writes {@code events} records of random bytes, {@link #WRITE_WINDOW} asynchronous appends in flight and no
+     * forcing per append: only the result is measured, so it is written the fast way.
+     */
     static void write(Path dir, int events) {
         SplittableRandom random = new SplittableRandom(42);
         byte[] pool = new byte[1 << 20];
         random.nextBytes(pool);
+        ArrayDeque<CompletableFuture<Long>> inFlight = new ArrayDeque<>();
         try (Journal journal = Journal.files(dir).durability(Durability.NONE).open()) {
             for (int i = 0; i < events; i++) {
                 int from = random.nextInt(pool.length - BackupSuite.EVENT_SIZE);
-                journal.append(Arrays.copyOfRange(pool, from, from + BackupSuite.EVENT_SIZE));
+                inFlight.add(journal.appendAsync(Arrays.copyOfRange(pool, from, from + BackupSuite.EVENT_SIZE)));
+                if (inFlight.size() >= WRITE_WINDOW) {
+                    inFlight.poll().join();
+                }
             }
+            inFlight.forEach(CompletableFuture::join);
             journal.sync();
         }
     }
