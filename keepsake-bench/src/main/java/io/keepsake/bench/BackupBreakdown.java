@@ -4,6 +4,8 @@ import io.keepsake.Durability;
 import io.keepsake.journal.Journal;
 import io.keepsake.journal.JournalReader;
 import io.keepsake.journal.JournalRecord;
+import io.keepsake.store.Expected;
+import io.keepsake.store.Store;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -25,17 +27,42 @@ final class BackupBreakdown {
     private BackupBreakdown() {
     }
 
-    /** @return nanoseconds to read every record of the journal at {@code dir} in order */
-    static long readJournal(Path dir) {
+    /**
+     * @return nanoseconds to read every record of the journal at {@code dir} in order: with one reader when
+     *     {@code perReader} is 0, else with a new {@code journal.read(first)} per {@code perReader} records, as the
+     *     shipper reads each segment it seals
+     */
+    static long readJournal(Path dir, int perReader) {
         long began = System.nanoTime();
-        long bytes = 0;
-        try (Journal journal = Journal.files(dir).open(); JournalReader reader = journal.read(1)) {
-            while (reader.hasNext()) {
-                bytes += reader.next().payload().length;
+        long records = 0;
+        try (Journal journal = Journal.files(dir).open()) {
+            long last = journal.lastSequence();
+            for (long first = 1; first <= last; first += perReader == 0 ? last : perReader) {
+                long end = perReader == 0 ? last : Math.min(last, first + perReader - 1);
+                try (JournalReader reader = journal.read(first)) {
+                    for (long s = first; s <= end; s++) {
+                        if (reader.next().sequence() != s) {
+                            throw new IllegalStateException("journal at " + dir + " skipped " + s);
+                        }
+                        records++;
+                    }
+                }
             }
         }
-        if (bytes == 0) {
+        if (records == 0) {
             throw new IllegalStateException("empty journal at " + dir);
+        }
+        return System.nanoTime() - began;
+    }
+
+    /**
+     * @return nanoseconds to create each body as {@code <prefix><index>} with {@link Store#put} and
+     *     {@link Expected#absent()}, one at a time: what the shipper's upload does, without the journal
+     */
+    static long storePuts(Store store, String prefix, List<byte[]> bodies) {
+        long began = System.nanoTime();
+        for (int i = 0; i < bodies.size(); i++) {
+            store.put(prefix + i, bodies.get(i), Expected.absent());
         }
         return System.nanoTime() - began;
     }

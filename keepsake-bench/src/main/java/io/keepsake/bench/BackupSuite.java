@@ -58,7 +58,7 @@ final class BackupSuite implements Suite {
             BackupLagCase.run(name(), settings, progress, endpoint, UPLOADS_IN_FLIGHT, measurements);
         }
         BackupOptions defaults = options("backup", UPLOADS_IN_FLIGHT);
-        String headline = String.format(Locale.ROOT, "%s run, S3Proxy %s (transient blob store) in this JVM; ship and"
+        String headline = String.format(Locale.ROOT, "%s run, S3Proxy%s (transient blob store) in this JVM; ship and"
                         + " restore of %,d events of %d bytes, %,d events per segment, %d upload(s) in flight; lag:"
                         + " %d writers, interval %d ms, warmup %.1fs + window %.1fs",
                 settings.quick() ? "quick" : "full", s3ProxyVersion(), journalEvents, EVENT_SIZE,
@@ -92,6 +92,6 @@ final class BackupSuite implements Suite {
 
     private static String s3ProxyVersion() {
         String version = org.gaul.s3proxy.S3Proxy.class.getPackage().getImplementationVersion();
-        return version == null ? "" : version;
+        return version == null ? "" : " " + version;
     }
 }
