@@ -91,8 +91,10 @@ final class BackupLagCase {
         Histogram lag = lags(acks, sampler.shipped, offset, windowStart, windowEnd);
         double p50 = lag.getValueAtPercentile(50) / 1000.0;
         double p99 = lag.getValueAtPercentile(99) / 1000.0;
-        progress.printf(Locale.ROOT, " %,.0f events/s; lag of %,d events: p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
-                sample.perSecond(), lag.getTotalCount(), p50, p99, lag.getMaxValue() / 1000.0);
+        progress.printf(Locale.ROOT, " %,.0f events/s; lag of %,d events: p50 %.0f ms, p99 %.0f ms, max %.0f ms; "
+                        + "time between ships p50 %.0f ms, max %.0f ms%n", sample.perSecond(), lag.getTotalCount(),
+                p50, p99, lag.getMaxValue() / 1000.0, gaps(sampler.shipped, windowStart, windowEnd, 50),
+                gaps(sampler.shipped, windowStart, windowEnd, 100));
         progress.flush();
         into.add(new Measurement(suite, CASE, "keepsake", WRITERS, Measurement.EVENTS_PER_S, sample.perSecond(),
                 "events/s"));
@@ -123,6 +125,17 @@ final class BackupLagCase {
             throw new IllegalStateException("no event was acknowledged in the window");
         }
         return lag;
+    }
+
+    /** @return in milliseconds, a percentile of the time between successive ships seen inside the window */
+    private static double gaps(Series shipped, long windowStart, long windowEnd, double percentile) {
+        Histogram gaps = new Histogram(3);
+        for (int i = 1; i < shipped.size; i++) {
+            if (shipped.times[i - 1] >= windowStart && shipped.times[i] < windowEnd) {
+                gaps.recordValue((shipped.times[i] - shipped.times[i - 1]) / 1000);
+            }
+        }
+        return gaps.getTotalCount() == 0 ? Double.NaN : gaps.getValueAtPercentile(percentile) / 1000.0;
     }
 
     /** Pairs (value, nanoTime) appended by one thread and read after it stopped. */
