@@ -89,6 +89,7 @@ public final class DynamoDbStore {
         int shards = DEFAULT_SHARDS;
         boolean createTable;
         DynamoDbClient client;
+        int listPageLimit; // items per list Query page; 0 = DynamoDB's (1 MB); tests set a few to cross pages
 
         private Builder(String table) {
             Objects.requireNonNull(table, "table");

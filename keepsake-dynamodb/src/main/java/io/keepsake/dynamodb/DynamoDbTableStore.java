@@ -52,6 +52,7 @@ final class DynamoDbTableStore implements Store {
     private final ItemLayout layout;
     private final ValueChunks chunks;
     private final String where;
+    private final int listPageLimit;
     private final SecureRandom random = new SecureRandom(); // thread-safe
     private final AtomicBoolean closed = new AtomicBoolean(); // atomic; no lock
 
@@ -61,6 +62,7 @@ final class DynamoDbTableStore implements Store {
         this.table = b.table;
         this.layout = new ItemLayout(b.namespace, b.shards);
         this.where = where;
+        this.listPageLimit = b.listPageLimit;
         this.chunks = new ValueChunks(client, table, layout, b.chunkBytes, where);
     }
 
@@ -221,7 +223,8 @@ final class DynamoDbTableStore implements Store {
                 }
                 QueryRequest query = QueryRequest.builder().tableName(table).consistentRead(true)
                         .keyConditionExpression(condition).expressionAttributeNames(NAMES)
-                        .expressionAttributeValues(values).projectionExpression("#k").build();
+                        .expressionAttributeValues(values).projectionExpression("#k")
+                        .limit(listPageLimit > 0 ? listPageLimit : null).build();
                 for (Map<String, AttributeValue> item : client.queryPaginator(query).items()) {
                     keys.add(item.get(ItemLayout.SORT).s());
                 }

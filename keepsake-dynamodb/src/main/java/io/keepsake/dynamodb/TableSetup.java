@@ -4,7 +4,7 @@ import io.keepsake.StorageException;
 import java.time.Duration;
 import java.util.List;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.retry.backoff.FixedDelayBackoffStrategy;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -77,8 +77,8 @@ final class TableSetup {
 
     private static void waitUntilActive(DynamoDbClient client, String table) {
         try (DynamoDbWaiter waiter = DynamoDbWaiter.builder().client(client)
-                .overrideConfiguration(o -> o.backoffStrategy(FixedDelayBackoffStrategy.create(
-                        Duration.ofMillis(100))).waitTimeout(ACTIVE_TIMEOUT)).build()) {
+                .overrideConfiguration(o -> o.backoffStrategyV2(BackoffStrategy.fixedDelay(Duration.ofMillis(100)))
+                        .waitTimeout(ACTIVE_TIMEOUT)).build()) {
             waiter.waitUntilTableExists(r -> r.tableName(table)).matched().exception().ifPresent(e -> {
                 throw e instanceof SdkException sdk ? sdk : new StorageException(e.toString(), e);
             });
