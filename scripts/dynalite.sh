@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Makes sure dynalite (a DynamoDB-compatible server, in memory) answers on 127.0.0.1:4567 for keepsake-dynamodb's
 # tests: installs it from the npm registry into .services/dynalite (ignored by git; reused while its version
-# matches) and starts it in the background, logging to .services/dynalite.log. It keeps running after the tests,
-# like PostgreSQL and Redis; stop it with: kill "$(cat .services/dynalite.pid)". KEEPSAKE_DYNALITE_PORT picks another
-# port (then point the tests at it with KEEPSAKE_DYNALITE_ENDPOINT=http://127.0.0.1:PORT).
+# matches) and starts it in the background, logging to .services/dynalite-4567.log. It keeps running after the
+# tests, like PostgreSQL and Redis; stop it with: kill "$(cat .services/dynalite-4567.pid)". KEEPSAKE_DYNALITE_PORT
+# picks another port (then point the tests at it with KEEPSAKE_DYNALITE_ENDPOINT=http://127.0.0.1:PORT).
 set -u
 cd "$(dirname "$0")/.."
 VERSION=4.0.0
 PORT=${KEEPSAKE_DYNALITE_PORT:-4567}
 DIR=.services/dynalite
+LOG=.services/dynalite-$PORT.log
 
 say() { echo "dynalite: $*" >&2; }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -22,7 +23,7 @@ healthy() {
 
 if port_open "$PORT"; then
   if healthy; then exit 0; fi
-  say "something other than dynalite listens on 127.0.0.1:$PORT; stop it or set KEEPSAKE_DYNALITE_PORT." 
+  say "something other than dynalite listens on 127.0.0.1:$PORT; stop it or set KEEPSAKE_DYNALITE_PORT."
   exit 1
 fi
 
@@ -52,11 +53,11 @@ fi
 say "starting dynalite $VERSION on 127.0.0.1:$PORT (in memory)"
 # setsid: its own session, so that it outlives this script and a Ctrl-C of the build.
 setsid nohup node "$DIR/node_modules/dynalite/cli.js" --host 127.0.0.1 --port "$PORT" \
-  >.services/dynalite.log 2>&1 </dev/null &
-echo $! >.services/dynalite.pid
+  >"$LOG" 2>&1 </dev/null &
+echo $! >".services/dynalite-$PORT.pid"
 for _ in $(seq 1 100); do healthy && break; sleep 0.2; done
 if ! healthy; then
-  say "dynalite did not answer on 127.0.0.1:$PORT within 20 s; its log (.services/dynalite.log):"
-  tail -n 20 .services/dynalite.log >&2
+  say "dynalite did not answer on 127.0.0.1:$PORT within 20 s; its log ($LOG):"
+  tail -n 20 "$LOG" >&2
   exit 1
 fi
