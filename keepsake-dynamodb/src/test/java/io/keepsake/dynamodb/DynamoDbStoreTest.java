@@ -81,6 +81,21 @@ class DynamoDbStoreTest {
     }
 
     @Test
+    void theLongestKeysInALongNamespaceFitDynamoDbsItemLimitAtTheDefaultChunkSize() {
+        String longNamespace = namespace + "n".repeat(400) + "/";
+        Store store = open(Dynalite.store(Dynalite.TABLE).namespace(longNamespace));
+        String key = "k".repeat(io.keepsake.store.StoreKeys.MAX_LENGTH);
+        byte[] inline = filled(DynamoDbStore.MAX_CHUNK_BYTES, 1);
+        byte[] chunked = filled(2 * DynamoDbStore.MAX_CHUNK_BYTES + 1, 2);
+        String v = store.put(key, inline, Expected.absent());
+        assertArrayEquals(inline, store.get(key).orElseThrow().value());
+        store.put(key, chunked, Expected.version(v));
+        assertArrayEquals(chunked, store.get(key).orElseThrow().value());
+        assertEquals(List.of(key), store.list("k"));
+        assertTrue(store.delete(key, Expected.any()));
+    }
+
+    @Test
     void replacingAndDeletingChunkedValuesDeletesTheOldChunks() {
         Store store = store();
         String v1 = store.put("k", filled(5 * CHUNK, 1), Expected.absent());
