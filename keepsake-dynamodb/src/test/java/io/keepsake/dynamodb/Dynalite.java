@@ -7,11 +7,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The dynalite server the tests use: scripts/services.sh (scripts/dynalite.sh) installs it from the npm registry
@@ -66,6 +68,22 @@ final class Dynalite {
         return DynamoDbClient.builder().endpointOverride(endpoint()).region(Region.of(REGION))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY,
                         SECRET_KEY))).build();
+    }
+
+    /**
+     * Deletes every item of {@code namespace} and of the namespaces under it in the shared table (heads, chunks,
+     * layout items), so that a dynalite that stays up across runs does not grow.
+     */
+    static void deleteNamespace(String namespace) {
+        try (DynamoDbClient raw = client()) {
+            Map<String, AttributeValue> values = Map.of(":h", AttributeValue.fromS("h#" + namespace),
+                    ":c", AttributeValue.fromS("c#" + namespace), ":m", AttributeValue.fromS("m#" + namespace));
+            for (Map<String, AttributeValue> item : raw.scanPaginator(r -> r.tableName(TABLE).consistentRead(true)
+                    .filterExpression("begins_with(p, :h) OR begins_with(p, :c) OR begins_with(p, :m)")
+                    .expressionAttributeValues(values).projectionExpression("p, k")).items()) {
+                raw.deleteItem(r -> r.tableName(TABLE).key(item));
+            }
+        }
     }
 
     private static void requireUp(URI endpoint) {

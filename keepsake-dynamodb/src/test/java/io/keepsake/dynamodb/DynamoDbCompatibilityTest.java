@@ -3,6 +3,7 @@ package io.keepsake.dynamodb;
 import io.keepsake.store.Store;
 import io.keepsake.testkit.StoreCompatibilityKit;
 import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
 
 /**
  * Every suite of the kit against the real dynalite, each test under its own namespace of one table, with 256 KiB
@@ -21,5 +22,10 @@ class DynamoDbCompatibilityTest extends StoreCompatibilityKit {
     @Override
     protected Optional<String> uri(Store store) {
         return Optional.of(Dynalite.uri(namespace, OPTIONS));
+    }
+
+    @AfterEach
+    void deleteItems() {
+        Dynalite.deleteNamespace(namespace);
     }
 }

@@ -36,6 +36,7 @@ class DynamoDbStoreTest {
     void closeAll() {
         opened.forEach(Store::close);
         raw.close();
+        Dynalite.deleteNamespace(namespace);
     }
 
     private Store open(DynamoDbStore.Builder builder) {
