@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the servers the tests talk to are up on loopback: PostgreSQL 127.0.0.1:5432 (database `test`,
-# trust auth) and Redis 127.0.0.1:6379. Starts them if they are down; fails with a clear message if it cannot.
+# trust auth), Redis 127.0.0.1:6379 and dynalite 127.0.0.1:4567 (installed from the npm registry by
+# scripts/dynalite.sh). Starts them if they are down; fails with a clear message if it cannot.
 set -u
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -47,4 +48,4 @@ ensure_redis() {
   fi
 }
 
-ensure_postgres && ensure_postgres_db && ensure_redis
+ensure_postgres && ensure_postgres_db && ensure_redis && "$(dirname "$0")/dynalite.sh"
