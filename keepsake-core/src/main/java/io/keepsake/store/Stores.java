@@ -17,6 +17,7 @@ import java.util.ServiceLoader;
  * postgresql://host:5432/db?table=keepsake_store       keepsake-postgres (its own connection pool: poolSize=8)
  * s3://bucket/prefix?region=eu-west-1                  keepsake-s3 (endpoint=..., pathStyle=true for S3-compatible servers)
  * redis://host:6379/prefix                             keepsake-redis (rediss:// for TLS)
+ * dynamodb://table/namespace?region=eu-west-1          keepsake-dynamodb (endpoint=... for DynamoDB-compatible servers)
  * </pre>
  *
  * Schemes other than {@code file} and {@code memory} are served by a {@link StoreProvider} found with
@@ -63,7 +64,7 @@ public final class Stores {
     public static Store open(URI uri) {
         Objects.requireNonNull(uri, "uri");
         if (uri.getScheme() == null) {
-            throw new IllegalArgumentException("store URI has no scheme (file:, memory:, postgresql:, s3:, redis:): "
+            throw new IllegalArgumentException("store URI has no scheme (file:, memory:, postgresql:, s3:, redis:, dynamodb:): "
                     + StoreUri.redacted(uri));
         }
         if ("file".equalsIgnoreCase(uri.getScheme()) || "memory".equalsIgnoreCase(uri.getScheme())) {
@@ -77,7 +78,7 @@ public final class Stores {
             seen.add(provider.getClass().getName());
         }
         throw new IllegalArgumentException("no Store provider for scheme '" + uri.getScheme() + "' (" + StoreUri.redacted(uri)
-                + "); add the backend module (keepsake-postgres, keepsake-s3, keepsake-redis) to the class path"
+                + "); add the backend module (keepsake-postgres, keepsake-s3, keepsake-redis, keepsake-dynamodb) to the class path"
                 + (seen.isEmpty() ? "" : "; providers found: " + seen));
     }
 
