@@ -38,7 +38,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--snapshots", paramLabel = "URI",
             description = "Keep the bank's snapshots in the store this URI names (file:, memory:, postgresql:, "
-                    + "s3:, redis:); default: in --dir.")
+                    + "s3:, redis:, dynamodb:); default: in --dir.")
     String snapshots;
 
     @Option(names = "--journal", description = "Run the bare journal demo instead of the bank.")

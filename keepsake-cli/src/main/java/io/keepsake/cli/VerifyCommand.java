@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
         description = {"Check every checksum of Keepsake data: a prevalent system's directory (its journal,",
                 "every snapshot's manifest and chunks, and that the journal covers the oldest snapshot),",
                 "a journal, a store directory or file, a Keepsake value file, or a store URI",
-                "(file:, memory:, postgresql:, s3:, redis:).",
+                "(file:, memory:, postgresql:, s3:, redis:, dynamodb:).",
                 "Prints one line per part on stdout: OK ..., or CORRUPT <file or key> at offset N: what.",
                 "Exit 0 when intact, 1 when something is damaged or uncovered, 3 when it cannot be checked.",
                 "Read-only: a torn tail (an interrupted last write) is reported, not cut."})

@@ -64,7 +64,8 @@ public final class Stores {
     public static Store open(URI uri) {
         Objects.requireNonNull(uri, "uri");
         if (uri.getScheme() == null) {
-            throw new IllegalArgumentException("store URI has no scheme (file:, memory:, postgresql:, s3:, redis:, dynamodb:): "
+            throw new IllegalArgumentException("store URI has no scheme (file:, memory:, postgresql:, s3:, redis:, "
+                    + "dynamodb:): "
                     + StoreUri.redacted(uri));
         }
         if ("file".equalsIgnoreCase(uri.getScheme()) || "memory".equalsIgnoreCase(uri.getScheme())) {
@@ -78,7 +79,8 @@ public final class Stores {
             seen.add(provider.getClass().getName());
         }
         throw new IllegalArgumentException("no Store provider for scheme '" + uri.getScheme() + "' (" + StoreUri.redacted(uri)
-                + "); add the backend module (keepsake-postgres, keepsake-s3, keepsake-redis, keepsake-dynamodb) to the class path"
+                + "); add the backend module (keepsake-postgres, keepsake-s3, keepsake-redis, keepsake-dynamodb) to the "
+                + "class path"
                 + (seen.isEmpty() ? "" : "; providers found: " + seen));
     }
 
