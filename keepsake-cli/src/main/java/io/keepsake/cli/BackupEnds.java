@@ -66,9 +66,20 @@ final class BackupEnds {
             target = null;
         }
         if (target == null || target.kind() != Target.Kind.STORE_URI) {
-            throw new CommandFailure(uri + ": not a store URI (file:///dir, s3://..., postgresql://...)", Main.USAGE);
+            throw new CommandFailure(redacted(uri) + ": not a store URI (file:///dir, s3://..., postgresql://..., "
+                    + "redis://..., dynamodb://...)", Main.USAGE);
         }
         return target.openStore();
+    }
+
+    /** The argument as it may be printed: a URI's credentials are never echoed. */
+    private static String redacted(String argument) {
+        try {
+            return io.keepsake.store.StoreUri.redacted(java.net.URI.create(argument));
+        } catch (IllegalArgumentException e) {
+            return argument.contains("@") || argument.contains("secret") || argument.contains("password")
+                    ? "(the URI, withheld: it may hold a credential and does not parse)" : argument;
+        }
     }
 
     /** Exit code for a failure the store or journal reported: damage is 1, anything else (unreachable) 3. */

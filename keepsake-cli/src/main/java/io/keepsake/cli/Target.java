@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  * @param uri  the store URI, or null for a path
  */
 record Target(Kind kind, Path path, String uri) {
-    private static final Set<String> SCHEMES = Set.of("file", "memory", "postgresql", "postgres", "s3", "redis", "rediss");
+    private static final Set<String> SCHEMES = Set.of("file", "memory", "postgresql", "postgres", "s3", "redis", "rediss",
+            "dynamodb");
     private static final Pattern SCHEME = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]+):.*", Pattern.DOTALL);
 
     /** The kinds of thing a verb accepts. */
