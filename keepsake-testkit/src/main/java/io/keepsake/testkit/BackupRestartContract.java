@@ -1,0 +1,148 @@
+package io.keepsake.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.keepsake.StorageException;
+import io.keepsake.backup.Backup;
+import io.keepsake.backup.Restore;
+import io.keepsake.backup.RestoreResult;
+import io.keepsake.backup.RestoreStatus;
+import io.keepsake.journal.Journal;
+import io.keepsake.journal.JournalReader;
+import io.keepsake.journal.JournalRecord;
+import io.keepsake.store.Blob;
+import io.keepsake.store.Expected;
+import io.keepsake.store.Store;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link Backup#follow} on a file journal, started again after it was closed and after its process stopped without
+ * a close (mid-upload: its last object landed but the reply never came): the new backup starts after what the
+ * store holds, so the objects chain with no gap and no overlap, and a restore holds every record once.
+ */
+abstract class BackupRestartContract extends BackupContractSupport {
+
+    private Journal journal() {
+        return Journal.files(tmp.resolve("journal")).segmentSize(1 << 16).open();
+    }
+
+    private static void append(Journal journal, int count) {
+        for (int i = 0; i < count; i++) {
+            long next = journal.lastSequence() + 1;
+            assertEquals(next, journal.append(("event-" + next).getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
+    @Test
+    void aBackupClosedAndFollowedAgainHasNoGapAndNoDuplicate() throws Exception {
+        try (Journal journal = journal()) {
+            append(journal, 25);
+            Backup.follow(journal, store, options().build()).close();
+            assertChained(store, 25);
+            append(journal, 17);
+            try (Backup again = Backup.follow(journal, store, options().build())) {
+                assertEquals(25, again.shippedThrough(), "resumes after what the store holds");
+                append(journal, 13); // while it runs
+            }
+            List<long[]> before = segments(store);
+            Backup.follow(journal, store, options().build()).close(); // nothing new: no empty or repeated object
+            assertEquals(before.size(), segments(store).size());
+            assertChained(store, 55);
+            assertRestoresEveryRecord(journal);
+        }
+    }
+
+    @Test
+    void aBackupWhoseProcessStoppedWithoutCloseIsContinuedWithoutGapOrDuplicate() throws Exception {
+        try (Journal journal = journal()) {
+            ProcessGone gone = new ProcessGone(store, 4);
+            Backup abandoned = Backup.follow(journal, gone, options().build());
+            try {
+                for (int i = 0; i < 100 && !gone.isGone(); i++) {
+                    append(journal, 5);
+                    Thread.sleep(1); // let it ship as the writer goes
+                }
+                await(gone::isGone);
+                assertFalse(abandoned.status().stopped(), "never closed: its thread is still there, but cut off");
+                long held = segments(store).getLast()[1];
+                assertTrue(held >= 4, "four objects landed before the process went: " + held);
+
+                try (Backup successor = Backup.follow(journal, store, options().build())) {
+                    assertEquals(held, successor.shippedThrough(), "starts after the object whose reply was lost");
+                    append(journal, 40);
+                }
+                assertChained(store, journal.lastSequence());
+            } finally {
+                abandoned.close(); // its last attempt meets the gone process's cut-off store and adds nothing
+            }
+            assertChained(store, journal.lastSequence());
+            assertRestoresEveryRecord(journal);
+        }
+    }
+
+    /** Restores the whole backup and compares it record by record with the journal. */
+    private void assertRestoresEveryRecord(Journal journal) {
+        long last = journal.lastSequence();
+        RestoreResult result = Restore.from(store, PREFIX).into(tmp.resolve("restored"));
+        assertEquals(new RestoreResult(RestoreStatus.RESTORED, last, last, null), result);
+        try (Journal restored = Journal.files(tmp.resolve("restored/journal")).open();
+             JournalReader source = journal.read(1); JournalReader copy = restored.read(1)) {
+            while (source.hasNext()) {
+                JournalRecord expected = source.next();
+                assertTrue(copy.hasNext(), "the restore lacks " + expected.sequence());
+                JournalRecord actual = copy.next();
+                assertEquals(expected.sequence(), actual.sequence());
+                assertArrayEquals(expected.payload(), actual.payload());
+            }
+            assertFalse(copy.hasNext(), "the restore holds no extra record");
+        }
+    }
+
+    /**
+     * The store as a backup process sees it when the process dies: {@code landed} puts go through, the next one
+     * reaches the store but its reply never comes, and after that nothing the process does reaches the store.
+     */
+    private static final class ProcessGone extends ForwardingStore {
+        private final AtomicInteger puts = new AtomicInteger();
+        private final int landed;
+        private volatile boolean gone; // set once the put whose reply is lost has landed
+
+        ProcessGone(Store inner, int landed) {
+            super(inner);
+            this.landed = landed;
+        }
+
+        boolean isGone() {
+            return gone;
+        }
+
+        @Override
+        public String put(String key, byte[] value, Expected expected) {
+            int put = puts.incrementAndGet();
+            if (put > landed + 1 || gone) {
+                throw new StorageException("the backup's process is gone: " + key + " not stored");
+            }
+            String version = super.put(key, value, expected);
+            if (put == landed + 1) {
+                gone = true;
+                throw new StorageException("the backup's process died before the reply for " + key);
+            }
+            return version;
+        }
+
+        @Override
+        public Optional<Blob> get(String key) {
+            if (gone) {
+                throw new StorageException("the backup's process is gone: " + key + " not read");
+            }
+            return super.get(key);
+        }
+    }
+}
