@@ -3,11 +3,15 @@ package io.keepsake.postgres;
 import com.zaxxer.hikari.HikariDataSource;
 import io.keepsake.store.Store;
 import io.keepsake.testkit.BackupCompatibilityKit;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 
-/** Every backup suite of the kit into the real PostgreSQL, each test on a fresh table of a shared pool. */
+/**
+ * Every backup suite of the kit into the real PostgreSQL, each test on a fresh table of a shared pool;
+ * a killed backup process opens the table's {@code postgresql://} URI.
+ */
 class PostgresBackupTest extends BackupCompatibilityKit {
     private static HikariDataSource pool;
     private String table; // a new instance of this class runs each test
@@ -28,6 +32,12 @@ class PostgresBackupTest extends BackupCompatibilityKit {
     protected Store newStore() {
         table = PostgresTestServer.uniqueTable();
         return PostgresStore.builder(pool).table(table).build();
+    }
+
+    @Override
+    protected Optional<String> uri(Store store) {
+        return Optional.of("postgresql://" + PostgresTestServer.USER + "@" + PostgresTestServer.HOST + ":"
+                + PostgresTestServer.PORT + "/" + PostgresTestServer.DATABASE + "?createTable=false&table=" + table);
     }
 
     @AfterEach

@@ -1,6 +1,7 @@
 package io.keepsake.testkit;
 
 import io.keepsake.store.Store;
+import java.util.Optional;
 import org.junit.jupiter.api.Nested;
 
 /**
@@ -16,8 +17,8 @@ import org.junit.jupiter.api.Nested;
  *       fails the restore naming it, with nothing after it written;
  *   <li>{@link EncryptedSourceSuite}: encrypted records and snapshots back up as they are and restore with the
  *       same keys only;
- *   <li>{@link RestartSuite}: a backup closed, or whose process stopped without a close, then started again: no
- *       gap, no overlap;
+ *   <li>{@link RestartSuite}: a backup closed, or whose process stopped without a close or was killed with SIGKILL
+ *       (a child JVM on {@link #uri(Store)}), then started again: no gap, no overlap;
  *   <li>{@link CreateOnlySuite}: an object already under the next name is reported and never overwritten.
  * </ul>
  *
@@ -41,6 +42,18 @@ public abstract class BackupCompatibilityKit {
      * @throws Exception if the backend cannot be reached
      */
     protected abstract Store newStore() throws Exception;
+
+    /**
+     * Returns a URI ({@link io.keepsake.store.Stores#open(String)}) that another process opens to reach the data of
+     * {@code store}: the {@link RestartSuite} kills a backup running there. The default is empty (a memory store):
+     * that process is then modelled in this JVM.
+     *
+     * @param store the store {@link #newStore()} returned
+     * @return the URI, or empty if no other process can reach the data
+     */
+    protected Optional<String> uri(Store store) {
+        return Optional.empty();
+    }
 
     /** A backup taken while writers run restores to the source's state. */
     @Nested
@@ -84,6 +97,11 @@ public abstract class BackupCompatibilityKit {
         @Override
         protected Store createStore() throws Exception {
             return BackupCompatibilityKit.this.newStore();
+        }
+
+        @Override
+        protected Optional<String> uri(Store store) {
+            return BackupCompatibilityKit.this.uri(store);
         }
     }
 

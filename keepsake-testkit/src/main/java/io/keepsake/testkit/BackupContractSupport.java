@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -52,6 +53,15 @@ abstract class BackupContractSupport {
      * @throws Exception if the backend cannot be reached
      */
     protected abstract Store createStore() throws Exception;
+
+    /**
+     * @param store the store {@link #createStore()} returned
+     * @return a URI ({@link io.keepsake.store.Stores#open(String)}) another process opens to reach the same data,
+     *     or empty when none can (the suites then model that process in this JVM)
+     */
+    protected Optional<String> uri(Store store) {
+        return Optional.empty();
+    }
 
     @BeforeEach
     final void openStore() throws Exception {

@@ -16,16 +16,23 @@ import io.keepsake.journal.JournalRecord;
 import io.keepsake.store.Blob;
 import io.keepsake.store.Expected;
 import io.keepsake.store.Store;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link Backup#follow} on a file journal, started again after it was closed and after its process stopped without
- * a close (mid-upload: its last object landed but the reply never came): the new backup starts after what the
- * store holds, so the objects chain with no gap and no overlap, and a restore holds every record once.
+ * {@link Backup#follow} on a file journal, started again after it was closed, after its process stopped without
+ * a close (mid-upload: its last object landed but the reply never came), and after its process was killed with
+ * SIGKILL while it followed the live journal (a child JVM reaching the store through {@code uri(store)}; modelled in
+ * this JVM when the backend has no URI): the new backup starts after what the store holds, so the objects chain
+ * with no gap and no overlap, and a restore holds every record once.
  */
 abstract class BackupRestartContract extends BackupContractSupport {
 
@@ -84,6 +91,76 @@ abstract class BackupRestartContract extends BackupContractSupport {
             }
             assertChained(store, journal.lastSequence());
             assertRestoresEveryRecord(journal);
+        }
+    }
+
+    @Test
+    void aBackupProcessKilledWhileItFollowsIsContinuedWithoutGapOrDuplicate() throws Exception {
+        try (Journal journal = journal()) {
+            append(journal, 50);
+            Optional<String> uri = uri(store);
+            Backup abandoned = null;
+            try {
+                if (uri.isPresent()) {
+                    killWhileFollowing(journal, uri.get());
+                } else {
+                    // No other process can reach this store's data (a memory store): the process is modelled in
+                    // this JVM, as its store sees it, and is not closed before its successor has run.
+                    ProcessGone gone = new ProcessGone(store, 5);
+                    abandoned = Backup.follow(journal, gone, options().build());
+                    while (!gone.isGone()) {
+                        append(journal, 3);
+                        Thread.sleep(2);
+                    }
+                }
+                List<long[]> left = segments(store);
+                assertTrue(left.size() >= 5, "the killed backup shipped objects: " + left.size());
+                append(journal, 30);
+                try (Backup successor = Backup.follow(journal, store, options().build())) {
+                    assertEquals(left.getLast()[1], successor.shippedThrough(), "starts after what the store holds");
+                }
+            } finally {
+                if (abandoned != null) {
+                    abandoned.close();
+                }
+            }
+            assertChained(store, journal.lastSequence());
+            assertRestoresEveryRecord(journal);
+        }
+    }
+
+    /**
+     * Runs {@link BackupFollowChild} on the journal (through a read-only view) into {@code uri} while this thread
+     * keeps appending, and kills it with SIGKILL once it has shipped at least five objects.
+     */
+    private void killWhileFollowing(Journal journal, String uri) throws Exception {
+        Path log = tmp.resolve("child.log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp",
+                System.getProperty("java.class.path"), BackupFollowChild.class.getName(),
+                tmp.resolve("journal").toString(), uri, PREFIX, Integer.toString(PER_SEGMENT))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            long end = System.nanoTime() + Duration.ofSeconds(90).toNanos(); // a hang guard, not a timing assertion
+            while (segments(store).size() < 5) {
+                assertTrue(child.isAlive(), () -> "the backup process ended early: " + read(log));
+                assertTrue(System.nanoTime() < end, () -> "the backup process shipped nothing: " + read(log));
+                append(journal, 3); // the application goes on while the backup follows
+                Thread.sleep(10);
+            }
+            append(journal, 20);
+            assertTrue(child.isAlive(), () -> "the backup process ended early: " + read(log));
+        } finally {
+            child.destroyForcibly();
+            child.waitFor(60, TimeUnit.SECONDS);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return e.toString();
         }
     }
 
