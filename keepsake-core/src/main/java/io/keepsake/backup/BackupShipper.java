@@ -42,6 +42,7 @@ final class BackupShipper implements Backup {
     private final StatusRecorder status;
     private final Backoff backoff;
     private final long intervalNanos;
+    private final long startedAt; // on the ticker: the first interval runs from here, not from when the lanes are up
     private final Object closeLock = new Object();
     private final ArrayDeque<SegmentName> held; // confined to the coordinator: objects the store held at start
     private volatile boolean closing;
@@ -66,6 +67,7 @@ final class BackupShipper implements Backup {
         }
         this.backoff = new Backoff(options.retryBase().toNanos(), options.retryCap().toNanos());
         this.intervalNanos = options.interval().toNanos();
+        this.startedAt = options.ticker().read();
         this.held = new ArrayDeque<>(held.stream().filter(name -> name.last() >= next).toList());
         this.next = next;
         this.shippedThrough = next - 1;
@@ -116,7 +118,7 @@ final class BackupShipper implements Backup {
     }
 
     private void ship(Lanes<Shipped> uploads) {
-        long lastSeal = options.ticker().read();
+        long lastSeal = startedAt;
         int sealAttempt = 0;
         while (true) {
             boolean draining = closing;
