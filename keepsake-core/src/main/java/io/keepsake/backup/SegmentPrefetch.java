@@ -50,7 +50,7 @@ final class SegmentPrefetch implements AutoCloseable {
     void plan(List<SegmentName> names) {
         planned.addAll(names);
         if (lanes == null && !planned.isEmpty()) {
-            lanes = Lanes.start("keepsake-restore-fetch", inFlight);
+            lanes = Lanes.start("keepsake-restore-fetch", Math.min(inFlight, planned.size()));
         }
         fill();
     }
