@@ -76,7 +76,7 @@ final class BackupShipper implements Backup {
     static BackupShipper start(Journal journal, Store store, BackupOptions options) {
         List<SegmentName> held = SegmentName.list(store, options.prefix());
         BackupShipper shipper = new BackupShipper(journal, store, options, held,
-                resumeFrom(held, journal.firstSequence()));
+                resumeFrom(held, SegmentName.gaps(held), journal.firstSequence()));
         synchronized (shipper.closeLock) {
             shipper.worker = Worker.start("keepsake-backup-" + options.prefix(), shipper::run, shipper::died);
         }
@@ -90,14 +90,16 @@ final class BackupShipper implements Backup {
      * cannot be filled from it and is left to {@link Backup#repair} to report.
      *
      * @param held         the backup's objects, sorted as {@link SegmentName#list} sorts them
+     * @param gaps         what the backup lacks, in order ({@link SegmentName#gaps}); a hole that needs no filling
+     *                     (history a backed-up snapshot makes unneeded) is left out by the caller
      * @param journalFirst the journal's first sequence
      * @return the next sequence to ship
      */
-    static long resumeFrom(List<SegmentName> held, long journalFirst) {
+    static long resumeFrom(List<SegmentName> held, List<SequenceRange> gaps, long journalFirst) {
         if (held.isEmpty()) {
             return journalFirst;
         }
-        for (SequenceRange gap : SegmentName.gaps(held)) {
+        for (SequenceRange gap : gaps) {
             if (gap.end() > journalFirst) {
                 return Math.max(gap.start(), journalFirst);
             }

@@ -184,15 +184,21 @@ class ParallelBackupTest {
         }
     }
 
+    private static long resumeFrom(List<SegmentName> held, long journalFirst) {
+        return BackupShipper.resumeFrom(held, SegmentName.gaps(held), journalFirst);
+    }
+
     @Test
     void aRestartResumesAtTheFirstHoleTheJournalCanStillFill() {
         List<SegmentName> held = List.of(SegmentName.of("backup", 1, 10), SegmentName.of("backup", 31, 40));
-        assertEquals(7, BackupShipper.resumeFrom(List.of(), 7), "an empty backup starts at the journal's start");
-        assertEquals(11, BackupShipper.resumeFrom(held, 1));
-        assertEquals(25, BackupShipper.resumeFrom(held, 25), "the part of a hole the journal still holds");
-        assertEquals(41, BackupShipper.resumeFrom(held, 35), "a hole the journal lost is repair's to report");
-        assertEquals(1, BackupShipper.resumeFrom(List.of(SegmentName.of("backup", 11, 20)), 1),
+        assertEquals(7, resumeFrom(List.of(), 7), "an empty backup starts at the journal's start");
+        assertEquals(11, resumeFrom(held, 1));
+        assertEquals(25, resumeFrom(held, 25), "the part of a hole the journal still holds");
+        assertEquals(41, resumeFrom(held, 35), "a hole the journal lost is repair's to report");
+        assertEquals(1, resumeFrom(List.of(SegmentName.of("backup", 11, 20)), 1),
                 "a hole below the first object is filled too: the first uploads were in flight together");
+        assertEquals(21, BackupShipper.resumeFrom(List.of(SegmentName.of("backup", 11, 20)), List.of(), 1),
+                "history the caller says needs no filling (before a backed-up snapshot, after retention) is not");
     }
 
     @Test
