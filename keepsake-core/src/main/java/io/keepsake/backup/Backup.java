@@ -19,10 +19,12 @@ import java.util.Objects;
  * RestoreResult result = Restore.from(store, "backup").into(Path.of("restored"));
  * }</pre>
  *
- * <p>A backup runs on one background thread. It starts after the last range the store already holds, so a backup
- * closed or killed and started again continues without a gap or a duplicate. A failed upload is retried with
- * exponential backoff until it succeeds; it never skips a range. Each failure shows in {@link #status()} and goes to
- * the {@link BackupOptions.Builder#onFailure listeners}.
+ * <p>A backup runs on one background thread, which hands sealed ranges to a few upload threads
+ * ({@link BackupOptions#uploadsInFlight()} at once). It starts at the first range the store lacks that the journal
+ * still holds (counting what the store holds after it), else after the last range the store holds, so a backup
+ * closed or killed mid-upload and started again continues without a gap or a duplicate. A failed upload is retried
+ * with exponential backoff until it succeeds; it never skips a range. Each failure shows in {@link #status()} and
+ * goes to the {@link BackupOptions.Builder#onFailure listeners}.
  */
 public interface Backup extends AutoCloseable {
 

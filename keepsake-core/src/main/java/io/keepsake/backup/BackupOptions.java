@@ -22,10 +22,14 @@ import java.util.Objects;
  *                         backup is closed, since a backup never skips a range
  * @param ticker           the time intervals and backoff are measured on (default {@link Ticker#system()})
  * @param clock            the wall clock of the times in {@link Backup#status()}
- * @param listeners        told of each failed upload, on the backup's thread
+ * @param listeners        told of each failed upload, on one of the backup's threads
+ * @param uploadsInFlight  how many sealed segments upload at once at most (default 4); the backup advances only
+ *                         over a gap-free prefix of them
  */
 public record BackupOptions(String prefix, int eventsPerSegment, Duration interval, Duration retryBase,
-                            Duration retryCap, Ticker ticker, Clock clock, List<WorkerListener> listeners) {
+                            Duration retryCap, Ticker ticker, Clock clock, List<WorkerListener> listeners,
+                            int uploadsInFlight) {
+    private static final int DEFAULT_UPLOADS_IN_FLIGHT = 4;
 
     /** Checks every field, as the builder does. */
     public BackupOptions {
@@ -42,6 +46,27 @@ public record BackupOptions(String prefix, int eventsPerSegment, Duration interv
         Objects.requireNonNull(ticker, "ticker");
         Objects.requireNonNull(clock, "clock");
         listeners = List.copyOf(listeners);
+        if (uploadsInFlight < 1) {
+            throw new IllegalArgumentException("uploadsInFlight must be at least 1, was " + uploadsInFlight);
+        }
+    }
+
+    /**
+     * The options with the default {@code uploadsInFlight} (4), for code written before that setting existed.
+     *
+     * @param prefix           the key prefix of the backup in its store
+     * @param eventsPerSegment records per segment object at most
+     * @param interval         how long a partly filled segment waits at most
+     * @param retryBase        the first retry's backoff bound
+     * @param retryCap         the largest backoff bound
+     * @param ticker           the time intervals and backoff are measured on
+     * @param clock            the wall clock of the times in {@link Backup#status()}
+     * @param listeners        told of each failed upload
+     */
+    public BackupOptions(String prefix, int eventsPerSegment, Duration interval, Duration retryBase,
+                         Duration retryCap, Ticker ticker, Clock clock, List<WorkerListener> listeners) {
+        this(prefix, eventsPerSegment, interval, retryBase, retryCap, ticker, clock, listeners,
+                DEFAULT_UPLOADS_IN_FLIGHT);
     }
 
     private static void positive(String what, Duration value) {
@@ -53,7 +78,7 @@ public record BackupOptions(String prefix, int eventsPerSegment, Duration interv
 
     /**
      * The options of a builder left as it is: prefix {@code backup}, 10,000 events per segment, a 1 s interval,
-     * retries from 100 ms up to 30 s.
+     * retries from 100 ms up to 30 s, 4 uploads in flight.
      *
      * @return the default options
      */
@@ -80,6 +105,7 @@ public record BackupOptions(String prefix, int eventsPerSegment, Duration interv
         private Ticker ticker = Ticker.system();
         private Clock clock = Clock.systemUTC();
         private final java.util.ArrayList<WorkerListener> listeners = new java.util.ArrayList<>();
+        private int uploadsInFlight = DEFAULT_UPLOADS_IN_FLIGHT;
 
         private Builder() {
         }
@@ -167,8 +193,8 @@ public record BackupOptions(String prefix, int eventsPerSegment, Duration interv
         }
 
         /**
-         * Adds a listener told, on the shipper's thread, of each failed upload after the status counts it; it must
-         * be quick. May be called more than once.
+         * Adds a listener told, on one of the shipper's threads, of each failed upload after the status counts it;
+         * it must be quick. May be called more than once.
          *
          * @param listener told of each failed upload
          * @return this builder
@@ -179,13 +205,30 @@ public record BackupOptions(String prefix, int eventsPerSegment, Duration interv
         }
 
         /**
+         * Sets how many sealed segments may upload at once. Each retries until it lands; the backup's progress
+         * ({@link Backup#shippedThrough()}) moves only over segments that landed with none missing below them, and a
+         * restart first fills any segment a crash left missing among them.
+         *
+         * @param uploads segments uploading at once at most, at least 1 (1 ships strictly one after another)
+         * @return this builder
+         * @throws IllegalArgumentException if {@code uploads} is below 1
+         */
+        public Builder uploadsInFlight(int uploads) {
+            if (uploads < 1) {
+                throw new IllegalArgumentException("uploadsInFlight must be at least 1, was " + uploads);
+            }
+            this.uploadsInFlight = uploads;
+            return this;
+        }
+
+        /**
          * Makes the immutable options from the settings so far.
          *
          * @return the options
          */
         public BackupOptions build() {
             return new BackupOptions(prefix, eventsPerSegment, interval, retryBase, retryCap, ticker, clock,
-                    listeners);
+                    listeners, uploadsInFlight);
         }
     }
 }

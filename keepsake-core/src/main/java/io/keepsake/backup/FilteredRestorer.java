@@ -34,6 +34,7 @@ final class FilteredRestorer {
     private final KeyProvider keys; // null: none given
     private final RestoreFilter filter;
     private final EventPayloads payloads;
+    private int downloadsInFlight = 1; // set before run
 
     FilteredRestorer(Store store, String prefix, long toSequence, Instant toTime, KeyProvider keys,
                      RestoreFilter filter) {
@@ -44,6 +45,12 @@ final class FilteredRestorer {
         this.keys = keys;
         this.filter = filter;
         this.payloads = EventPayloads.opening(keys);
+    }
+
+    /** Fetches up to {@code downloads} objects ahead of the one being appended ({@link SegmentPrefetch}). */
+    FilteredRestorer downloadsInFlight(int downloads) {
+        this.downloadsInFlight = downloads;
+        return this;
     }
 
     RestoreResult run(Path dir) {
@@ -100,16 +107,17 @@ final class FilteredRestorer {
         }
         long[] written = {0};
         try (journal) {
-            try (RestoreMapping mapping = RestoreMapping.open(mappingFile, filters)) {
-                return copy(journal, journalDir, mapping, firstName, firstFrame, end, written);
+            try (RestoreMapping mapping = RestoreMapping.open(mappingFile, filters);
+                 SegmentPrefetch fetched = new SegmentPrefetch(this::fetch, downloadsInFlight)) {
+                return copy(journal, journalDir, mapping, fetched, firstName, firstFrame, end, written);
             } catch (KeepsakeException e) {
                 return new RestoreResult(RestoreStatus.FAILED, lastOf(journal), written[0], e);
             }
         }
     }
 
-    private RestoreResult copy(Journal journal, Path journalDir, RestoreMapping mapping, SegmentName firstName,
-                               SegmentFrame.Decoded firstFrame, long end, long[] written) {
+    private RestoreResult copy(Journal journal, Path journalDir, RestoreMapping mapping, SegmentPrefetch fetched,
+                               SegmentName firstName, SegmentFrame.Decoded firstFrame, long end, long[] written) {
         long have = journal.lastSequence();
         if (have < mapping.lastTarget()) {
             throw new RestoreRefusedException(journalDir + " ends at " + have + " but " + RestoreMapping.FILE
@@ -120,7 +128,10 @@ final class FilteredRestorer {
             return new RestoreResult(RestoreStatus.NOTHING_NEW, have, 0, null);
         }
         boolean done = false;
-        for (SegmentName name : SegmentName.list(store, prefix)) {
+        List<SegmentName> names = SegmentName.list(store, prefix);
+        fetched.plan(SegmentPrefetch.needed(names.stream().filter(n -> n.first() > firstName.first()).toList(),
+                mapping.lastSource(), end)); // the first object is fetched already
+        for (SegmentName name : names) {
             long from = mapping.lastSource() + 1;
             if (name.last() < from || name.first() < firstName.first()) {
                 continue;
@@ -129,7 +140,7 @@ final class FilteredRestorer {
                 throw new StorageException("backup under " + prefix + " in " + store.describe() + " lacks ["
                         + from + ", " + name.first() + ") (next object " + name.key() + ")");
             }
-            SegmentFrame.Decoded frame = name.equals(firstName) ? firstFrame : fetch(name);
+            SegmentFrame.Decoded frame = name.equals(firstName) ? firstFrame : fetched.next(name);
             for (JournalRecord record : frame.records()) {
                 long seq = record.sequence();
                 if (seq < from) {

@@ -33,6 +33,7 @@ final class JournalRestorer {
     private final Instant toTime; // null: no time bound
     private final KeyProvider keys; // null: none given; only a time bound opens records
     private final EventPayloads payloads;
+    private int downloadsInFlight = 1; // set before run
 
     JournalRestorer(Store store, String prefix, long toSequence, Instant toTime, KeyProvider keys) {
         this.store = store;
@@ -41,6 +42,12 @@ final class JournalRestorer {
         this.toTime = toTime;
         this.keys = keys;
         this.payloads = toTime == null ? null : EventPayloads.opening(keys);
+    }
+
+    /** Fetches up to {@code downloads} objects ahead of the one being appended ({@link SegmentPrefetch}). */
+    JournalRestorer downloadsInFlight(int downloads) {
+        this.downloadsInFlight = downloads;
+        return this;
     }
 
     /**
@@ -112,7 +119,7 @@ final class JournalRestorer {
             return new RestoreResult(RestoreStatus.FAILED, -1, 0, e);
         }
         long written = 0;
-        try (journal) {
+        try (journal; SegmentPrefetch fetched = new SegmentPrefetch(this::fetch, downloadsInFlight)) {
             try {
                 List<SegmentName> names = SegmentName.list(store, prefix);
                 long have = journal.lastSequence();
@@ -123,6 +130,7 @@ final class JournalRestorer {
                 if (have >= target) {
                     return new RestoreResult(RestoreStatus.NOTHING_NEW, have, 0, null);
                 }
+                fetched.plan(SegmentPrefetch.needed(names, have, target));
                 for (SegmentName name : names) {
                     if (name.last() <= have) {
                         continue;
@@ -131,7 +139,7 @@ final class JournalRestorer {
                         throw new StorageException("backup under " + prefix + " in " + store.describe() + " lacks ["
                                 + (have + 1) + ", " + name.first() + ") (next object " + name.key() + ")");
                     }
-                    SegmentFrame.Decoded frame = fetch(name);
+                    SegmentFrame.Decoded frame = fetched.next(name);
                     for (JournalRecord record : frame.records()) {
                         if (record.sequence() <= have) {
                             continue;

@@ -34,6 +34,7 @@ public final class Restore {
     private Instant toTime;
     private KeyProvider keys;
     private final RestoreFilter filter = new RestoreFilter();
+    private int downloadsInFlight = 8;
 
     private Restore(Store store, String prefix) {
         this.store = store;
@@ -138,6 +139,22 @@ public final class Restore {
         return this;
     }
 
+    /**
+     * Sets how many segment objects are downloaded and checked at once, ahead of the one being written; records are
+     * still written strictly in order, and at most this many objects are held in memory besides it.
+     *
+     * @param downloads objects in flight at most, at least 1 (default 8; 1 fetches one after another)
+     * @return this restore
+     * @throws IllegalArgumentException if {@code downloads} is below 1
+     */
+    public Restore downloadsInFlight(int downloads) {
+        if (downloads < 1) {
+            throw new IllegalArgumentException("downloadsInFlight must be at least 1, was " + downloads);
+        }
+        this.downloadsInFlight = downloads;
+        return this;
+    }
+
     private static String requireName(String name, String what) {
         if (Objects.requireNonNull(name, what).isEmpty()) {
             throw new IllegalArgumentException(what + " must not be empty");
@@ -166,8 +183,10 @@ public final class Restore {
     public RestoreResult into(Path dir) {
         Objects.requireNonNull(dir, "dir");
         if (!filter.isEmpty()) {
-            return new FilteredRestorer(store, prefix, toSequence, toTime, keys, filter).run(dir);
+            return new FilteredRestorer(store, prefix, toSequence, toTime, keys, filter)
+                    .downloadsInFlight(downloadsInFlight).run(dir);
         }
-        return new JournalRestorer(store, prefix, toSequence, toTime, keys).run(dir);
+        return new JournalRestorer(store, prefix, toSequence, toTime, keys).downloadsInFlight(downloadsInFlight)
+                .run(dir);
     }
 }

@@ -177,6 +177,7 @@ class BackupTest {
                 journal.append(payload(i));
             }
             Backup backup = Backup.follow(journal, store, BackupOptions.builder().eventsPerSegment(10)
+                    .uploadsInFlight(1) // one upload at a time, so the failures come in a known order
                     .ticker(ManualTicker.autoAdvancing()).onFailure(told::add).build());
             await(() -> backup.shippedThrough() == 30);
             backup.close();

@@ -8,6 +8,10 @@
  *   <li>{@link io.keepsake.internal.concurrent.Worker}: a single background thread that survives any
  *       {@link java.lang.Throwable}: it records the failure and hands it to its owner, which fail-stops and wakes
  *       every waiter; joining it never hangs on an interrupt.</li>
+ *   <li>{@link io.keepsake.internal.concurrent.Lanes}: bounded parallel I/O for a single-writer loop: a few
+ *       Workers run the slow calls its owner submits, and the owner takes their Completions back in submission
+ *       order (at most one pending per lane, so memory stays bounded); a task's failure is a value for the owner,
+ *       and closing cancels what has not started and joins the lanes.</li>
  *   <li>{@link io.keepsake.internal.concurrent.ReentrancyGuard}: user code (a command, transition, validator, watch
  *       or listener) that calls back into its own engine or ref gets an {@link java.lang.IllegalStateException}
  *       instead of a deadlock or a state that replay would not reproduce.</li>

@@ -85,6 +85,39 @@ class KernelModelCheckTest {
         });
     }
 
+    @Test
+    void lanesHandBackResultsAndFailuresInSubmissionOrderInEveryInterleaving() {
+        Lincheck.runConcurrentTest(300, () -> {
+            IllegalStateException boom = new IllegalStateException("boom");
+            try (Lanes<Integer> lanes = Lanes.start("lincheck-lanes", 2)) {
+                lanes.submit(() -> 1);
+                lanes.submit(() -> {
+                    throw boom;
+                });
+                assertEquals(1, lanes.take().result());
+                lanes.submit(() -> 3);
+                assertSame(boom, lanes.take().failure());
+                assertEquals(3, lanes.take().result());
+            }
+        });
+    }
+
+    @Test
+    void closingLanesLeavesNoTaskPendingInEveryInterleaving() {
+        Lincheck.runConcurrentTest(300, () -> {
+            Lanes<Integer> lanes = Lanes.start("lincheck-lanes", 2);
+            lanes.submit(() -> 1);
+            lanes.submit(() -> 2);
+            lanes.close();
+            for (int expected = 1; expected <= 2; expected++) {
+                Completion<Integer> c = lanes.take();
+                assertTrue(c.isDone());
+                assertTrue(c.failure() instanceof java.util.concurrent.CancellationException
+                        || c.result() == expected);
+            }
+        });
+    }
+
     private static void join(Thread t) {
         try {
             t.join();
