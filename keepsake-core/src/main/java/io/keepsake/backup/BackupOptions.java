@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How a {@link Backup} ships a journal. Build with {@link #builder()}; {@link #defaults()} is
@@ -23,9 +24,12 @@ import java.util.Objects;
  * @param ticker           the time intervals and backoff are measured on (default {@link Ticker#system()})
  * @param clock            the wall clock of the times in {@link Backup#status()}
  * @param listeners        told of each failed upload, on the backup's thread
+ * @param retention        what a prevalent system with this backup deletes from it after each snapshot copy
+ *                         ({@link Backup#retain}); empty (the default) deletes nothing
  */
 public record BackupOptions(String prefix, int eventsPerSegment, Duration interval, Duration retryBase,
-                            Duration retryCap, Ticker ticker, Clock clock, List<WorkerListener> listeners) {
+                            Duration retryCap, Ticker ticker, Clock clock, List<WorkerListener> listeners,
+                            Optional<BackupRetention> retention) {
 
     /** Checks every field, as the builder does. */
     public BackupOptions {
@@ -42,6 +46,24 @@ public record BackupOptions(String prefix, int eventsPerSegment, Duration interv
         Objects.requireNonNull(ticker, "ticker");
         Objects.requireNonNull(clock, "clock");
         listeners = List.copyOf(listeners);
+        Objects.requireNonNull(retention, "retention");
+    }
+
+    /**
+     * Options without a retention, as before retention existed.
+     *
+     * @param prefix           the key prefix of the backup in its store
+     * @param eventsPerSegment records per segment object at most
+     * @param interval         how long a partly filled segment waits at most
+     * @param retryBase        the first retry's backoff bound
+     * @param retryCap         the largest backoff bound
+     * @param ticker           the time intervals and backoff are measured on
+     * @param clock            the wall clock of the times in the status
+     * @param listeners        told of each failed upload
+     */
+    public BackupOptions(String prefix, int eventsPerSegment, Duration interval, Duration retryBase,
+                         Duration retryCap, Ticker ticker, Clock clock, List<WorkerListener> listeners) {
+        this(prefix, eventsPerSegment, interval, retryBase, retryCap, ticker, clock, listeners, Optional.empty());
     }
 
     private static void positive(String what, Duration value) {
@@ -80,6 +102,7 @@ public record BackupOptions(String prefix, int eventsPerSegment, Duration interv
         private Ticker ticker = Ticker.system();
         private Clock clock = Clock.systemUTC();
         private final java.util.ArrayList<WorkerListener> listeners = new java.util.ArrayList<>();
+        private BackupRetention retention; // null: none
 
         private Builder() {
         }
@@ -179,13 +202,28 @@ public record BackupOptions(String prefix, int eventsPerSegment, Duration interv
         }
 
         /**
+         * Makes a prevalent system with this backup ({@code Keepsake.prevalent(..).backup(store, options)}) apply
+         * {@code retention} to the backup after each snapshot it copies there, on the same background worker as the
+         * copy: older snapshots and the segments before the oldest kept one are deleted ({@link Backup#retain}), with
+         * the system's clock as "now". A failed retention is retried like a failed copy, shows in the system's
+         * {@code snapshotBackupStatus()} and goes to the listeners. {@link Backup#follow} alone ignores it.
+         *
+         * @param retention which backed-up snapshots to keep
+         * @return this builder
+         */
+        public Builder retention(BackupRetention retention) {
+            this.retention = Objects.requireNonNull(retention, "retention");
+            return this;
+        }
+
+        /**
          * Makes the immutable options from the settings so far.
          *
          * @return the options
          */
         public BackupOptions build() {
             return new BackupOptions(prefix, eventsPerSegment, interval, retryBase, retryCap, ticker, clock,
-                    listeners);
+                    listeners, Optional.ofNullable(retention));
         }
     }
 }
