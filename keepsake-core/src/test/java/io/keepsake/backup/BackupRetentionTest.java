@@ -409,6 +409,29 @@ class BackupRetentionTest {
     }
 
     @Test
+    void gapsStillNameAMissingSegmentAboveTheOldestSnapshotOrBelowItWhileTheSegmentsReachSequenceOne() {
+        try (Store store = copyOfBackup(StoreKind.MEMORY)) {
+            String below = made.keySet().stream().filter(k -> segmentLast(k) > 1 && segmentLast(k) < 100)
+                    .filter(k -> !k.contains(String.format("%020d-", 1))).findFirst().orElseThrow();
+            store.delete(below, Expected.any());
+            long belowFirst = Long.parseLong(below.substring(below.lastIndexOf('/') + 1, below.lastIndexOf('-')));
+            assertEquals(List.of(new SequenceRange(belowFirst, segmentLast(below) + 1)), Backup.gaps(store, PREFIX),
+                    "history from sequence 1 is still judged whole while a segment starts there");
+
+            Backup.retain(store, PREFIX, BackupRetention.keep(2), Clock.fixed(NOW, ZoneOffset.UTC));
+            assertEquals(List.of(), Backup.gaps(store, PREFIX), "after retention the history starts after 200");
+            String above = keys(store).stream().filter(k -> segmentLast(k) > 220 && segmentLast(k) < LAST)
+                    .findFirst().orElseThrow();
+            store.delete(above, Expected.any());
+            long aboveFirst = Long.parseLong(above.substring(above.lastIndexOf('/') + 1, above.lastIndexOf('-')));
+            assertEquals(List.of(new SequenceRange(aboveFirst, segmentLast(above) + 1)), Backup.gaps(store, PREFIX));
+            RestoreWindow window = Backup.planRetention(store, PREFIX, BackupRetention.keep(2),
+                    Clock.fixed(NOW, ZoneOffset.UTC)).window().orElseThrow();
+            assertEquals(new RestoreWindow(200, day(4), aboveFirst - 1), window, "the window ends at the gap");
+        }
+    }
+
+    @Test
     void settingsAreCheckedAtOnce() {
         assertThrows(IllegalArgumentException.class, () -> BackupRetention.keep(0));
         assertThrows(IllegalArgumentException.class, () -> BackupRetention.keepWithin(Duration.ofSeconds(-1)));
