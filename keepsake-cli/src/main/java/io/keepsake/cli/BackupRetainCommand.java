@@ -53,14 +53,14 @@ final class BackupRetainCommand implements Callable<Integer> {
             description = "The backup's key prefix in the store (default: ${DEFAULT-VALUE}).")
     String prefix;
 
-    @Option(names = "--keep", paramLabel = "N", defaultValue = "1",
-            description = "Keep the newest N snapshots whatever their age (default: ${DEFAULT-VALUE}).")
-    int keep;
+    @Option(names = "--keep", paramLabel = "N",
+            description = "Keep the newest N snapshots whatever their age (at least 1, the newest).")
+    Integer keep;
 
     @Option(names = "--keep-within", paramLabel = "AGE", converter = AgeConverter.class,
             description = "Keep what restoring to any moment within AGE needs: 30d, 12h, 90m, 45s (or ISO-8601 "
                     + "PT36H). A snapshot's age is the time of its last event.")
-    Duration keepWithin = Duration.ZERO;
+    Duration keepWithin;
 
     @Option(names = "--dry-run", description = "Say what would be deleted; delete nothing.")
     boolean dryRun;
@@ -70,9 +70,14 @@ final class BackupRetainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (keep == null && keepWithin == null) {
+            throw new CommandFailure("retain needs a policy: --keep N, --keep-within AGE, or both (nothing is "
+                    + "deleted without one)", Main.USAGE);
+        }
         BackupRetention retention;
         try {
-            retention = new BackupRetention(keep, keepWithin);
+            retention = new BackupRetention(keep == null ? 1 : keep, keepWithin == null ? Duration.ZERO
+                    : keepWithin);
         } catch (IllegalArgumentException e) {
             throw new CommandFailure(e.getMessage(), Main.USAGE);
         }

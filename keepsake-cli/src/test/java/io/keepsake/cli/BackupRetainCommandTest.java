@@ -163,6 +163,9 @@ class BackupRetainCommandTest {
             Outcome bad = keepsake("backup", "retain", storeUri(), "--keep-within", age);
             assertEquals(Main.USAGE, bad.code(), age + ": " + bad.err());
         }
+        Outcome none = keepsake("backup", "retain", storeUri());
+        assertEquals(Main.USAGE, none.code(), none.err());
+        assertTrue(none.err().contains("retain needs a policy"), none.err());
         Outcome zero = keepsake("backup", "retain", storeUri(), "--keep", "0");
         assertEquals(Main.USAGE, zero.code(), zero.err());
         assertTrue(zero.err().contains("keepSnapshots must be at least 1"), zero.err());
