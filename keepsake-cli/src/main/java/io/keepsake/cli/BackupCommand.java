@@ -267,8 +267,9 @@ final class BackupCommand implements Callable<Integer> {
 
     /** {@code keepsake backup gaps URI}: the missing ranges, by object names. */
     @Command(name = "gaps", mixinStandardHelpOptions = true,
-            description = {"List the ranges [start, end) that the backup under PREFIX lacks between sequence 1 and",
-                    "its last object, one per line. Exit 0 none, 1 gaps found, 3 store unreachable."})
+            description = {"List the ranges [start, end) that the backup under PREFIX lacks between the start of its",
+                    "history (sequence 1, or after retention its oldest snapshot) and its last object, one per line.",
+                    "Exit 0 none, 1 gaps found, 3 store unreachable."})
     static final class Gaps implements Callable<Integer> {
         @Spec
         CommandSpec spec;

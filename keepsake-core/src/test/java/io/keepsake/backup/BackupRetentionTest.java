@@ -259,7 +259,7 @@ class BackupRetentionTest {
             RestoreWindow window = Backup.retain(store, PREFIX, BackupRetention.keep(2),
                     Clock.fixed(NOW, ZoneOffset.UTC)).window().orElseThrow();
             assertEquals(new RestoreWindow(200, day(4), LAST), window);
-            for (long n = window.firstSequence(); n <= window.lastSequence(); n += n < 245 ? 7 : 1) {
+            for (long n = window.firstSequence(); n <= window.lastSequence(); n += n < 250 ? 9 : 1) {
                 Path target = dir.resolve("restored-" + n);
                 RestoreResult result = Restore.from(store, PREFIX).toSequence(n).into(target).orThrow();
                 assertEquals(n, result.lastSequence());
@@ -402,8 +402,10 @@ class BackupRetentionTest {
                 assertEquals(clean, keys(store), "the rerun after a cut at " + cut + " finishes the job");
                 assertEquals(deletes - cut, rerun.deletedObjects());
                 assertEquals(new RestoreWindow(200, day(4), LAST), rerun.window().orElseThrow());
-                assertEquals(RestoreStatus.RESTORED, Restore.from(store, PREFIX).toSequence(210)
-                        .into(dir.resolve("restored-" + cut)).status());
+                if (cut % 8 == 0) { // a restore per cut would make the sweep slow; every eighth shows the point
+                    assertEquals(RestoreStatus.RESTORED, Restore.from(store, PREFIX).toSequence(210)
+                            .into(dir.resolve("restored-" + cut)).status());
+                }
             }
         }
     }
