@@ -273,6 +273,10 @@ class BackupRetentionTest {
             RestoreResult before = Restore.from(store, PREFIX).toSequence(window.firstSequence() - 1)
                     .into(dir.resolve("too-early"));
             assertEquals(RestoreStatus.FAILED, before.status(), "retention dropped what restores before " + 200);
+            assertEquals(200, Restore.from(store, PREFIX).toTime(window.firstTime()).into(dir.resolve("at-time"))
+                    .orThrow().lastSequence(), "the window's first time restores to its first sequence");
+            assertEquals(RestoreStatus.FAILED, Restore.from(store, PREFIX).toTime(day(3).plusSeconds(60))
+                    .into(dir.resolve("too-early-time")).status(), "and nothing before that time restores");
         }
     }
 
