@@ -200,6 +200,7 @@ class BackupRetentionTest {
         assertEquals(made.size() - expectedKeys(keptFrom).size(), result.deletedObjects());
         assertEquals(new RestoreWindow(keptFrom, day(keptDay), LAST), result.window().orElseThrow());
         assertEquals(List.of(), Backup.gaps(store, PREFIX), "the backup's history now starts at " + keptFrom);
+        assertTrue(Backup.verify(store, PREFIX).ok(), "what retention leaves verifies");
         assertEquals(new RetentionResult(plan.keptSnapshots(), plan.deletedSnapshots(), plan.deletedSegments(),
                 plan.deletedObjects(), plan.window(), false), result, "the dry run said what the run did");
         return result;
@@ -406,6 +407,8 @@ class BackupRetentionTest {
                 assertEquals(clean, keys(store), "the rerun after a cut at " + cut + " finishes the job");
                 assertEquals(deletes - cut, rerun.deletedObjects());
                 assertEquals(new RestoreWindow(200, day(4), LAST), rerun.window().orElseThrow());
+                BackupVerification verified = Backup.verify(store, PREFIX);
+                assertTrue(verified.ok(), "the finished backup verifies: " + verified.problems());
                 if (cut % 8 == 0) { // a restore per cut would make the sweep slow; every eighth shows the point
                     assertEquals(RestoreStatus.RESTORED, Restore.from(store, PREFIX).toSequence(210)
                             .into(dir.resolve("restored-" + cut)).status());
