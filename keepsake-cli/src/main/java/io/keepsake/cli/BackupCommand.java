@@ -38,7 +38,8 @@ import picocli.CommandLine.Spec;
                 "forced to disk before it ships. A failure that persists prints ERROR on stderr; with --follow,",
                 "records the system pruned before they shipped end the run with exit 1 (a backup never skips).",
                 "Exit 0 done, 1 gaps remain or a failure, 2 bad arguments, 3 store or journal unreachable."},
-        subcommands = {BackupCommand.Gaps.class, BackupCommand.Repair.class, BackupVerifyCommand.class})
+        subcommands = {BackupCommand.Gaps.class, BackupCommand.Repair.class, BackupVerifyCommand.class,
+                BackupRetainCommand.class})
 final class BackupCommand implements Callable<Integer> {
     /** Consecutive failed uploads after which a one-shot backup gives up (the library itself retries forever). */
     static final int ONE_SHOT_FAILURES = 5;
@@ -266,8 +267,9 @@ final class BackupCommand implements Callable<Integer> {
 
     /** {@code keepsake backup gaps URI}: the missing ranges, by object names. */
     @Command(name = "gaps", mixinStandardHelpOptions = true,
-            description = {"List the ranges [start, end) that the backup under PREFIX lacks between sequence 1 and",
-                    "its last object, one per line. Exit 0 none, 1 gaps found, 3 store unreachable."})
+            description = {"List the ranges [start, end) that the backup under PREFIX lacks between the start of its",
+                    "history (sequence 1, or after retention its oldest snapshot) and its last object, one per line.",
+                    "Exit 0 none, 1 gaps found, 3 store unreachable."})
     static final class Gaps implements Callable<Integer> {
         @Spec
         CommandSpec spec;

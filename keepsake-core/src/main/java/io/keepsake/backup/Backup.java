@@ -4,6 +4,7 @@ import io.keepsake.WorkerStatus;
 import io.keepsake.journal.Journal;
 import io.keepsake.store.Store;
 import io.keepsake.store.StoreKeys;
+import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 
@@ -44,8 +45,11 @@ public interface Backup extends AutoCloseable {
     }
 
     /**
-     * Lists what the backup under {@code prefix} lacks: the ranges {@code [start, end)} between sequence 1 and the
-     * last sequence it holds that no segment object covers. Judged by object names only; a restore checks content.
+     * Lists what the backup under {@code prefix} lacks: the ranges {@code [start, end)} between the start of its
+     * history and the last sequence it holds that no segment object covers. Its history starts at sequence 1 when a
+     * segment starts there or it holds no snapshot, else just after its oldest backed-up snapshot (after
+     * {@link #retain retention}, or for a backup begun when the journal had already been pruned). Judged by object
+     * names only; a restore checks content.
      *
      * @param store  the store holding the backup
      * @param prefix the backup's prefix ({@link BackupOptions#prefix()})
@@ -54,7 +58,8 @@ public interface Backup extends AutoCloseable {
      */
     static List<SequenceRange> gaps(Store store, String prefix) {
         StoreKeys.requireValidKey(Objects.requireNonNull(prefix, "prefix"));
-        return SegmentName.gaps(SegmentName.list(Objects.requireNonNull(store, "store"), prefix));
+        List<SegmentName> names = SegmentName.list(Objects.requireNonNull(store, "store"), prefix);
+        return SegmentName.gaps(names, SnapshotCopies.historyStart(store, prefix, names));
     }
 
     /**
@@ -122,6 +127,51 @@ public interface Backup extends AutoCloseable {
         StoreKeys.requireValidKey(Objects.requireNonNull(prefix, "prefix"));
         return new BackupVerifier(Objects.requireNonNull(store, "store"), prefix,
                 Objects.requireNonNull(progress, "progress")).run();
+    }
+
+    /**
+     * Applies a retention policy to the backup under {@code prefix}: deletes the backed-up snapshots it does not keep
+     * (each one's manifest first, then its chunks) and then the segments wholly at or before the oldest snapshot it
+     * keeps, so every kept snapshot can still be rolled forward to the backup's last sequence. The result names the
+     * {@link RestoreWindow} that remains. With no backed-up snapshot it deletes nothing. Safe to rerun: a run cut
+     * short leaves no manifest without its chunks and the next run finishes the job (and deletes the chunks a run
+     * left behind). Runs on the caller's thread; it may run while a backup of the prefix ships, but not while
+     * another retention of the same prefix runs.
+     *
+     * @param store     the store holding the backup
+     * @param prefix    the backup's prefix ({@link BackupOptions#prefix()})
+     * @param retention which snapshots to keep
+     * @param clock     what "now" is for {@link BackupRetention#keepWithin()}
+     * @return what was deleted and the window a restore can still reach
+     * @throws io.keepsake.CorruptionException if a manifest is damaged, or the oldest snapshot to keep lacks a
+     *     chunk; nothing is deleted then
+     * @throws io.keepsake.StorageException if the store fails; what was deleted stays deleted, and a rerun finishes
+     */
+    static RetentionResult retain(Store store, String prefix, BackupRetention retention, Clock clock) {
+        return retainer(store, prefix, retention, clock).run(false);
+    }
+
+    /**
+     * Says what {@link #retain} would delete and the window that would remain, deleting nothing (a dry run).
+     *
+     * @param store     the store holding the backup
+     * @param prefix    the backup's prefix ({@link BackupOptions#prefix()})
+     * @param retention which snapshots to keep
+     * @param clock     what "now" is for {@link BackupRetention#keepWithin()}
+     * @return what a run would delete, with {@link RetentionResult#dryRun()} true
+     * @throws io.keepsake.CorruptionException if a manifest is damaged, or the oldest snapshot to keep lacks a chunk
+     * @throws io.keepsake.StorageException if the store fails
+     */
+    static RetentionResult planRetention(Store store, String prefix, BackupRetention retention,
+                                         Clock clock) {
+        return retainer(store, prefix, retention, clock).run(true);
+    }
+
+    private static BackupRetainer retainer(Store store, String prefix, BackupRetention retention,
+                                           Clock clock) {
+        StoreKeys.requireValidKey(Objects.requireNonNull(prefix, "prefix"));
+        return new BackupRetainer(Objects.requireNonNull(store, "store"), prefix,
+                Objects.requireNonNull(retention, "retention"), Objects.requireNonNull(clock, "clock").instant());
     }
 
     /**

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How a {@link Backup} ships a journal. Build with {@link #builder()}; {@link #defaults()} is
@@ -25,10 +26,12 @@ import java.util.Objects;
  * @param listeners        told of each failed upload, on one of the backup's threads
  * @param uploadsInFlight  how many sealed segments upload at once at most (default 4); the backup advances only
  *                         over a gap-free prefix of them
+ * @param retention        what a prevalent system with this backup deletes from it after each snapshot copy
+ *                         ({@link Backup#retain}); empty (the default) deletes nothing
  */
 public record BackupOptions(String prefix, int eventsPerSegment, Duration interval, Duration retryBase,
                             Duration retryCap, Ticker ticker, Clock clock, List<WorkerListener> listeners,
-                            int uploadsInFlight) {
+                            int uploadsInFlight, Optional<BackupRetention> retention) {
     private static final int DEFAULT_UPLOADS_IN_FLIGHT = 4;
 
     /** Checks every field, as the builder does. */
@@ -49,10 +52,12 @@ public record BackupOptions(String prefix, int eventsPerSegment, Duration interv
         if (uploadsInFlight < 1) {
             throw new IllegalArgumentException("uploadsInFlight must be at least 1, was " + uploadsInFlight);
         }
+        Objects.requireNonNull(retention, "retention");
     }
 
     /**
-     * The options with the default {@code uploadsInFlight} (4), for code written before that setting existed.
+     * The options with the default {@code uploadsInFlight} (4) and no retention, for code written before those
+     * settings existed.
      *
      * @param prefix           the key prefix of the backup in its store
      * @param eventsPerSegment records per segment object at most
@@ -66,7 +71,7 @@ public record BackupOptions(String prefix, int eventsPerSegment, Duration interv
     public BackupOptions(String prefix, int eventsPerSegment, Duration interval, Duration retryBase,
                          Duration retryCap, Ticker ticker, Clock clock, List<WorkerListener> listeners) {
         this(prefix, eventsPerSegment, interval, retryBase, retryCap, ticker, clock, listeners,
-                DEFAULT_UPLOADS_IN_FLIGHT);
+                DEFAULT_UPLOADS_IN_FLIGHT, Optional.empty());
     }
 
     private static void positive(String what, Duration value) {
@@ -106,6 +111,7 @@ public record BackupOptions(String prefix, int eventsPerSegment, Duration interv
         private Clock clock = Clock.systemUTC();
         private final java.util.ArrayList<WorkerListener> listeners = new java.util.ArrayList<>();
         private int uploadsInFlight = DEFAULT_UPLOADS_IN_FLIGHT;
+        private BackupRetention retention; // null: none
 
         private Builder() {
         }
@@ -222,13 +228,28 @@ public record BackupOptions(String prefix, int eventsPerSegment, Duration interv
         }
 
         /**
+         * Makes a prevalent system with this backup ({@code Keepsake.prevalent(..).backup(store, options)}) apply
+         * {@code retention} to the backup after each snapshot it copies there, on the same background worker as the
+         * copy: older snapshots and the segments before the oldest kept one are deleted ({@link Backup#retain}), with
+         * the system's clock as "now". A failed retention is retried like a failed copy, shows in the system's
+         * {@code snapshotBackupStatus()} and goes to the listeners. {@link Backup#follow} alone ignores it.
+         *
+         * @param retention which backed-up snapshots to keep
+         * @return this builder
+         */
+        public Builder retention(BackupRetention retention) {
+            this.retention = Objects.requireNonNull(retention, "retention");
+            return this;
+        }
+
+        /**
          * Makes the immutable options from the settings so far.
          *
          * @return the options
          */
         public BackupOptions build() {
             return new BackupOptions(prefix, eventsPerSegment, interval, retryBase, retryCap, ticker, clock,
-                    listeners, uploadsInFlight);
+                    listeners, uploadsInFlight, Optional.ofNullable(retention));
         }
     }
 }

@@ -23,7 +23,9 @@ final class BackupRepair {
 
     static List<SequenceRange> repair(Journal journal, Store store, BackupOptions options) {
         List<SequenceRange> lost = new ArrayList<>();
-        for (SequenceRange gap : SegmentName.gaps(SegmentName.list(store, options.prefix()))) {
+        List<SegmentName> names = SegmentName.list(store, options.prefix());
+        for (SequenceRange gap : SegmentName.gaps(names, SnapshotCopies.historyStart(store, options.prefix(),
+                names))) {
             long held = journal.firstSequence();
             if (gap.start() < held) {
                 lost.add(new SequenceRange(gap.start(), Math.min(gap.end(), held)));

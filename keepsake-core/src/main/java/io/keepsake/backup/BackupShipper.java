@@ -76,7 +76,8 @@ final class BackupShipper implements Backup {
     static BackupShipper start(Journal journal, Store store, BackupOptions options) {
         List<SegmentName> held = SegmentName.list(store, options.prefix());
         BackupShipper shipper = new BackupShipper(journal, store, options, held,
-                resumeFrom(held, SegmentName.gaps(held), journal.firstSequence()));
+                resumeFrom(held, SegmentName.gaps(held, SnapshotCopies.historyStart(store, options.prefix(), held)),
+                        journal.firstSequence()));
         synchronized (shipper.closeLock) {
             shipper.worker = Worker.start("keepsake-backup-" + options.prefix(), shipper::run, shipper::died);
         }

@@ -68,11 +68,22 @@ record SegmentName(String key, long first, long last) {
 
     /**
      * @param names segments sorted as {@link #list} sorts them
-     * @return the ranges {@code [start, end)} from sequence 1 to the last covered sequence that no name covers
+     * @return the ranges {@code [start, end)} from sequence 1 to the last covered sequence that no name covers (what
+     *     a restore that needs the whole history lacks, such as a filtered one)
      */
     static List<SequenceRange> gaps(List<SegmentName> names) {
+        return gaps(names, 1);
+    }
+
+    /**
+     * @param names segments sorted as {@link #list} sorts them
+     * @param from  the first sequence the backup's history needs (1, or after retention just after its oldest
+     *              snapshot)
+     * @return the ranges {@code [start, end)} from {@code from} to the last covered sequence that no name covers
+     */
+    static List<SequenceRange> gaps(List<SegmentName> names, long from) {
         List<SequenceRange> gaps = new ArrayList<>();
-        long next = 1;
+        long next = from;
         for (SegmentName name : names) {
             if (name.first > next) {
                 gaps.add(new SequenceRange(next, name.first));

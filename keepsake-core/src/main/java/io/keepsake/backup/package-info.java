@@ -6,6 +6,8 @@
  * {@link io.keepsake.backup.Restore} writes the records back into a journal directory, checking every object, and
  * reports a {@link io.keepsake.backup.RestoreStatus}; {@link io.keepsake.backup.Backup#verify} checks a whole backup
  * and {@link io.keepsake.backup.StateCheck} replays a restore with the application's classes and compares state
- * hashes. Parallel uploads, retention and restore to a time are not here yet (issue 9).
+ * hashes; {@link io.keepsake.backup.Backup#retain} applies a {@link io.keepsake.backup.BackupRetention} and reports
+ * the {@link io.keepsake.backup.RestoreWindow} that remains: from the oldest kept snapshot (and its last event's
+ * time) to the last sequence the segments reach. Parallel uploads are not here yet (issue 9).
  */
 package io.keepsake.backup;

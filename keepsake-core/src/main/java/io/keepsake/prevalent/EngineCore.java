@@ -146,9 +146,10 @@ final class EngineCore implements AutoCloseable {
         }
         List<Long> held = store == null ? List.of() : snapshots.sequences(); // before anything starts: may throw
         backup = Backup.follow(journal, settings.backupStore, new BackupOptions(o.prefix(), o.eventsPerSegment(),
-                o.interval(), o.retryBase(), o.retryCap(), o.ticker(), o.clock(), listeners));
+                o.interval(), o.retryBase(), o.retryCap(), o.ticker(), o.clock(), listeners, o.uploadsInFlight(),
+                o.retention()));
         if (store != null) {
-            SnapshotShipper shipper = new SnapshotShipper(store, settings.backupStore, o, listeners);
+            SnapshotShipper shipper = new SnapshotShipper(store, settings.backupStore, o, listeners, clock);
             snapshotShipper = shipper;
             if (!held.isEmpty()) {
                 shipper.published(held.get(0)); // a restart copies the newest again; what the backup holds is kept
@@ -320,6 +321,12 @@ final class EngineCore implements AutoCloseable {
     /** @return what snapshots last did; readable after close (then {@link WorkerStatus#stopped()}) */
     WorkerStatus snapshotStatus() {
         return status.status();
+    }
+
+    /** @return what the copies of snapshots to the backup last did, or empty without them; readable after close */
+    Optional<WorkerStatus> snapshotBackupStatus() {
+        SnapshotShipper s = snapshotShipper;
+        return s == null ? Optional.empty() : Optional.of(s.status());
     }
 
     /** @return what the backup last did, or empty without one; readable after close */

@@ -208,6 +208,11 @@ final class ImmutableEngine<S, E> implements PrevalentValue<S, E>, EngineCore.So
     }
 
     @Override
+    public Optional<WorkerStatus> snapshotBackupStatus() {
+        return core.snapshotBackupStatus();
+    }
+
+    @Override
     public WorkerStatus snapshotStatus() {
         return core.snapshotStatus();
     }

@@ -281,6 +281,11 @@ final class MutableEngine<S> implements Prevalent<S>, EngineCore.Source {
     }
 
     @Override
+    public Optional<WorkerStatus> snapshotBackupStatus() {
+        return core.snapshotBackupStatus();
+    }
+
+    @Override
     public WorkerStatus snapshotStatus() {
         return core.snapshotStatus();
     }

@@ -61,6 +61,18 @@ public interface PrevalentSystem<S> extends AutoCloseable {
     Optional<WorkerStatus> backupStatus();
 
     /**
+     * What the copies of snapshots into the backup configured with {@link PrevalentOptions#backup} last did (each
+     * published snapshot is copied there on a background worker, chunks first and manifest last, then the backup's
+     * {@link io.keepsake.backup.BackupOptions#retention() retention} is applied): {@link WorkerStatus#lastSequence()}
+     * is the newest snapshot copied in this run, then failed copies or retentions since the last success. Failures
+     * are never only logged: they show here and go to the {@link PrevalentOptions#onBackgroundFailure} listeners and
+     * the backup options' listeners. Readable after close (then {@link WorkerStatus#stopped()} is true).
+     *
+     * @return the snapshot copies' status, or empty if no backup is configured or the system keeps no snapshots
+     */
+    Optional<WorkerStatus> snapshotBackupStatus();
+
+    /**
      * How far the system has got: the journal sequence of the newest event queries can see.
      *
      * @return the sequence number of the last event applied and visible to queries (0 if none)

@@ -4,13 +4,18 @@ import io.keepsake.ConflictException;
 import io.keepsake.StorageException;
 import io.keepsake.Ticker;
 import io.keepsake.WorkerListener;
+import io.keepsake.KeepsakeException;
+import io.keepsake.WorkerStatus;
+import io.keepsake.backup.Backup;
 import io.keepsake.backup.BackupOptions;
+import io.keepsake.backup.BackupRetention;
 import io.keepsake.internal.concurrent.Backoff;
 import io.keepsake.internal.concurrent.StatusRecorder;
 import io.keepsake.internal.concurrent.Worker;
 import io.keepsake.store.Blob;
 import io.keepsake.store.Expected;
 import io.keepsake.store.Store;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -29,8 +34,11 @@ import org.slf4j.LoggerFactory;
  * Every put is create-only; a conflict whose stored bytes are equal counts as done (an earlier attempt or run landed
  * it), so a retry or a restart copies the same snapshot again harmlessly. A store failure is recorded, told to the
  * listeners and retried after kernel {@link Backoff} on the ticker. A snapshot the system pruned before it was
- * copied (its manifest or a chunk is gone from the source) is dropped: a newer one exists. {@link #close} sets a
- * flag and wakes the worker, which makes one attempt at what is pending and returns.
+ * copied (its manifest or a chunk is gone from the source) is dropped: a newer one exists. With a
+ * {@link BackupOptions#retention()}, the same worker then applies it to the backup ({@link Backup#retain}); a copy
+ * counts as a success in {@link #status()} only once its retention has run, and a failed retention is retried
+ * without copying again. {@link #close} sets a flag and wakes the worker, which makes one attempt at what is
+ * pending and returns.
  */
 final class SnapshotShipper implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotShipper.class);
@@ -45,11 +53,17 @@ final class SnapshotShipper implements AutoCloseable {
     private final StatusRecorder status;
     private final AtomicLong wanted = new AtomicLong(); // newest published sequence to copy (0 = none)
     private volatile boolean closing;
+    private final BackupRetention retention; // null: none
+    private final Clock clock; // "now" of the retention: the system's clock, the one event times come from
     private long copied; // confined to the worker: newest sequence copied or dropped
+    private long retainFor; // confined to the worker: copied sequence whose retention is pending (0 = none)
+    private long retainBytes; // confined to the worker: the bytes that copy wrote
     private final Worker worker;
 
-    SnapshotShipper(Store source, Store target, BackupOptions options, List<WorkerListener> listeners) {
+    SnapshotShipper(Store source, Store target, BackupOptions options, List<WorkerListener> listeners, Clock clock) {
         this.source = source;
+        this.retention = options.retention().orElse(null);
+        this.clock = clock;
         this.target = target;
         this.prefix = options.prefix();
         this.ticker = options.ticker();
@@ -78,7 +92,7 @@ final class SnapshotShipper implements AutoCloseable {
         while (true) {
             boolean draining = closing;
             long seq = wanted.get();
-            if (seq <= copied) {
+            if (seq <= copied && retainFor == 0) {
                 if (draining) {
                     return;
                 }
@@ -86,15 +100,26 @@ final class SnapshotShipper implements AutoCloseable {
                 continue;
             }
             try {
-                long bytes = copy(seq);
-                copied = seq;
-                attempt = 0;
-                if (bytes >= 0) {
-                    status.succeeded(seq, bytes);
+                if (seq > copied) {
+                    long bytes = copy(seq);
+                    copied = seq;
+                    if (bytes >= 0) {
+                        retainFor = seq;
+                        retainBytes = bytes;
+                    }
                 }
-            } catch (StorageException e) {
-                LOG.warn("copying snapshot {} to the backup in {} failed (will retry): {}", seq, target.describe(),
-                        e.getMessage());
+                if (retainFor > 0) {
+                    if (retention != null) {
+                        Backup.retain(target, prefix, retention, clock); // older snapshots, then their segments
+                    }
+                    status.succeeded(retainFor, retainBytes);
+                    retainFor = 0;
+                }
+                attempt = 0;
+            } catch (KeepsakeException e) {
+                String step = retainFor > 0 ? "applying the retention after copying snapshot " + retainFor
+                        : "copying snapshot " + seq;
+                LOG.warn("{} to the backup in {} failed (will retry): {}", step, target.describe(), e.getMessage());
                 status.failed(e);
                 if (draining) {
                     return;
@@ -142,6 +167,14 @@ final class SnapshotShipper implements AutoCloseable {
         LOG.error("the snapshot backup to {} stopped", target.describe(), failure);
         status.failed(failure);
         status.stopped();
+    }
+
+    /**
+     * @return what the copies last did: {@link WorkerStatus#lastSequence()} is the newest snapshot copied (and its
+     *     retention applied), failures since then, and whether the worker has stopped
+     */
+    WorkerStatus status() {
+        return status.status();
     }
 
     /** Makes one attempt at the pending snapshot, then stops the worker. Idempotent. */

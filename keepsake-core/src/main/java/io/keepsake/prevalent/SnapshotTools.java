@@ -214,6 +214,26 @@ public final class SnapshotTools {
     }
 
     /**
+     * Reads one snapshot manifest on its own, without its chunks: the sequence it covers, how many chunks it lists
+     * and the time of its last event. A backup's retention dates snapshots with it.
+     *
+     * @param key      the manifest's key ({@code snap-<sequence, 20 digits>/manifest}), named in errors
+     * @param manifest the manifest's bytes
+     * @return the manifest's facts as a published {@link SnapshotCheck} whose chunks were not checked
+     *     ({@link SnapshotCheck#storedBytes()} counts the manifest only)
+     * @throws CorruptionException naming {@code key} if the manifest fails its checks
+     * @throws io.keepsake.FormatException if the manifest's version is newer than this build reads
+     */
+    public static SnapshotCheck readManifest(String key, byte[] manifest) {
+        SnapshotManifest m = SnapshotManifest.parse(key, manifest);
+        FileHeader header = m.header();
+        boolean encrypted = header.cipherId() != Pipeline.NO_CIPHER;
+        return new SnapshotCheck(m.sequence(), key, true, m.chunks().size(), manifest.length, m.rawBytes(),
+                m.lastTime().toString(), header.writeVersion(), encrypted, encrypted ? header.keyId() : 0,
+                "manifest only: chunks not checked", null, null);
+    }
+
+    /**
      * Checks one entry file of a file store directory: the entry itself, then what it holds (for a snapshot's
      * manifest or chunk, that whole snapshot; else the value as a ref or registry save).
      *
