@@ -78,6 +78,17 @@ public final class StructuralHash extends OutputStream {
     }
 
     /**
+     * Hashes the next bytes of the document, as {@link #write(byte[], int, int)} does.
+     *
+     * @throws CodecException        if the bytes are not Smile
+     * @throws IllegalStateException after {@link #digest()}
+     */
+    @Override
+    public void write(byte[] b) {
+        write(b, 0, b.length);
+    }
+
+    /**
      * Hashes the next bytes of the document.
      *
      * @throws CodecException        if the bytes are not Smile
