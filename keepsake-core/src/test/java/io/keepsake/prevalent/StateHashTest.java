@@ -191,6 +191,33 @@ class StateHashTest {
     }
 
     @Test
+    void aSnapshotWhoseBytesTheHashCannotFollowIsStillWrittenWithoutAHash() {
+        io.keepsake.internal.format.Pipeline p = io.keepsake.internal.format.Pipeline.builder().build();
+        try (FileStore store = FileStore.at(dir.resolve("s"))) {
+            Snapshots snapshots = new Snapshots(store, new PipelineSealer(p, null), 4);
+            Snapshots.Writer smile = snapshots.begin(3, Instant.EPOCH);
+            byte[] bytes = ((io.keepsake.internal.format.SmileCodec) p.codec()).encode(java.util.Map.of("a", 1L));
+            for (int i = 0; i < bytes.length; i += 4) {
+                smile.chunk(java.util.Arrays.copyOfRange(bytes, i, i + 4), Math.min(4, bytes.length - i));
+            }
+            smile.publish();
+            SnapshotManifest m = SnapshotManifest.parse("m", store.get(Snapshots.manifestKey(3)).orElseThrow()
+                    .value());
+            assertEquals(SnapshotManifest.VERSION, m.version());
+            assertEquals(StateHash.of(new SmileStateCodec((io.keepsake.internal.format.SmileCodec) p.codec()),
+                    java.util.Map.of("a", 1L), 3).sha256(), m.stateSha256(), "written in chunks, hashed alike");
+
+            Snapshots.Writer other = snapshots.begin(4, Instant.EPOCH);
+            other.chunk("not Smile".getBytes(java.nio.charset.StandardCharsets.UTF_8), 9);
+            other.publish();
+            m = SnapshotManifest.parse("m", store.get(Snapshots.manifestKey(4)).orElseThrow().value());
+            assertEquals(1, m.version());
+            assertNull(m.stateSha256());
+            assertEquals(4, m.sequence());
+        }
+    }
+
+    @Test
     void aHashHasASequenceAndSixtyFourLowercaseHexDigits() {
         assertThrows(IllegalArgumentException.class, () -> new StateHash(-1, HASH));
         assertThrows(IllegalArgumentException.class, () -> new StateHash(1, HASH.toUpperCase()));
