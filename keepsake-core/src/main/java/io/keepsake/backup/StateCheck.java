@@ -40,7 +40,10 @@ public final class StateCheck {
     public enum Status {
         /** The replayed state hashes as the source's snapshot at the same sequence. */
         MATCH,
-        /** It hashes differently: the replay did not reach the source's state (or the state encodes unstably). */
+        /**
+         * It hashes differently: the replay did not reach the source's state, or the state holds a set or list whose
+         * iteration order differs between processes (see {@link StateHash}).
+         */
         MISMATCH,
         /** There is nothing to compare with: no backed-up snapshot with a state hash at the sequence needed. */
         NOT_CHECKABLE,
@@ -104,7 +107,8 @@ public final class StateCheck {
         }
         if (expected == null) {
             return new Result(Status.NOT_CHECKABLE, -1, -1, null, null, "no backed-up snapshot at or before "
-                    + "sequence " + upTo + " records a state hash (none, or all written before state hashes)");
+                    + "sequence " + upTo + " records a comparable state hash (none, or all written before structural "
+                    + "state hashes: manifest version 1 or 2)");
         }
         Long before = manifests.lowerKey(expected.sequence());
         long from = before == null ? 0 : before;
@@ -185,7 +189,9 @@ public final class StateCheck {
         boolean match = expected.sha256().equals(actual.sha256());
         return new Result(match ? Status.MATCH : Status.MISMATCH, expected.sequence(), from, expected.sha256(),
                 actual.sha256(), match ? null : "the state at sequence " + expected.sequence() + " hashes to "
-                + actual.sha256() + ", the source's snapshot records " + expected.sha256());
+                + actual.sha256() + ", the source's snapshot records " + expected.sha256() + " (maps hash in any "
+                + "order, but lists and sets hash in iteration order: a set such as Set.of or a HashSet may iterate "
+                + "differently in another process; see StateHash)");
     }
 
     /** @return the backed-up snapshots' manifest keys by sequence */

@@ -80,8 +80,9 @@ public interface PrevalentSystem<S> extends AutoCloseable {
     long lastSequence();
 
     /**
-     * Hashes the state as of the last applied event the same way each snapshot records it: SHA-256 over the state's
-     * encoded bytes (see {@link StateHash} for when equal states hash equally). An application can compare it with a
+     * Hashes the state as of the last applied event the same way each snapshot records it: a structural SHA-256 of
+     * the encoded state, independent of the order maps iterate in (see {@link StateHash} for when equal states hash
+     * equally). An application can compare it with a
      * snapshot's recorded hash ({@link StateHash#ofManifest}) or with another replica at the same sequence. Encodes
      * the whole state, like a snapshot, without storing it; a mutable model is read under its read lock.
      *

@@ -20,7 +20,7 @@ import java.util.List;
  *  0     32    FileHeader: kind SNAPSHOT, codec/compression/cipher/key ids the chunks were sealed with,
  *              base = the sequence covered
  * 32     4     magic "KSNM" (0x4B534E4D)
- * 36     4     manifest version (1 or 2)
+ * 36     4     manifest version (1, 2 or 3)
  * 40     8     sequence covered: the state includes every event up to and including it
  * 48     8     time of the last applied event, epoch seconds (Instant.MIN if none)
  * 56     4     time of the last applied event, nanoseconds
@@ -28,27 +28,52 @@ import java.util.List;
  * 64     8     total raw bytes (codec output) over all chunks
  * 72     4     chunk count n
  * 76     12*n  per chunk: stored length (4), raw length (4), CRC32C of the stored chunk value (4)
- * 76+12n 32    version 2 only: SHA-256 of the raw state bytes (every chunk's codec output, in order, before
- *              compression and encryption): the {@link StateHash} of the state at the sequence covered
+ * 76+12n 32    versions 2 and 3: the state hash at the sequence covered. Version 3: the {@link StateHash}, a
+ *              structural SHA-256 of the state the chunks' codec output holds, which does not depend on the order
+ *              maps iterated in ({@link io.keepsake.internal.format.StructuralHash}). Version 2 (written by builds
+ *              before that): SHA-256 of the raw codec bytes, which did; it is read but never compared
  * end-4  4     CRC32C of every byte before
  * </pre>
  *
- * Version 1 (no state hash) is still read; it is written only for a manifest without a hash.
+ * Version 3 is written when the manifest has a state hash, version 1 when it has none (the hash could not be
+ * computed); versions 1 and 2 are still read and rewritten byte for byte.
  *
  * @param stateSha256 the state hash as 64 lowercase hex digits, or null (a version 1 manifest)
+ * @param version     the manifest version: 1 without a hash, 2 with a raw-byte hash, 3 with a structural hash
  */
 record SnapshotManifest(FileHeader header, long sequence, Instant lastTime, int chunkSize, long rawBytes,
-                        List<Chunk> chunks, String stateSha256) {
+                        List<Chunk> chunks, String stateSha256, int version) {
     static final int MAGIC = 0x4B534E4D;
-    /** The version written when the manifest has a state hash. */
-    static final int VERSION = 2;
+    /** The version written when the manifest has a state hash: a structural one. */
+    static final int VERSION = 3;
+    /** The version whose state hash is over the raw codec bytes, which equal states need not share. */
+    static final int RAW_HASH_VERSION = 2;
     private static final int HASH_BYTES = 32;
     private static final HexFormat HEX = HexFormat.of();
+
+    /** Checks that a hash is present exactly when the version has one. */
+    SnapshotManifest {
+        if (version < 1 || version > VERSION || (version == 1) != (stateSha256 == null)) {
+            throw new IllegalArgumentException("manifest version " + version + " with "
+                    + (stateSha256 == null ? "no" : "a") + " state hash");
+        }
+    }
 
     /** A version 1 manifest, without a state hash. */
     SnapshotManifest(FileHeader header, long sequence, Instant lastTime, int chunkSize, long rawBytes,
                      List<Chunk> chunks) {
-        this(header, sequence, lastTime, chunkSize, rawBytes, chunks, null);
+        this(header, sequence, lastTime, chunkSize, rawBytes, chunks, null, 1);
+    }
+
+    /** A manifest with a structural state hash (the current version), or version 1 if {@code stateSha256} is null. */
+    SnapshotManifest(FileHeader header, long sequence, Instant lastTime, int chunkSize, long rawBytes,
+                     List<Chunk> chunks, String stateSha256) {
+        this(header, sequence, lastTime, chunkSize, rawBytes, chunks, stateSha256, stateSha256 == null ? 1 : VERSION);
+    }
+
+    /** @return the state hash if it is structural (version 3), the kind {@link StateHash} compares; else null */
+    String structuralSha256() {
+        return version >= VERSION ? stateSha256 : null;
     }
 
     /** One chunk's sizes and checksum. */
@@ -59,7 +84,7 @@ record SnapshotManifest(FileHeader header, long sequence, Instant lastTime, int 
         int hashBytes = stateSha256 == null ? 0 : HASH_BYTES;
         ByteBuffer b = ByteBuffer.allocate(FileHeader.SIZE + 44 + 12 * chunks.size() + hashBytes + 4);
         header.writeTo(b);
-        b.putInt(MAGIC).putInt(stateSha256 == null ? 1 : VERSION).putLong(sequence).putLong(lastTime.getEpochSecond())
+        b.putInt(MAGIC).putInt(version).putLong(sequence).putLong(lastTime.getEpochSecond())
                 .putInt(lastTime.getNano()).putInt(chunkSize).putLong(rawBytes).putInt(chunks.size());
         for (Chunk c : chunks) {
             b.putInt(c.storedLength).putInt(c.rawLength).putInt(c.crc);
@@ -87,7 +112,7 @@ record SnapshotManifest(FileHeader header, long sequence, Instant lastTime, int 
                 throw new CorruptionException(key, 0, "not a snapshot manifest");
             }
             int version = b.getInt();
-            if (version != 1 && version != VERSION) {
+            if (version < 1 || version > VERSION) {
                 throw new FormatException(key + ": snapshot manifest version " + version + " is not supported");
             }
             long sequence = b.getLong();
@@ -110,7 +135,7 @@ record SnapshotManifest(FileHeader header, long sequence, Instant lastTime, int 
                 b.get(h);
                 hash = HEX.formatHex(h);
             }
-            return new SnapshotManifest(header, sequence, lastTime, chunkSize, raw, List.of(chunks), hash);
+            return new SnapshotManifest(header, sequence, lastTime, chunkSize, raw, List.of(chunks), hash, version);
         } catch (BufferUnderflowException | java.time.DateTimeException e) {
             throw new CorruptionException(key, 0, "malformed snapshot manifest");
         }

@@ -9,6 +9,7 @@ import io.keepsake.Ticker;
 import io.keepsake.internal.format.Checksums;
 import io.keepsake.internal.format.FileHeader;
 import io.keepsake.internal.format.FileKind;
+import io.keepsake.internal.format.StructuralHash;
 import io.keepsake.store.Blob;
 import io.keepsake.store.Expected;
 import io.keepsake.store.Store;
@@ -90,13 +91,17 @@ final class Snapshots {
         return new Writer(sequence, lastTime);
     }
 
-    /** Writes chunks in order, then the manifest. Not thread-safe. */
+    /**
+     * Writes chunks in order, then the manifest, hashing the state's bytes as they pass ({@link StateHash}). A state
+     * whose bytes the hash cannot follow (a bug, never a reason to lose the snapshot) gets a manifest without a
+     * hash. Not thread-safe.
+     */
     final class Writer {
         private final long sequence;
         private final Instant lastTime;
         private final FileHeader header;
         private final List<SnapshotManifest.Chunk> chunks = new ArrayList<>();
-        private final java.security.MessageDigest stateHash = StateHash.digest();
+        private StructuralHash stateHash = new StructuralHash(); // null once it failed
         private long rawBytes;
 
         Writer(long sequence, Instant lastTime) {
@@ -106,7 +111,13 @@ final class Snapshots {
         }
 
         void chunk(byte[] raw, int length) {
-            stateHash.update(raw, 0, length);
+            if (stateHash != null) {
+                try {
+                    stateHash.write(raw, 0, length);
+                } catch (RuntimeException e) {
+                    noHash(e);
+                }
+            }
             byte[] plain = length == raw.length ? raw : java.util.Arrays.copyOf(raw, length);
             byte[] sealed = sealer.seal(plain, header);
             int index = chunks.size();
@@ -122,9 +133,26 @@ final class Snapshots {
 
         /** Writes the manifest: from here on the snapshot exists. */
         void publish() {
-            SnapshotManifest m = new SnapshotManifest(header, sequence, lastTime, chunkSize, rawBytes, chunks,
-                    java.util.HexFormat.of().formatHex(stateHash.digest()));
+            String hash = null;
+            if (stateHash != null) {
+                try {
+                    hash = StateHash.of(sequence, stateHash).sha256();
+                } catch (RuntimeException e) {
+                    noHash(e);
+                }
+            }
+            SnapshotManifest m = new SnapshotManifest(header, sequence, lastTime, chunkSize, rawBytes, chunks, hash);
             store.put(manifestKey(sequence), m.toBytes(), Expected.any());
+        }
+
+        private void noHash(RuntimeException e) {
+            LOG.warn("snapshot {} gets no state hash: {}", dir(sequence), e.getMessage(), e);
+            try {
+                stateHash.close();
+            } catch (RuntimeException ignored) {
+                // the hash is dropped either way
+            }
+            stateHash = null;
         }
     }
 

@@ -1,26 +1,29 @@
 package io.keepsake.prevalent;
 
-import java.io.OutputStream;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.keepsake.internal.format.StructuralHash;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A hash of a prevalent system's state at a sequence: SHA-256 over the state's canonical serialized bytes, the
- * codec output a snapshot's chunks hold before compression and encryption. Every snapshot records the hash of the
- * state it holds (in its manifest), and {@link PrevalentSystem#stateHash()} computes the same for the live state, so
- * a restored and replayed system can be compared with the snapshot the source wrote at the same sequence.
+ * A hash of a prevalent system's state at a sequence: a structural SHA-256 of the value the state's encoding holds
+ * (the codec output a snapshot's chunks hold before compression and encryption), computed while the bytes stream
+ * past, never holding the state's encoding whole. Every snapshot records the hash of the state it holds (in its
+ * manifest), and {@link PrevalentSystem#stateHash()} computes the same for the live state, so a restored and
+ * replayed system can be compared with the snapshot the source wrote at the same sequence, in another process.
  *
- * <p>Equal hashes mean equal encoded states. Equal states encode to equal bytes only when the state's encoding does
- * not depend on its history or on the JVM run: records, lists, {@link java.util.TreeMap}, {@link java.util.TreeSet}
- * and insertion-ordered {@link java.util.LinkedHashMap}s replayed in the same order do not. Two kinds of collection
- * do: {@code Map.of}, {@code Map.copyOf}, {@code Set.of} and {@code Set.copyOf} iterate in an order salted per JVM
- * run, so a state holding them hashes differently in another process although it is equal; and a
- * {@link java.util.HashMap} or {@link java.util.HashSet} that grew and then shrank may iterate in another order after
- * a reload (its table stays larger). A state compared by hash should use sorted or linked collections.
+ * <p>Maps and objects hash independently of the order of their entries: a state holding {@code Map.of} or
+ * {@code Map.copyOf} (whose iteration order is salted per JVM run), a {@link java.util.HashMap} that grew and then
+ * shrank, or one rebuilt with another capacity, hashes as the same state holding a {@link java.util.TreeMap}. Lists
+ * and arrays hash in order, and so do sets, which are encoded as arrays: a state compared by hash should hold
+ * sorted or insertion-ordered sets ({@link java.util.TreeSet}, {@link java.util.LinkedHashSet} filled in replay
+ * order), not {@code Set.of}, {@code Set.copyOf} or a {@link java.util.HashSet}, whose order may differ in another
+ * process although the sets are equal. Numbers hash by value and type (an {@code int} and a {@code long} of the same
+ * value alike, a {@code float} and a {@code double} not).
+ *
+ * <p>The hash guards against accidents (a replay that reached another state, a lost field), not against an adversary
+ * who crafts states to collide: entries are combined by a sum of their SHA-256s (see
+ * {@code io.keepsake.internal.format.StructuralHash} for the exact definition).
  *
  * @param sequence the sequence of the last event the state includes (0 for the initial state)
  * @param sha256   the SHA-256 of the encoded state, as 64 lowercase hex digits
@@ -48,31 +51,32 @@ public record StateHash(long sequence, String sha256) {
      *
      * @param key      the manifest's key, named in errors
      * @param manifest the manifest's bytes ({@code snap-<sequence>/manifest})
-     * @return the hash of the state the snapshot holds, or empty for a manifest written before state hashes were
-     *     recorded (manifest version 1)
+     * @return the hash of the state the snapshot holds, or empty for a manifest without a comparable hash: written
+     *     before state hashes were recorded (manifest version 1), or with the earlier hash of the raw encoded bytes,
+     *     which equal states need not share (manifest version 2)
      * @throws io.keepsake.CorruptionException if the manifest fails its checks
      * @throws io.keepsake.FormatException     if it needs a newer reader
      */
     public static Optional<StateHash> ofManifest(String key, byte[] manifest) {
         SnapshotManifest m = SnapshotManifest.parse(Objects.requireNonNull(key, "key"),
                 Objects.requireNonNull(manifest, "manifest"));
-        return m.stateSha256() == null ? Optional.empty() : Optional.of(new StateHash(m.sequence(),
-                m.stateSha256()));
+        String hash = m.structuralSha256();
+        return hash == null ? Optional.empty() : Optional.of(new StateHash(m.sequence(), hash));
     }
 
-    /** @return a fresh SHA-256 digest */
-    static MessageDigest digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
+    /**
+     * @return the hash of {@code state} encoded by {@code codec}, streamed: no copy of the encoded state is kept
+     * @throws io.keepsake.CodecException if the state cannot be encoded or its encoding is not Smile
+     */
+    static StateHash of(StateCodec codec, Object state, long sequence) {
+        try (StructuralHash hash = new StructuralHash()) {
+            codec.write(state, hash);
+            return of(sequence, hash);
         }
     }
 
-    /** @return the hash of {@code state} encoded by {@code codec}, streamed: no copy of the encoded state is kept */
-    static StateHash of(StateCodec codec, Object state, long sequence) {
-        MessageDigest sha = digest();
-        codec.write(state, new DigestOutputStream(OutputStream.nullOutputStream(), sha));
-        return new StateHash(sequence, HEX.formatHex(sha.digest()));
+    /** @return the hash of the whole state written to {@code hash}, at {@code sequence} */
+    static StateHash of(long sequence, StructuralHash hash) {
+        return new StateHash(sequence, HEX.formatHex(hash.digest()));
     }
 }

@@ -24,13 +24,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The state hash each snapshot manifest records (manifest version 2) and {@link PrevalentSystem#stateHash()}; the
- * golden manifests of versions 1 and 2 ({@code src/test/resources/golden/v1/snapshot-manifest*.ksm}). To (re)generate
- * the version 2 golden file, deliberately, run with {@code -Dkeepsake.golden.write=true} and commit it.
+ * The state hash each snapshot manifest records (manifest version 3) and {@link PrevalentSystem#stateHash()}; the
+ * golden manifests of versions 1, 2 and 3 ({@code src/test/resources/golden/v1/snapshot-manifest*.ksm}). To
+ * (re)generate the version 3 golden file, deliberately, run with {@code -Dkeepsake.golden.write=true} and commit it.
  */
 class StateHashTest {
     private static final String GOLDEN_V1 = "golden/v1/snapshot-manifest.ksm";
     private static final String GOLDEN_V2 = "golden/v1/snapshot-manifest-v2.ksm";
+    private static final String GOLDEN_V3 = "golden/v1/snapshot-manifest-v3.ksm";
     private static final String HASH = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 
     @TempDir
@@ -41,13 +42,17 @@ class StateHashTest {
     }
 
     private static SnapshotManifest goldenManifest(String hash) {
+        return goldenManifest(hash, hash == null ? 1 : SnapshotManifest.VERSION);
+    }
+
+    private static SnapshotManifest goldenManifest(String hash, int version) {
         return new SnapshotManifest(FileHeader.current(FileKind.SNAPSHOT, 1, 0, 0, 0, 7), 7,
                 Instant.ofEpochSecond(3, 4), 1024, 1500, List.of(new SnapshotManifest.Chunk(1068, 1024, 0x11223344),
-                new SnapshotManifest.Chunk(520, 476, 5)), hash);
+                new SnapshotManifest.Chunk(520, 476, 5)), hash, version);
     }
 
     private static byte[] resource(String name) throws IOException {
-        if (Boolean.getBoolean("keepsake.golden.write") && name.equals(GOLDEN_V2)) {
+        if (Boolean.getBoolean("keepsake.golden.write") && name.equals(GOLDEN_V3)) {
             Path file = Path.of(System.getProperty("basedir", "."), "src/test/resources", name);
             Files.write(file, goldenManifest(HASH).toBytes());
         }
@@ -77,19 +82,41 @@ class StateHashTest {
     }
 
     @Test
-    void goldenVersionTwoManifestReadsWithHashAndIsRewrittenByteForByte() throws IOException {
+    void goldenVersionTwoManifestReadsButItsRawByteHashIsNotCompared() throws IOException {
         byte[] golden = resource(GOLDEN_V2);
-        assertEquals(2, java.nio.ByteBuffer.wrap(golden, 36, 4).getInt());
+        assertEquals(SnapshotManifest.RAW_HASH_VERSION, java.nio.ByteBuffer.wrap(golden, 36, 4).getInt());
         SnapshotManifest m = SnapshotManifest.parse("golden", golden);
-        assertEquals(goldenManifest(HASH), m);
-        assertEquals(Optional.of(new StateHash(7, HASH)), StateHash.ofManifest("golden", golden));
+        assertEquals(goldenManifest(HASH, SnapshotManifest.RAW_HASH_VERSION), m);
+        assertEquals(HASH, m.stateSha256());
+        assertEquals(Optional.empty(), StateHash.ofManifest("golden", golden), "an old-algorithm hash: not checkable");
         assertArrayEquals(golden, m.toBytes());
         assertEquals(resource(GOLDEN_V1).length + 32, golden.length);
     }
 
     @Test
+    void goldenVersionThreeManifestReadsWithStructuralHashAndIsRewrittenByteForByte() throws IOException {
+        byte[] golden = resource(GOLDEN_V3);
+        assertEquals(3, java.nio.ByteBuffer.wrap(golden, 36, 4).getInt());
+        SnapshotManifest m = SnapshotManifest.parse("golden", golden);
+        assertEquals(goldenManifest(HASH), m);
+        assertEquals(Optional.of(new StateHash(7, HASH)), StateHash.ofManifest("golden", golden));
+        assertArrayEquals(golden, m.toBytes());
+        byte[] v2 = resource(GOLDEN_V2);
+        assertEquals(v2.length, golden.length, "the same layout as version 2");
+        assertArrayEquals(java.util.Arrays.copyOfRange(v2, 40, v2.length - 4),
+                java.util.Arrays.copyOfRange(golden, 40, golden.length - 4));
+    }
+
+    @Test
+    void aManifestVersionHasAHashExactlyWhenItShould() {
+        assertThrows(IllegalArgumentException.class, () -> goldenManifest(null, 3));
+        assertThrows(IllegalArgumentException.class, () -> goldenManifest(HASH, 1));
+        assertThrows(IllegalArgumentException.class, () -> goldenManifest(HASH, 4));
+    }
+
+    @Test
     void aDamagedHashFailsTheManifestChecksum() throws IOException {
-        byte[] bytes = resource(GOLDEN_V2).clone();
+        byte[] bytes = resource(GOLDEN_V3).clone();
         bytes[bytes.length - 10] ^= 1; // inside the hash
         assertThrows(CorruptionException.class, () -> StateHash.ofManifest("m", bytes));
     }
@@ -160,6 +187,33 @@ class StateHashTest {
         try (Prevalent<Bank> bank = open()) {
             assertEquals(5L, (long) bank.query(b -> b.balance("a")));
             assertEquals(live, bank.stateHash());
+        }
+    }
+
+    @Test
+    void aSnapshotWhoseBytesTheHashCannotFollowIsStillWrittenWithoutAHash() {
+        io.keepsake.internal.format.Pipeline p = io.keepsake.internal.format.Pipeline.builder().build();
+        try (FileStore store = FileStore.at(dir.resolve("s"))) {
+            Snapshots snapshots = new Snapshots(store, new PipelineSealer(p, null), 4);
+            Snapshots.Writer smile = snapshots.begin(3, Instant.EPOCH);
+            byte[] bytes = ((io.keepsake.internal.format.SmileCodec) p.codec()).encode(java.util.Map.of("a", 1L));
+            for (int i = 0; i < bytes.length; i += 4) {
+                smile.chunk(java.util.Arrays.copyOfRange(bytes, i, i + 4), Math.min(4, bytes.length - i));
+            }
+            smile.publish();
+            SnapshotManifest m = SnapshotManifest.parse("m", store.get(Snapshots.manifestKey(3)).orElseThrow()
+                    .value());
+            assertEquals(SnapshotManifest.VERSION, m.version());
+            assertEquals(StateHash.of(new SmileStateCodec((io.keepsake.internal.format.SmileCodec) p.codec()),
+                    java.util.Map.of("a", 1L), 3).sha256(), m.stateSha256(), "written in chunks, hashed alike");
+
+            Snapshots.Writer other = snapshots.begin(4, Instant.EPOCH);
+            other.chunk("not Smile".getBytes(java.nio.charset.StandardCharsets.UTF_8), 9);
+            other.publish();
+            m = SnapshotManifest.parse("m", store.get(Snapshots.manifestKey(4)).orElseThrow().value());
+            assertEquals(1, m.version());
+            assertNull(m.stateSha256());
+            assertEquals(4, m.sequence());
         }
     }
 
