@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -132,6 +133,8 @@ final class JournalRestorer {
                                 + (have + 1) + ", " + name.first() + ") (next object " + name.key() + ")");
                     }
                     SegmentFrame.Decoded frame = fetch(name);
+                    List<byte[]> batch = new ArrayList<>(frame.records().size());
+                    long batchLast = have;
                     for (JournalRecord record : frame.records()) {
                         if (record.sequence() <= have) {
                             continue;
@@ -143,13 +146,18 @@ final class JournalRestorer {
                             timeReached = true;
                             break;
                         }
-                        long sequence = journal.append(record.payload());
-                        if (sequence != record.sequence()) {
-                            throw new StorageException(journalDir + ": record " + record.sequence() + " of "
-                                    + name.key() + " was appended as " + sequence);
+                        batch.add(record.payload());
+                        batchLast = record.sequence();
+                    }
+                    if (!batch.isEmpty()) {
+                        // one bulk append per object: a blocking append per record costs a thread hand-off each
+                        long sequence = journal.appendAll(batch);
+                        if (sequence != batchLast) {
+                            throw new StorageException(journalDir + ": records " + (have + 1) + ".." + batchLast
+                                    + " of " + name.key() + " were appended through " + sequence);
                         }
                         have = sequence;
-                        written++;
+                        written += batch.size();
                     }
                     journal.sync();
                     if (have >= target || timeReached) {
