@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  * One byte-for-byte restore run: into an empty journal, first the newest backed-up snapshot at or before the target
  * ({@link SnapshotRestore}), so the journal starts after it; then it lists the backup's segments, and for each
  * object past the target's last sequence, fetches it, checks all of it ({@link SegmentFrame#decode}), appends the
- * records the target lacks, and forces the target before the next object. With a time bound it opens each record's
+ * records the target lacks in one {@link Journal#appendAll} (a blocking append per record would cost a hand-off to
+ * the journal's writer thread each), and forces the target before the next object. With a time bound it opens each record's
  * envelope for its time ({@link EventPayloads}) and stops at the first one executed after it; the snapshot is then
  * one whose manifest time is not after the bound, and the first record needed is checked for keys before the
  * snapshot is written. Runs on the caller's thread; the target journal is opened without per-append forcing
