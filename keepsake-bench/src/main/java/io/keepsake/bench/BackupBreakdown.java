@@ -17,9 +17,10 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Where the time of {@code ship} and {@code restore} goes, printed under them (not in the CSV): each step the
  * backup or the restore takes, timed alone on the same data with public API. Ship = read of the journal (what
- * sealing a segment does before framing it) + the uploads; restore = the GETs + one {@code append} per record on
- * a {@link Durability#NONE} journal with a force per segment object (what the restorer does after checking a
- * frame), beside the same appends pipelined with {@code appendAsync}.
+ * sealing a segment does before framing it) + the uploads; restore = the GETs + the appends into a
+ * {@link Durability#NONE} journal with a force per segment object (what the restorer does after checking a
+ * frame, one {@code appendAll} per object since the bulk append), beside one blocking {@code append} per record
+ * (what it did before) and the same appends pipelined with {@code appendAsync}.
  */
 final class BackupBreakdown {
     private static final int WINDOW = 4096;
@@ -77,30 +78,43 @@ final class BackupBreakdown {
                 payloads.add(record.payload());
             }
         }
-        long blocking = appendAll(scratch.resolve("blocking"), payloads, perSegment, false);
-        long pipelined = appendAll(scratch.resolve("pipelined"), payloads, perSegment, true);
+        long bulk = appendAll(scratch.resolve("bulk"), payloads, perSegment, Mode.BULK);
+        long blocking = appendAll(scratch.resolve("blocking"), payloads, perSegment, Mode.BLOCKING);
+        long pipelined = appendAll(scratch.resolve("pipelined"), payloads, perSegment, Mode.PIPELINED);
         progress.printf(Locale.ROOT, "           restore %.2f s = GETs of the objects %.2f s (raw SDK) + "
-                        + "append() of each record on a NONE journal, forced per object %.2f s (%,.0f/s) "
-                        + "+ checks; the same appends pipelined (appendAsync): %.2f s (%,.0f/s)%n",
-                restoreNanos / 1e9, getNanos / 1e9, blocking / 1e9, payloads.size() / (blocking / 1e9),
+                        + "appendAll() of each object's records on a NONE journal, forced per object %.2f s "
+                        + "(%,.0f/s) + checks; the same with append() per record: %.2f s (%,.0f/s), "
+                        + "pipelined (appendAsync): %.2f s (%,.0f/s)%n",
+                restoreNanos / 1e9, getNanos / 1e9, bulk / 1e9, payloads.size() / (bulk / 1e9),
+                blocking / 1e9, payloads.size() / (blocking / 1e9),
                 pipelined / 1e9, payloads.size() / (pipelined / 1e9));
         progress.flush();
     }
 
-    private static long appendAll(Path dir, List<byte[]> payloads, int perSegment, boolean pipelined) {
+    /** How the write side appends: one bulk call per object, one blocking call per record, or pipelined. */
+    private enum Mode { BULK, BLOCKING, PIPELINED }
+
+    private static long appendAll(Path dir, List<byte[]> payloads, int perSegment, Mode mode) {
         long began = System.nanoTime();
         ArrayDeque<CompletableFuture<Long>> inFlight = new ArrayDeque<>();
         try (Journal journal = Journal.files(dir).durability(Durability.NONE).open()) {
             for (int i = 0; i < payloads.size(); i++) {
-                if (pipelined) {
-                    inFlight.add(journal.appendAsync(payloads.get(i)));
-                    if (inFlight.size() >= WINDOW) {
-                        inFlight.poll().join();
+                boolean objectEnds = (i + 1) % perSegment == 0 || i + 1 == payloads.size();
+                switch (mode) {
+                    case PIPELINED -> {
+                        inFlight.add(journal.appendAsync(payloads.get(i)));
+                        if (inFlight.size() >= WINDOW) {
+                            inFlight.poll().join();
+                        }
                     }
-                } else {
-                    journal.append(payloads.get(i));
+                    case BLOCKING -> journal.append(payloads.get(i));
+                    case BULK -> {
+                        if (objectEnds) {
+                            journal.appendAll(payloads.subList(i - i % perSegment, i + 1));
+                        }
+                    }
                 }
-                if ((i + 1) % perSegment == 0 || i + 1 == payloads.size()) {
+                if (objectEnds) {
                     inFlight.forEach(CompletableFuture::join);
                     inFlight.clear();
                     journal.sync();

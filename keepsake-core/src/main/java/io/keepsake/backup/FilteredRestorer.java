@@ -11,6 +11,7 @@ import io.keepsake.store.Store;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -141,6 +142,12 @@ final class FilteredRestorer {
                         + from + ", " + name.first() + ") (next object " + name.key() + ")");
             }
             SegmentFrame.Decoded frame = name.equals(firstName) ? firstFrame : fetched.next(name);
+            // the object's kept events go to the journal in one bulk append; the mapping learns its lines only
+            // after it succeeded, so it never names an event the journal was not given
+            List<byte[]> batch = new ArrayList<>();
+            long[] lines = new long[2 * frame.records().size()]; // source, target (0: dropped) pairs
+            int lineCount = 0;
+            long nextTarget = mapping.lastTarget() + 1;
             for (JournalRecord record : frame.records()) {
                 long seq = record.sequence();
                 if (seq < from) {
@@ -156,22 +163,28 @@ final class FilteredRestorer {
                     done = true;
                     break;
                 }
-                if (filter.drops(event.typeName())) {
-                    mapping.add(seq, 0);
-                    continue;
-                }
-                byte[] payload = filter.apply(payloads, event, record.payload());
-                long target = mapping.lastTarget() + 1;
-                if (target > have) { // else a crashed run appended it but did not map it yet
-                    long appended = journal.append(payload);
-                    if (appended != target) {
-                        throw new StorageException(journalDir + ": event " + seq + " of " + name.key()
-                                + " was appended as " + appended + ", expected " + target);
+                long target = 0;
+                if (!filter.drops(event.typeName())) {
+                    byte[] payload = filter.apply(payloads, event, record.payload());
+                    target = nextTarget++;
+                    if (target > have) { // else a crashed run appended it but did not map it yet
+                        batch.add(payload);
                     }
-                    have = appended;
-                    written[0]++;
                 }
-                mapping.add(seq, target);
+                lines[lineCount++] = seq;
+                lines[lineCount++] = target;
+            }
+            if (!batch.isEmpty()) {
+                long appended = journal.appendAll(batch);
+                if (appended != nextTarget - 1) {
+                    throw new StorageException(journalDir + ": events of " + name.key() + " were appended through "
+                            + appended + ", expected through " + (nextTarget - 1));
+                }
+                have = appended;
+                written[0] += batch.size();
+            }
+            for (int i = 0; i < lineCount; i += 2) {
+                mapping.add(lines[i], lines[i + 1]);
             }
             journal.sync();
             mapping.force(); // after the journal: the mapping never claims records the journal lacks

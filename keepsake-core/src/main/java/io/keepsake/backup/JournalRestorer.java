@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -19,7 +20,8 @@ import java.util.stream.Stream;
  * One byte-for-byte restore run: into an empty journal, first the newest backed-up snapshot at or before the target
  * ({@link SnapshotRestore}), so the journal starts after it; then it lists the backup's segments, and for each
  * object past the target's last sequence, fetches it, checks all of it ({@link SegmentFrame#decode}), appends the
- * records the target lacks, and forces the target before the next object. With a time bound it opens each record's
+ * records the target lacks in one {@link Journal#appendAll} (a blocking append per record would cost a hand-off to
+ * the journal's writer thread each), and forces the target before the next object. With a time bound it opens each record's
  * envelope for its time ({@link EventPayloads}) and stops at the first one executed after it; the snapshot is then
  * one whose manifest time is not after the bound, and the first record needed is checked for keys before the
  * snapshot is written. Runs on the caller's thread; the target journal is opened without per-append forcing
@@ -140,6 +142,8 @@ final class JournalRestorer {
                                 + (have + 1) + ", " + name.first() + ") (next object " + name.key() + ")");
                     }
                     SegmentFrame.Decoded frame = fetched.next(name);
+                    List<byte[]> batch = new ArrayList<>(frame.records().size());
+                    long batchLast = have;
                     for (JournalRecord record : frame.records()) {
                         if (record.sequence() <= have) {
                             continue;
@@ -151,13 +155,18 @@ final class JournalRestorer {
                             timeReached = true;
                             break;
                         }
-                        long sequence = journal.append(record.payload());
-                        if (sequence != record.sequence()) {
-                            throw new StorageException(journalDir + ": record " + record.sequence() + " of "
-                                    + name.key() + " was appended as " + sequence);
+                        batch.add(record.payload());
+                        batchLast = record.sequence();
+                    }
+                    if (!batch.isEmpty()) {
+                        // one bulk append per object: a blocking append per record costs a thread hand-off each
+                        long sequence = journal.appendAll(batch);
+                        if (sequence != batchLast) {
+                            throw new StorageException(journalDir + ": records " + (have + 1) + ".." + batchLast
+                                    + " of " + name.key() + " were appended through " + sequence);
                         }
                         have = sequence;
-                        written++;
+                        written += batch.size();
                     }
                     journal.sync();
                     if (have >= target || timeReached) {

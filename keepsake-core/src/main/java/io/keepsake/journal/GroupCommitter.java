@@ -146,11 +146,72 @@ final class GroupCommitter {
         if (acknowledged < sequence) {
             ackSpin.await(this, sequence, commitNanos);
         }
+        awaitAcknowledged(sequence, sequence);
+        return sequence;
+    }
+
+    /**
+     * Appends records with consecutive sequence numbers and waits for the acknowledgement of the last. All are
+     * queued under one hold of {@link #lock} (no other append interleaves), with one waiter, on the last slot, and
+     * one wake-up of the committer, which then writes them like any batch: the cost per record is a slot in the
+     * pending arrays and its encoding, not a thread hand-off. The pending-bytes cap is checked once, before: the
+     * caller already holds every payload, so queueing them all costs only the slots.
+     *
+     * @return the sequence number of the last record
+     */
+    long appendAll(List<byte[]> payloads) {
+        int count = payloads.size();
+        if (count == 0) {
+            throw new IllegalArgumentException("appendAll needs at least one record");
+        }
+        long bytes = 0;
+        for (byte[] payload : payloads) {
+            checkSize(payload);
+            bytes += RecordFormat.HEAD + payload.length;
+        }
+        long first;
+        Thread self = Thread.currentThread();
+        lock.lock();
+        try {
+            while (pendingBytes >= MAX_PENDING_BYTES && failure == null && !closing) {
+                room.awaitUninterruptibly();
+            }
+            checkOpenLocked();
+            int needed = pendingCount + count;
+            if (needed > pendingPayloads.length) {
+                int size = Math.max(needed, pendingPayloads.length * 2);
+                pendingPayloads = Arrays.copyOf(pendingPayloads, size);
+                pendingWaiters = Arrays.copyOf(pendingWaiters, size);
+            }
+            for (int i = 0; i < count; i++) {
+                pendingPayloads[pendingCount + i] = payloads.get(i); // waiters stay null but the last one's
+            }
+            pendingWaiters[needed - 1] = self;
+            pendingCount = needed;
+            pendingBytes += bytes;
+            first = nextSequence;
+            nextSequence += count;
+            enqueued.set(nextSequence - 1);
+            wakeCommitterLocked();
+        } finally {
+            lock.unlock();
+        }
+        long last = first + count - 1;
+        awaitAcknowledged(first, last);
+        return last;
+    }
+
+    /**
+     * Parks until {@code last} is acknowledged, or throws the failure that prevented it: the batch's own
+     * {@link StorageException} if a record from {@code first} on was in (or before) the failed batch, else a
+     * {@link FailStopException}.
+     */
+    private void awaitAcknowledged(long first, long last) {
         boolean interrupted = false;
         try {
-            while (acknowledged < sequence) {
+            while (acknowledged < last) {
                 if (failure != null) {
-                    throw failureFor(sequence);
+                    throw failureFor(first);
                 }
                 LockSupport.park(this);
                 interrupted |= Thread.interrupted(); // cleared, so the next park blocks instead of returning at once
@@ -160,7 +221,6 @@ final class GroupCommitter {
                 Thread.currentThread().interrupt();
             }
         }
-        return sequence;
     }
 
     /** Appends without waiting; the committer thread writes and forces. */

@@ -2,6 +2,7 @@ package io.keepsake.journal;
 
 import io.keepsake.Durability;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -48,6 +49,37 @@ public interface Journal extends AutoCloseable {
      * @throws IllegalArgumentException      if the payload is larger than the largest record
      */
     long append(byte[] payload);
+
+    /**
+     * Appends records in list order and waits until the last is acknowledged under the journal's durability. For
+     * many records this is much cheaper than calling {@link #append(byte[])} for each: the file journal queues them
+     * all at once and writes them as one batch, without a thread hand-off per record. Its records get consecutive
+     * sequence numbers, no other append between them. If the write fails, any prefix of them may be present after
+     * the journal is reopened, each record whole or absent, like any unacknowledged append.
+     *
+     * <p>The default implementation calls {@link #append(byte[])} for each record in turn, so its sequence numbers
+     * are consecutive only while no other thread appends; the journals of this library override it.
+     *
+     * @param payloads the records' bytes, in order, each opaque to the journal (at most 64 MiB); not copied, so do
+     *                 not change them until the call returns
+     * @return the sequence number of the last record; the first is that minus {@code payloads.size() - 1}
+     * @throws io.keepsake.StorageException  if writing or forcing a batch holding the records failed (the journal
+     *                                       is then fail-stopped)
+     * @throws io.keepsake.FailStopException if an earlier write or force failed; reopen the journal
+     * @throws io.keepsake.ClosedException   if the journal is closed
+     * @throws IllegalArgumentException      if the list is empty or a payload is larger than the largest record
+     *                                       (then nothing is appended)
+     */
+    default long appendAll(List<byte[]> payloads) {
+        if (payloads.isEmpty()) {
+            throw new IllegalArgumentException("appendAll needs at least one record");
+        }
+        long last = 0;
+        for (byte[] payload : payloads) {
+            last = append(payload);
+        }
+        return last;
+    }
 
     /**
      * Appends a record without waiting. The sequence number is assigned before this returns, so records appended

@@ -127,6 +127,12 @@ final class ReadOnlyFileJournal implements Journal {
 
     /** @throws UnsupportedOperationException always: this view never writes */
     @Override
+    public long appendAll(List<byte[]> payloads) {
+        throw readOnly("append");
+    }
+
+    /** @throws UnsupportedOperationException always: this view never writes */
+    @Override
     public CompletableFuture<Long> appendAsync(byte[] payload) {
         throw readOnly("append");
     }

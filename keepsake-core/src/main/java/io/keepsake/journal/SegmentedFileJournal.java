@@ -240,6 +240,11 @@ final class SegmentedFileJournal implements Journal {
     }
 
     @Override
+    public long appendAll(List<byte[]> payloads) {
+        return committer.appendAll(payloads);
+    }
+
+    @Override
     public CompletableFuture<Long> appendAsync(byte[] payload) {
         return committer.appendAsync(payload);
     }

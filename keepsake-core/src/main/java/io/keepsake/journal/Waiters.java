@@ -6,7 +6,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Wakes the appenders of a batch. A waiter is either a parked {@link Thread} (a synchronous append, which re-checks
- * the acknowledged sequence and the failure itself) or the {@link CompletableFuture} of an asynchronous one.
+ * the acknowledged sequence and the failure itself), the {@link CompletableFuture} of an asynchronous one, or null
+ * for a record of a bulk append but its last.
  */
 final class Waiters {
     private Waiters() {
@@ -17,6 +18,9 @@ final class Waiters {
         for (int i = 0; i < count; i++) {
             Object waiter = waiters[i];
             waiters[i] = null;
+            if (waiter == null) {
+                continue; // a record of appendAll but its last: nobody waits for it alone
+            }
             if (waiter instanceof Thread thread) {
                 LockSupport.unpark(thread);
             } else {

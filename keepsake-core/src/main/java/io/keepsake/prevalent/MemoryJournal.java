@@ -26,6 +26,19 @@ final class MemoryJournal implements Journal {
         return first + records.size() - 1;
     }
 
+    /** Appends under one hold of this journal's monitor, so the records get consecutive sequence numbers. */
+    @Override
+    public synchronized long appendAll(List<byte[]> payloads) {
+        checkOpen();
+        if (payloads.isEmpty()) {
+            throw new IllegalArgumentException("appendAll needs at least one record");
+        }
+        for (byte[] payload : payloads) {
+            records.add(payload.clone());
+        }
+        return first + records.size() - 1;
+    }
+
     @Override
     public CompletableFuture<Long> appendAsync(byte[] payload) {
         return CompletableFuture.completedFuture(append(payload));

@@ -3,6 +3,7 @@ package io.keepsake.backup;
 import io.keepsake.Durability;
 import io.keepsake.journal.Journal;
 import io.keepsake.journal.JournalReader;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -18,6 +19,11 @@ final class ForceCountingJournal implements Journal {
     @Override
     public long append(byte[] payload) {
         return delegate.append(payload);
+    }
+
+    @Override
+    public long appendAll(List<byte[]> payloads) {
+        return delegate.appendAll(payloads);
     }
 
     @Override

@@ -72,6 +72,7 @@ class ReadOnlyJournalTest {
             assertThrows(IllegalArgumentException.class, () -> view.read(302));
             assertThrows(UnsupportedOperationException.class, () -> view.append(payload(1)));
             assertThrows(UnsupportedOperationException.class, () -> view.appendAsync(payload(1)));
+            assertThrows(UnsupportedOperationException.class, () -> view.appendAll(List.of(payload(1))));
             assertThrows(UnsupportedOperationException.class, () -> view.deleteBefore(100));
             writer.append(payload(301)); // the writer is unaffected by the view
             assertEquals(301, writer.lastSequence());

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
  * }
  * }</pre>
  *
- * <p>Sequences start at 1 and follow the order of the calls; {@link Journal#read(long)} returns the records from a
+ * <p>Sequences start at 1 and follow the order of the calls ({@link Journal#appendAll} gives its records the next
+ * ones, in list order); {@link Journal#read(long)} returns the records from a
  * sequence up to the last acknowledged one at the call; {@link Journal#deleteBefore(long)} keeps every record at
  * or after its argument; appends after {@link Journal#close()} throw. A journal that keeps its records across a
  * close (every durable one) also passes the reopen tests; one that does not says so with
@@ -91,6 +92,20 @@ public abstract class JournalCompatibilityKit {
         assertEquals(1L, journal.firstSequence());
         assertEquals(200L, journal.lastSequence());
         assertRecords(journal, 1, payloads);
+    }
+
+    @Test
+    void appendAllGivesItsRecordsConsecutiveSequencesAfterEarlierAppends() throws Exception {
+        Journal journal = open();
+        List<byte[]> payloads = payloads(300, 13);
+        assertEquals(1L, journal.append(payloads.get(0)));
+        assertEquals(250L, journal.appendAll(payloads.subList(1, 250)), "the last record's sequence");
+        assertEquals(251L, journal.append(payloads.get(250)));
+        assertEquals(300L, journal.appendAll(payloads.subList(251, 300)));
+        assertEquals(300L, journal.lastSequence(), "a returned appendAll is acknowledged");
+        assertRecords(journal, 1, payloads);
+        assertThrows(IllegalArgumentException.class, () -> journal.appendAll(List.of()), "an empty list");
+        assertEquals(301L, journal.append(payload(301)), "a refused appendAll appends nothing");
     }
 
     @Test
