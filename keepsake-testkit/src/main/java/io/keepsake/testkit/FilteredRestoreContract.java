@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -98,17 +99,18 @@ abstract class FilteredRestoreContract extends BackupContractSupport {
         return types;
     }
 
-    /** Restores with {@code restore}'s filters into {@code dir}, and checks the count and that a rerun adds none. */
-    private static void restoreAll(Restore restore, Restore again, Path dir, long kept) {
-        assertEquals(new RestoreResult(RestoreStatus.RESTORED, kept, kept, null), restore.into(dir), "into " + dir);
-        assertEquals(new RestoreResult(RestoreStatus.NOTHING_NEW, kept, 0, null), again.into(dir), "rerun " + dir);
+    /** Runs a filtered restore into {@code dir}, checks that it kept {@code kept} events and that a rerun adds none. */
+    private static void restoreAll(Supplier<Restore> restore, Path dir, long kept) {
+        assertEquals(new RestoreResult(RestoreStatus.RESTORED, kept, kept, null), restore.get().into(dir),
+                "into " + dir);
+        assertEquals(new RestoreResult(RestoreStatus.NOTHING_NEW, kept, 0, null), restore.get().into(dir),
+                "rerun " + dir);
     }
 
     @Test
     void aDroppedTypeLeavesNoEventOfItAndTheMappingRecordsEverySequence() throws Exception {
         Path dir = tmp.resolve("no-memos");
-        restoreAll(Restore.from(store, PREFIX).dropType("Memo"), Restore.from(store, PREFIX).dropType("Memo"), dir,
-                COMMANDS - COMMANDS / 5);
+        restoreAll(() -> Restore.from(store, PREFIX).dropType("Memo"), dir, COMMANDS - COMMANDS / 5);
         assertEquals(expected((c, i) -> c instanceof LedgerModel.Memo ? null : c), stateOf(dir, null));
         List<String> types = typesIn(dir);
         assertEquals(COMMANDS - COMMANDS / 5, types.size());
@@ -128,10 +130,8 @@ abstract class FilteredRestoreContract extends BackupContractSupport {
     @Test
     void droppedAndRewrittenFieldsReplayAsTheFilteredCommands() throws Exception {
         Path dropped = tmp.resolve("no-amounts-hashed-memos");
-        restoreAll(Restore.from(store, PREFIX).dropField("Deposit", "amount")
-                        .rewrite("Memo", "text", FieldRewrite.sha256()),
-                Restore.from(store, PREFIX).dropField("Deposit", "amount")
-                        .rewrite("Memo", "text", FieldRewrite.sha256()), dropped, COMMANDS);
+        restoreAll(() -> Restore.from(store, PREFIX).dropField("Deposit", "amount")
+                .rewrite("Memo", "text", FieldRewrite.sha256()), dropped, COMMANDS);
         List<Object> sha = new ArrayList<>(List.of("")); // expected commands by i, outside the lambda (sha256 throws)
         for (int i = 1; i <= COMMANDS; i++) {
             sha.add(command(i) instanceof LedgerModel.Memo m ? new LedgerModel.Memo(m.account(), sha256(m.text()))
@@ -142,10 +142,8 @@ abstract class FilteredRestoreContract extends BackupContractSupport {
         assertTrue(view.balances().values().stream().allMatch(b -> b == 0), "amounts read as 0: " + view);
 
         Path constant = tmp.resolve("constant-accounts-null-memos");
-        restoreAll(Restore.from(store, PREFIX).rewrite("Deposit", "account", FieldRewrite.constant("anon"))
-                        .rewrite("Memo", "text", FieldRewrite.toNull()),
-                Restore.from(store, PREFIX).rewrite("Deposit", "account", FieldRewrite.constant("anon"))
-                        .rewrite("Memo", "text", FieldRewrite.toNull()), constant, COMMANDS);
+        restoreAll(() -> Restore.from(store, PREFIX).rewrite("Deposit", "account", FieldRewrite.constant("anon"))
+                .rewrite("Memo", "text", FieldRewrite.toNull()), constant, COMMANDS);
         LedgerModel.View anonymous = stateOf(constant, null);
         assertEquals(expected((c, i) -> c instanceof LedgerModel.Memo m ? new LedgerModel.Memo(m.account(), null)
                 : new LedgerModel.Deposit("anon", ((LedgerModel.Deposit) c).amount())), anonymous);

@@ -56,10 +56,9 @@ abstract class TimeRestoreContract extends BackupContractSupport {
         SetClock clock = new SetClock();
         Map<Long, LedgerModel.View> states = new TreeMap<>();
         states.put(0L, new LedgerModel().view());
-        long snapshot;
+        long snapshot = 0;
         try (Prevalent<LedgerModel> ledger = ledger(tmp.resolve("source"), null).clock(clock)
                 .backup(store, options().build()).open()) {
-            snapshot = 0;
             for (int i = 1; i <= COMMANDS; i++) {
                 clock.now = timeOf(i);
                 LedgerModel.View view = i % 4 == 0 ? ledger.execute(new LedgerModel.Memo("a" + i % 3, "memo " + i))
