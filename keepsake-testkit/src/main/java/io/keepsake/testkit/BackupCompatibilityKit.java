@@ -13,6 +13,12 @@ import org.junit.jupiter.api.Nested;
  *   <li>{@link WhileWritersRunSuite}: a prevalent system with the in-process backup and writers side by side; a
  *       restore equals the source (compared through queries);
  *   <li>{@link PointInTimeSuite}: a restore up to a sequence equals the source at that sequence, and continues;
+ *   <li>{@link TimeRestoreSuite}: a restore to a time (the source on a clock the test sets) equals the source at
+ *       that time: before the first event, between events, at an event's time, after the snapshot, after the last;
+ *   <li>{@link FilteredRestoreSuite}: dropped types and fields and rewritten fields (sha256, constant, null) replay
+ *       as the filtered commands, with the mapping file; without the history's start the restore is refused;
+ *   <li>{@link VerifySuite}: {@link io.keepsake.backup.Backup#verify} passes a clean backup and names each
+ *       tampered object;
  *   <li>{@link GapAndDamageSuite}: a deleted object is a gap that repair fills; a tampered or truncated object
  *       fails the restore naming it, with nothing after it written;
  *   <li>{@link EncryptedSourceSuite}: encrypted records and snapshots back up as they are and restore with the
@@ -67,6 +73,33 @@ public abstract class BackupCompatibilityKit {
     /** A restore up to a point equals the source at that point. */
     @Nested
     public class PointInTimeSuite extends PointInTimeContract {
+        @Override
+        protected Store createStore() throws Exception {
+            return BackupCompatibilityKit.this.newStore();
+        }
+    }
+
+    /** A restore to a time equals the source at that time. */
+    @Nested
+    public class TimeRestoreSuite extends TimeRestoreContract {
+        @Override
+        protected Store createStore() throws Exception {
+            return BackupCompatibilityKit.this.newStore();
+        }
+    }
+
+    /** Filtered restores: dropped types and fields, rewritten fields, the mapping; refused without the start. */
+    @Nested
+    public class FilteredRestoreSuite extends FilteredRestoreContract {
+        @Override
+        protected Store createStore() throws Exception {
+            return BackupCompatibilityKit.this.newStore();
+        }
+    }
+
+    /** Verification of a whole backup: clean passes, damage is named. */
+    @Nested
+    public class VerifySuite extends VerifyContract {
         @Override
         protected Store createStore() throws Exception {
             return BackupCompatibilityKit.this.newStore();

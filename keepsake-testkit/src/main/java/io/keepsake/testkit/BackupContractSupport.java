@@ -89,7 +89,7 @@ abstract class BackupContractSupport {
      */
     static PrevalentBuilder<LedgerModel> ledger(Path dir, KeyProvider keys) {
         PrevalentBuilder<LedgerModel> builder = Keepsake.prevalent(LedgerModel::new).directory(dir)
-                .register(LedgerModel.Deposit.class).segmentSize(4096).snapshotChunkSize(1024).keepSnapshots(1);
+                .register(LedgerModel.Deposit.class, LedgerModel.Memo.class).segmentSize(4096).snapshotChunkSize(1024).keepSnapshots(1);
         return keys == null ? builder : builder.keys(keys);
     }
 
