@@ -293,6 +293,10 @@ final class RedisTier implements Tier {
         return freezing.pass();
     }
 
+    HotSide hotForTest() {
+        return hot;
+    }
+
     Freezing freezing() {
         return freezing;
     }
