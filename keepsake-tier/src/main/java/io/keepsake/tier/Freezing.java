@@ -78,7 +78,8 @@ final class Freezing {
         return out;
     }
 
-    private void freeze(Claim c) {
+    /** Freezes one claimed key: seal, put, record (or record the failure). */
+    void freeze(Claim c) {
         byte[] digest = HotSide.sha1(c.dump());
         String name = copies.name(c.key(), c.version());
         byte[] sealed;
