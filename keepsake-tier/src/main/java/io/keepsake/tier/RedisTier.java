@@ -116,7 +116,7 @@ final class RedisTier implements Tier {
     @Override
     public Map<String, Availability> ensure(String... keys) {
         List<String> list = checked(keys);
-        List<Object> states = call("ensure", () -> hot.run(HotSide.PROBE, keys(hot.evicted, hot.frozen),
+        List<Object> states = call("ensure", () -> hot.run(HotSide.PROBE, keys(hot.evicted, hot.frozen, hot.dirty),
                 HotSide.args(list)));
         Map<String, Availability> found = new LinkedHashMap<>();
         Map<String, KeepsakeException> failures = new LinkedHashMap<>();
@@ -146,7 +146,7 @@ final class RedisTier implements Tier {
     /** Brings one evicted key back; runs once per key at a time in this process. */
     private Availability restore(String key) {
         for (int round = 0; round < RESTORE_ROUNDS; round++) {
-            List<Object> probe = hot.run(HotSide.PROBE, keys(hot.evicted, hot.frozen), bytes(key));
+            List<Object> probe = hot.run(HotSide.PROBE, keys(hot.evicted, hot.frozen, hot.dirty), bytes(key));
             String state = text((byte[]) probe.get(0));
             if (!state.equals("e")) {
                 return state.equals("p") ? Availability.PRESENT : Availability.ABSENT;
@@ -198,7 +198,7 @@ final class RedisTier implements Tier {
     }
 
     private boolean stillEvictedAt(String key, String pointer) {
-        List<Object> probe = hot.run(HotSide.PROBE, keys(hot.evicted, hot.frozen), bytes(key));
+        List<Object> probe = hot.run(HotSide.PROBE, keys(hot.evicted, hot.frozen, hot.dirty), bytes(key));
         return text((byte[]) probe.get(0)).equals("e") && text((byte[]) probe.get(1)).equals(pointer);
     }
 

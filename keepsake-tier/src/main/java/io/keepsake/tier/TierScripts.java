@@ -185,14 +185,16 @@ final class TierScripts {
             """;
 
     /**
-     * Where each key is. KEYS: evicted, frozen. ARGV: keys. Returns {state1, pointer1, ...}: 'p' (in Redis),
-     * 'e' (evicted, with its "version:sha1"), 'a' (neither).
+     * Where each key is. KEYS: evicted, frozen, dirty. ARGV: keys. Returns {state1, pointer1, ...}: 'p' (in
+     * Redis), 'e' (evicted, with its "version:sha1"), 'a' (neither). An evicted key that a writer recreated is
+     * present: its value wins, it is no longer evicted, and it is queued for freezing.
      */
-    static final String PROBE = """
+    static final String PROBE = NOW + """
             local out = {}
             for i = 1, #ARGV do
               local k = ARGV[i]
               if redis.call('EXISTS', k) == 1 then
+                if redis.call('SREM', KEYS[1], k) == 1 then redis.call('ZADD', KEYS[3], 'NX', now, k) end
                 out[#out + 1] = 'p'
                 out[#out + 1] = ''
               elseif redis.call('SISMEMBER', KEYS[1], k) == 1 then
