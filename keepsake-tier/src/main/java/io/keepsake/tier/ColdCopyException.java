@@ -7,7 +7,7 @@ import io.keepsake.CorruptionException;
  * or digest check. Never turned into an empty value: the key stays evicted, and its copy in force is named so it
  * can be repaired from a backup of the cold store.
  */
-public class ColdCopyException extends CorruptionException {
+public final class ColdCopyException extends CorruptionException {
     private static final long serialVersionUID = 1L;
 
     /** What is wrong with the cold copy. */

@@ -11,7 +11,7 @@ import java.util.Map;
  * copy, {@link io.keepsake.StorageException} when Redis or the cold store failed, {@link io.keepsake.FormatException}
  * when the copy needs a key the tier's {@code KeyProvider} lacks.
  */
-public class EnsureException extends KeepsakeException {
+public final class EnsureException extends KeepsakeException {
     private static final long serialVersionUID = 1L;
 
     /** Failures by key (not serialized with the exception). */

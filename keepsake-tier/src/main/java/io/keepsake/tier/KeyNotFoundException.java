@@ -4,7 +4,7 @@ import io.keepsake.KeepsakeException;
 import java.util.List;
 
 /** {@link Tier#dirty} was given keys that are neither in Redis nor evicted by the tier; nothing was queued. */
-public class KeyNotFoundException extends KeepsakeException {
+public final class KeyNotFoundException extends KeepsakeException {
     private static final long serialVersionUID = 1L;
 
     /** The keys, as given (not serialized with the exception). */

@@ -46,6 +46,23 @@ class TierRoundTripTest extends TierTestBase {
     }
 
     @Test
+    void anyStoreServesAsTheColdStoreTheMemoryStoreToo() {
+        try (io.keepsake.store.Store memory = io.keepsake.store.Store.memory()) {
+            RedisTier tier = open(builder(memory).compression(io.keepsake.format.Compression.NONE));
+            String k = key("in-memory");
+            Kind.STREAM.write.accept(k);
+            String before = content(k);
+            tier.dirty(k);
+            freezeAll(tier);
+            assertEquals(1, memory.list("tier/").size());
+            assertEquals(1, tier.evictIdle());
+            assertEquals(Map.of(k, Availability.RESTORED), tier.ensure(k));
+            assertEquals(before, content(k));
+            tier.close();
+        }
+    }
+
+    @Test
     void coldCopiesAreSealedAndNeedTheKey() {
         RedisTier tier = open(builder(cold));
         String k = key("secret");
