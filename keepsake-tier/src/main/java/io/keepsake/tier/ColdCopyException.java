@@ -22,6 +22,8 @@ public final class ColdCopyException extends CorruptionException {
     private final Problem problem;
 
     /**
+     * Creates the exception.
+     *
      * @param key     the Redis key
      * @param coldKey the cold store key of the copy in force
      * @param problem what is wrong
@@ -38,12 +40,20 @@ public final class ColdCopyException extends CorruptionException {
         }
     }
 
-    /** @return the Redis key that could not be restored */
+    /**
+     * The Redis key that could not be restored.
+     *
+     * @return the key
+     */
     public String key() {
         return key;
     }
 
-    /** @return what is wrong with the cold copy */
+    /**
+     * What is wrong with the cold copy.
+     *
+     * @return the problem
+     */
     public Problem problem() {
         return problem;
     }

@@ -18,6 +18,8 @@ public final class EnsureException extends KeepsakeException {
     private final transient Map<String, KeepsakeException> failures;
 
     /**
+     * Creates the exception.
+     *
      * @param where    the tier, for the message
      * @param failures the failure of each key that could not be made available, in the order given
      */
@@ -29,7 +31,11 @@ public final class EnsureException extends KeepsakeException {
         }
     }
 
-    /** @return the failure of each key that could not be made available, by key */
+    /**
+     * The failure of each key, by key.
+     *
+     * @return the failure of each key that could not be made available, by key
+     */
     public Map<String, KeepsakeException> failures() {
         return failures == null ? Map.of() : failures;
     }

@@ -11,6 +11,8 @@ public final class KeyNotFoundException extends KeepsakeException {
     private final transient List<String> keys;
 
     /**
+     * Creates the exception.
+     *
      * @param where the tier, for the message
      * @param keys  the keys that were not found
      */
@@ -20,7 +22,11 @@ public final class KeyNotFoundException extends KeepsakeException {
         this.keys = List.copyOf(keys);
     }
 
-    /** @return the keys that were not found */
+    /**
+     * The keys that were not found.
+     *
+     * @return the keys that were not found
+     */
     public List<String> keys() {
         return keys == null ? List.of() : keys;
     }

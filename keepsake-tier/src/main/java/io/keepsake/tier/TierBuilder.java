@@ -39,6 +39,8 @@ public final class TierBuilder {
     }
 
     /**
+     * Sets the prefix of the tier's own Redis keys.
+     *
      * @param prefix prefix of the tier's own Redis keys (default {@code keepsake-tier:}); processes sharing a queue
      *               use the same one
      * @return this builder
@@ -52,6 +54,8 @@ public final class TierBuilder {
     }
 
     /**
+     * Sets the prefix of the cold store keys.
+     *
      * @param coldPrefix prefix of the cold store keys (default {@code tier/}): letters, digits, {@code - _ . /}
      * @return this builder
      */
@@ -65,6 +69,8 @@ public final class TierBuilder {
     }
 
     /**
+     * Evicts frozen keys that have been unused this long.
+     *
      * @param ttl how long a frozen key must be unused before it is evicted; zero evicts on the next pass (default:
      *            never evict)
      * @return this builder
@@ -78,6 +84,8 @@ public final class TierBuilder {
     }
 
     /**
+     * Sets how many freezing threads run in this process.
+     *
      * @param workers freezing threads in this process (default 1); 0 when other processes do the freezing
      * @return this builder
      */
@@ -90,6 +98,8 @@ public final class TierBuilder {
     }
 
     /**
+     * Sets how many failed freezes in a row make a key a dead letter.
+     *
      * @param attempts failed freezes in a row after which a key becomes a dead letter (default 8)
      * @return this builder
      */
@@ -102,6 +112,8 @@ public final class TierBuilder {
     }
 
     /**
+     * Sets the exponential backoff between failed freezes of a key.
+     *
      * @param base the first retry's longest wait (default 200 ms)
      * @param cap  the longest wait of any retry (default 60 s); waits are random up to
      *             {@code min(cap, base * 2^n)} (full jitter)
@@ -117,6 +129,8 @@ public final class TierBuilder {
     }
 
     /**
+     * Sets how long a worker's claim on a key lasts.
+     *
      * @param timeout how long a claim lasts before another worker may take the key (default 60 s); longer than one
      *                freeze (a DUMP and a cold put) can take
      * @return this builder
@@ -130,6 +144,8 @@ public final class TierBuilder {
     }
 
     /**
+     * Sets how often an idle worker looks at the queue.
+     *
      * @param interval how long an idle worker waits before looking at the queue again (default 500 ms); a
      *                 {@link Tier#dirty} in this process wakes it at once
      * @return this builder
@@ -143,6 +159,8 @@ public final class TierBuilder {
     }
 
     /**
+     * Sets the time between background eviction passes.
+     *
      * @param interval time between background eviction passes (default a quarter of the TTL, between 100 ms and
      *                 1 min)
      * @return this builder
@@ -156,6 +174,8 @@ public final class TierBuilder {
     }
 
     /**
+     * Sets how many keys one claim or one eviction script handles.
+     *
      * @param batchSize keys a worker claims at once, and keys one eviction script examines (default 64)
      * @return this builder
      */
@@ -168,6 +188,8 @@ public final class TierBuilder {
     }
 
     /**
+     * Sets how cold copies are compressed.
+     *
      * @param compression how cold copies are compressed (default {@link Compression#LZ4})
      * @return this builder
      */
@@ -177,6 +199,8 @@ public final class TierBuilder {
     }
 
     /**
+     * Encrypts cold copies.
+     *
      * @param keys encrypts cold copies with AES-256-GCM under the current key id; any key id it holds decrypts
      *             (default: not encrypted)
      * @return this builder
@@ -187,6 +211,8 @@ public final class TierBuilder {
     }
 
     /**
+     * Sets this process's source of time.
+     *
      * @param ticker time for idle polling, eviction passes and retry waits of this process (default
      *               {@link Ticker#system()}); claims, retries and TTLs are timed on Redis's clock
      * @return this builder
