@@ -91,6 +91,25 @@ class TierSafetyTest extends TierTestBase {
     }
 
     @Test
+    void aKeyMarkedDirtyWhileClaimedIsFrozenAgainOnceTheClaimEnds() {
+        RedisTier tier = open(builder(cold));
+        String k = key("busy");
+        admin(r -> r.set(k, "first"));
+        tier.dirty(k);
+        Freezing.Claim held = tier.freezing().claim(10, 60_000).get(0);
+        admin(r -> r.set(k, "second"));
+        tier.dirty(k);
+        assertEquals(1, tier.stats().queued());
+        assertEquals(1, tier.stats().claimed());
+        assertEquals(0, tier.freezePass(), "no second worker freezes a key while it is claimed");
+        tier.freezing().freeze(held); // releases the claim and makes the new mark due at once
+        assertEquals(1, tier.freezePass());
+        assertEquals(1, tier.evictIdle());
+        tier.ensure(k);
+        assertEquals("second", admin(r -> r.get(k)));
+    }
+
+    @Test
     void aKilledWorkersClaimsReturnAfterTheVisibilityTimeout() {
         RedisTier tier = open(builder(cold));
         String a = key("a");
