@@ -293,10 +293,6 @@ final class RedisTier implements Tier {
         return freezing.pass();
     }
 
-    HotSide hotForTest() {
-        return hot;
-    }
-
     Freezing freezing() {
         return freezing;
     }
