@@ -1,0 +1,234 @@
+package io.keepsake.tier;
+
+import io.keepsake.Ticker;
+import io.keepsake.format.Compression;
+import io.keepsake.format.KeyProvider;
+import io.keepsake.store.Store;
+import io.keepsake.store.StoreKeys;
+import io.lettuce.core.RedisClient;
+import java.time.Duration;
+import java.util.Objects;
+
+/** Configures a {@link Tier}; each setter checks its argument at once, {@link #build()} connects and starts. */
+public final class TierBuilder {
+    final String redisUri; // exactly one of redisUri and client is set
+    final RedisClient client;
+    final Store cold;
+    String prefix = "keepsake-tier:";
+    String coldPrefix = "tier/";
+    Duration ttl; // null: never evict
+    int workers = 1;
+    int attempts = 8;
+    Duration backoffBase = Duration.ofMillis(200);
+    Duration backoffCap = Duration.ofSeconds(60);
+    Duration visibilityTimeout = Duration.ofSeconds(60);
+    Duration pollInterval = Duration.ofMillis(500);
+    Duration evictionInterval; // null: derived from the TTL
+    int batchSize = 64;
+    Compression compression = Compression.LZ4;
+    KeyProvider keys;
+    Ticker ticker = Ticker.system();
+
+    TierBuilder(String redisUri, RedisClient client, Store cold) {
+        if (redisUri == null && client == null) {
+            throw new IllegalArgumentException("a tier needs a Redis URI or client");
+        }
+        this.redisUri = redisUri;
+        this.client = client;
+        this.cold = Objects.requireNonNull(cold, "cold store");
+    }
+
+    /**
+     * Sets the prefix of the tier's own Redis keys.
+     *
+     * @param prefix prefix of the tier's own Redis keys (default {@code keepsake-tier:}); processes sharing a queue
+     *               use the same one
+     * @return this builder
+     */
+    public TierBuilder prefix(String prefix) {
+        if (prefix == null || prefix.isEmpty()) {
+            throw new IllegalArgumentException("the tier's Redis key prefix must not be empty");
+        }
+        this.prefix = prefix;
+        return this;
+    }
+
+    /**
+     * Sets the prefix of the cold store keys.
+     *
+     * @param coldPrefix prefix of the cold store keys (default {@code tier/}): letters, digits, {@code - _ . /}
+     * @return this builder
+     */
+    public TierBuilder coldPrefix(String coldPrefix) {
+        StoreKeys.requireValidPrefix(coldPrefix);
+        if (!coldPrefix.isEmpty()) {
+            StoreKeys.requireValidKey(coldPrefix.endsWith("/") ? coldPrefix + "x" : coldPrefix);
+        }
+        this.coldPrefix = coldPrefix;
+        return this;
+    }
+
+    /**
+     * Evicts frozen keys that have been unused this long.
+     *
+     * @param ttl how long a frozen key must be unused before it is evicted; zero evicts on the next pass (default:
+     *            never evict)
+     * @return this builder
+     */
+    public TierBuilder ttl(Duration ttl) {
+        if (ttl == null || ttl.isNegative()) {
+            throw new IllegalArgumentException("ttl must be zero or positive, got " + ttl);
+        }
+        this.ttl = ttl;
+        return this;
+    }
+
+    /**
+     * Sets how many freezing threads run in this process.
+     *
+     * @param workers freezing threads in this process (default 1); 0 when other processes do the freezing
+     * @return this builder
+     */
+    public TierBuilder workers(int workers) {
+        if (workers < 0 || workers > 256) {
+            throw new IllegalArgumentException("workers must be 0..256, got " + workers);
+        }
+        this.workers = workers;
+        return this;
+    }
+
+    /**
+     * Sets how many failed freezes in a row make a key a dead letter.
+     *
+     * @param attempts failed freezes in a row after which a key becomes a dead letter (default 8)
+     * @return this builder
+     */
+    public TierBuilder attempts(int attempts) {
+        if (attempts < 1) {
+            throw new IllegalArgumentException("attempts must be at least 1, got " + attempts);
+        }
+        this.attempts = attempts;
+        return this;
+    }
+
+    /**
+     * Sets the exponential backoff between failed freezes of a key.
+     *
+     * @param base the first retry's longest wait (default 200 ms)
+     * @param cap  the longest wait of any retry (default 60 s); waits are random up to
+     *             {@code min(cap, base * 2^n)} (full jitter)
+     * @return this builder
+     */
+    public TierBuilder backoff(Duration base, Duration cap) {
+        if (base == null || cap == null || base.toMillis() < 1 || cap.compareTo(base) < 0) {
+            throw new IllegalArgumentException("backoff needs 1 ms <= base <= cap, got base " + base + ", cap " + cap);
+        }
+        this.backoffBase = base;
+        this.backoffCap = cap;
+        return this;
+    }
+
+    /**
+     * Sets how long a worker's claim on a key lasts.
+     *
+     * @param timeout how long a claim lasts before another worker may take the key (default 60 s); longer than one
+     *                freeze (a DUMP and a cold put) can take
+     * @return this builder
+     */
+    public TierBuilder visibilityTimeout(Duration timeout) {
+        if (timeout == null || timeout.toMillis() < 1) {
+            throw new IllegalArgumentException("visibility timeout must be at least 1 ms, got " + timeout);
+        }
+        this.visibilityTimeout = timeout;
+        return this;
+    }
+
+    /**
+     * Sets how often an idle worker looks at the queue.
+     *
+     * @param interval how long an idle worker waits before looking at the queue again (default 500 ms); a
+     *                 {@link Tier#dirty} in this process wakes it at once
+     * @return this builder
+     */
+    public TierBuilder pollInterval(Duration interval) {
+        if (interval == null || interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("poll interval must be positive, got " + interval);
+        }
+        this.pollInterval = interval;
+        return this;
+    }
+
+    /**
+     * Sets the time between background eviction passes.
+     *
+     * @param interval time between background eviction passes (default a quarter of the TTL, between 100 ms and
+     *                 1 min)
+     * @return this builder
+     */
+    public TierBuilder evictionInterval(Duration interval) {
+        if (interval == null || interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("eviction interval must be positive, got " + interval);
+        }
+        this.evictionInterval = interval;
+        return this;
+    }
+
+    /**
+     * Sets how many keys one claim or one eviction script handles.
+     *
+     * @param batchSize keys a worker claims at once, and keys one eviction script examines (default 64)
+     * @return this builder
+     */
+    public TierBuilder batchSize(int batchSize) {
+        if (batchSize < 1 || batchSize > 10_000) {
+            throw new IllegalArgumentException("batch size must be 1..10000, got " + batchSize);
+        }
+        this.batchSize = batchSize;
+        return this;
+    }
+
+    /**
+     * Sets how cold copies are compressed.
+     *
+     * @param compression how cold copies are compressed (default {@link Compression#LZ4})
+     * @return this builder
+     */
+    public TierBuilder compression(Compression compression) {
+        this.compression = Objects.requireNonNull(compression, "compression (use Compression.NONE)");
+        return this;
+    }
+
+    /**
+     * Encrypts cold copies.
+     *
+     * @param keys encrypts cold copies with AES-256-GCM under the current key id; any key id it holds decrypts
+     *             (default: not encrypted)
+     * @return this builder
+     */
+    public TierBuilder encryption(KeyProvider keys) {
+        this.keys = Objects.requireNonNull(keys, "key provider");
+        return this;
+    }
+
+    /**
+     * Sets this process's source of time.
+     *
+     * @param ticker time for idle polling, eviction passes and retry waits of this process (default
+     *               {@link Ticker#system()}); claims, retries and TTLs are timed on Redis's clock
+     * @return this builder
+     */
+    public TierBuilder ticker(Ticker ticker) {
+        this.ticker = Objects.requireNonNull(ticker, "ticker");
+        return this;
+    }
+
+    /**
+     * Connects to Redis and starts the workers (and, with a TTL, the evictor).
+     *
+     * @return the tier
+     * @throws io.keepsake.StorageException if Redis cannot be reached
+     */
+    public Tier build() {
+        return RedisTier.open(this);
+    }
+}
