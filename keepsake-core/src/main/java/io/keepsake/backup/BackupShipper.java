@@ -17,24 +17,24 @@ import java.util.List;
  * Ships a journal to a store: one kernel {@link Worker} seals consecutive ranges and hands them to kernel
  * {@link Lanes}, which upload up to {@code uploadsInFlight} of them at once.
  *
- * <p>Design: the coordinator worker alone reads the journal, so the next sequence to seal is confined to it. Each
- * pass seals at once when a full segment ({@code eventsPerSegment} records) is acknowledged, or whatever is
- * acknowledged when {@code interval} has passed since the last seal; otherwise it sleeps on the ticker until that
- * deadline, at most a fraction of the interval (to notice a full segment; a finished upload unparks it). The
- * cadence runs from seal time, not from when an upload returns: a sealed range waits in a queue (at most
- * {@code uploadsInFlight} of them) for a free lane, so a slow upload does not hold back the next seal; only when
- * that queue is full too does the coordinator wait for the oldest upload. Each sealed range is uploaded on a lane
- * and kept, byte for byte, until its create-only put succeeds: a retry (after kernel {@link Backoff} on the ticker) writes the same key and
- * bytes, and a conflict whose stored bytes are equal counts as success (an earlier attempt landed but its reply was
- * lost). So the store never holds two objects for one range, never an overwritten one. The coordinator takes the
- * uploads back in order, so {@link #shippedThrough} only moves over a gap-free prefix: a later range may land while
- * an earlier one is retried (the store then shows a gap), but progress waits at the first range not yet landed, and
- * at most twice {@code uploadsInFlight} ranges are sealed past it. A restart resumes at the first gap the journal
- * can still fill ({@link #resumeFrom}) and counts objects already held after it as shipped, so a crash mid-upload leaves
- * neither a gap nor a duplicate. A store or journal failure is a {@link StorageException}: recorded in the status,
- * told to the listeners, retried. Anything else ends the coordinator, which records it and stops. {@link #close}
- * sets a flag and wakes the coordinator and the lanes: what is acknowledged is sealed and uploaded (one more attempt
- * per range), progress stops at the first range that failed, and the coordinator waits for its lanes and returns.
+ * <p>Design: the coordinator worker alone reads the journal, so the next sequence to seal is confined to it. Each pass
+ * seals at once when a full segment ({@code eventsPerSegment} records) is acknowledged, or whatever is acknowledged
+ * when {@code interval} has passed since the last seal; otherwise it sleeps on the ticker until that deadline, at most
+ * a fraction of the interval (to notice a full segment; a finished upload unparks it). The cadence runs from seal time,
+ * not from when an upload returns: a sealed range waits in a queue (at most {@code uploadsInFlight} of them) for a free
+ * lane, so a slow upload does not hold back the next seal; only when that queue is full too does the coordinator wait
+ * for the oldest upload. Each sealed range is uploaded on a lane and kept, byte for byte, until its create-only put
+ * succeeds: a retry (after kernel {@link Backoff} on the ticker) writes the same key and bytes, and a conflict whose
+ * stored bytes are equal counts as success (an earlier attempt landed but its reply was lost). So the store never holds
+ * two objects for one range, never an overwritten one. The coordinator takes the uploads back in order, so {@link
+ * #shippedThrough} only moves over a gap-free prefix: a later range may land while an earlier one is retried (the store
+ * then shows a gap), but progress waits at the first range not yet landed, and at most twice {@code uploadsInFlight}
+ * ranges are sealed past it. A restart resumes at the first gap the journal can still fill ({@link #resumeFrom}) and
+ * counts objects already held after it as shipped, so a crash mid-upload leaves neither a gap nor a duplicate. A store
+ * or journal failure is a {@link StorageException}: recorded in the status, told to the listeners, retried. Anything
+ * else ends the coordinator, which records it and stops. {@link #close} sets a flag and wakes the coordinator and the
+ * lanes: what is acknowledged is sealed and uploaded (one more attempt per range), progress stops at the first range
+ * that failed, and the coordinator waits for its lanes and returns.
  */
 final class BackupShipper implements Backup {
     private static final int POLLS_PER_INTERVAL = 8;
