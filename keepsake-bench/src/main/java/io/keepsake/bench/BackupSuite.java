@@ -21,11 +21,11 @@ final class BackupSuite implements Suite {
     static final int FULL_EVENTS = 1_000_000;
     static final int QUICK_EVENTS = 200_000;
     /**
-     * Segment uploads in flight, for keepsake and the raw-sdk baseline alike. {@link BackupOptions} has no such
-     * setting yet: the shipper uploads one segment at a time, so this stays 1 until {@code uploadsInFlight} lands;
-     * then {@link #options} passes it on and both systems run at the new value.
+     * Segment uploads in flight, for keepsake and the raw-sdk baseline alike: the library's default
+     * ({@link BackupOptions#defaults()}), so the bench measures what an application gets without tuning. Restore
+     * runs at its own default downloads in flight.
      */
-    static final int UPLOADS_IN_FLIGHT = 1;
+    static final int UPLOADS_IN_FLIGHT = BackupOptions.defaults().uploadsInFlight();
 
     private final Integer events; // null: from the settings (quick or full)
 
@@ -73,15 +73,13 @@ final class BackupSuite implements Suite {
     }
 
     /**
-     * @return the backup's options: the defaults (1 s interval, 10,000 events per segment) under {@code prefix};
-     *     {@code uploadsInFlight} goes here once {@link BackupOptions} has it
+     * @param prefix          where the backup writes
+     * @param uploadsInFlight segment uploads at once
+     * @return the backup's options: the defaults (1 s interval, 10,000 events per segment) under {@code prefix}
+     *     with {@code uploadsInFlight}
      */
     static BackupOptions options(String prefix, int uploadsInFlight) {
-        if (uploadsInFlight != 1) {
-            throw new IllegalArgumentException("BackupOptions has no uploadsInFlight yet: the shipper uploads one "
-                    + "segment at a time");
-        }
-        return BackupOptions.builder().prefix(prefix).build();
+        return BackupOptions.builder().prefix(prefix).uploadsInFlight(uploadsInFlight).build();
     }
 
     /** @return an S3 store on the endpoint's bucket, as an application would open it */

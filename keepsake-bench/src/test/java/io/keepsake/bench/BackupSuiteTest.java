@@ -29,10 +29,10 @@ class BackupSuiteTest {
         List<List<Object>> rows = report.measurements().stream()
                 .map(m -> List.<Object>of(m.caseName(), m.system(), m.threads(), m.metric())).toList();
         assertEquals(List.of(
-                List.of("ship", "keepsake", 1, "ship_mb_per_s"),
-                List.of("ship", "keepsake", 1, "events_per_s"),
+                List.of("ship", "keepsake", 4, "ship_mb_per_s"),
+                List.of("ship", "keepsake", 4, "events_per_s"),
                 List.of("restore", "keepsake", 1, "restore_events_per_s"),
-                List.of("ship", "raw-sdk", 1, "ship_mb_per_s"),
+                List.of("ship", "raw-sdk", 4, "ship_mb_per_s"),
                 List.of("backup-lag", "keepsake", 16, "events_per_s"),
                 List.of("backup-lag", "keepsake", 16, "backup_lag_p50_ms"),
                 List.of("backup-lag", "keepsake", 16, "backup_lag_p99_ms")), rows, progress::toString);
@@ -43,7 +43,7 @@ class BackupSuiteTest {
 
         StringWriter csv = new StringWriter();
         CsvWriter.write(csv, report.measurements());
-        assertTrue(csv.toString().contains("\nbackup,ship,raw-sdk,1,ship_mb_per_s,"), csv::toString);
+        assertTrue(csv.toString().contains("\nbackup,ship,raw-sdk,4,ship_mb_per_s,"), csv::toString);
         try (var left = Files.list(data)) {
             assertEquals(List.of(), left.toList(), "the suite deletes its data directories");
         }

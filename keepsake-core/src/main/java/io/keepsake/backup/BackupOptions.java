@@ -16,8 +16,11 @@ import java.util.Optional;
  * @param prefix           the key prefix of the backup in its store (default {@code "backup"}); segments go under
  *                         {@code <prefix>/segments/}
  * @param eventsPerSegment records per segment object at most (default 10,000); a full segment ships at once
- * @param interval         a segment holding fewer records ships this long after the previous ship at most
- *                         (default 1 s), so a quiet system still reaches the backup
+ * @param interval         a segment holding fewer records is sealed this long after the previous seal at most
+ *                         (default 1 s), so a quiet system still reaches the backup: an acknowledged record is
+ *                         sealed within {@code interval} and is backed up once its upload and those of the ranges
+ *                         before it land (a slow upload delays progress, not the next seal, unless
+ *                         {@code uploadsInFlight} sealed ranges already wait for a lane)
  * @param retryBase        the first retry's backoff bound after a failed upload (default 100 ms)
  * @param retryCap         the largest backoff bound (default 30 s); retries go on until the upload succeeds or the
  *                         backup is closed, since a backup never skips a range

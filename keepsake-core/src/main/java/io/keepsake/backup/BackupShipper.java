@@ -17,21 +17,24 @@ import java.util.List;
  * Ships a journal to a store: one kernel {@link Worker} seals consecutive ranges and hands them to kernel
  * {@link Lanes}, which upload up to {@code uploadsInFlight} of them at once.
  *
- * <p>Design: the coordinator worker alone reads the journal, so the next sequence to seal is confined to it. Each
- * pass seals at once when a full segment ({@code eventsPerSegment} records) is acknowledged, or whatever is
- * acknowledged when {@code interval} has passed since the last seal; otherwise it sleeps on the ticker (a fraction
- * of the interval; a finished upload unparks it). Each sealed range is uploaded on a lane and kept, byte for byte,
- * until its create-only put succeeds: a retry (after kernel {@link Backoff} on the ticker) writes the same key and
- * bytes, and a conflict whose stored bytes are equal counts as success (an earlier attempt landed but its reply was
- * lost). So the store never holds two objects for one range, never an overwritten one. The coordinator takes the
- * uploads back in order, so {@link #shippedThrough} only moves over a gap-free prefix: a later range may land while
- * an earlier one is retried (the store then shows a gap), but progress waits at the first range not yet landed, and
- * at most {@code uploadsInFlight} ranges are sealed past it. A restart resumes at the first gap the journal can still
- * fill ({@link #resumeFrom}) and counts objects already held after it as shipped, so a crash mid-upload leaves
- * neither a gap nor a duplicate. A store or journal failure is a {@link StorageException}: recorded in the status,
- * told to the listeners, retried. Anything else ends the coordinator, which records it and stops. {@link #close}
- * sets a flag and wakes the coordinator and the lanes: what is acknowledged is sealed and uploaded (one more attempt
- * per range), progress stops at the first range that failed, and the coordinator waits for its lanes and returns.
+ * <p>Design: the coordinator worker alone reads the journal, so the next sequence to seal is confined to it. Each pass
+ * seals at once when a full segment ({@code eventsPerSegment} records) is acknowledged, or whatever is acknowledged
+ * when {@code interval} has passed since the last seal; otherwise it sleeps on the ticker until that deadline, at most
+ * a fraction of the interval (to notice a full segment; a finished upload unparks it). The cadence runs from seal time,
+ * not from when an upload returns: a sealed range waits in a queue (at most {@code uploadsInFlight} of them) for a free
+ * lane, so a slow upload does not hold back the next seal; only when that queue is full too does the coordinator wait
+ * for the oldest upload. Each sealed range is uploaded on a lane and kept, byte for byte, until its create-only put
+ * succeeds: a retry (after kernel {@link Backoff} on the ticker) writes the same key and bytes, and a conflict whose
+ * stored bytes are equal counts as success (an earlier attempt landed but its reply was lost). So the store never holds
+ * two objects for one range, never an overwritten one. The coordinator takes the uploads back in order, so {@link
+ * #shippedThrough} only moves over a gap-free prefix: a later range may land while an earlier one is retried (the store
+ * then shows a gap), but progress waits at the first range not yet landed, and at most twice {@code uploadsInFlight}
+ * ranges are sealed past it. A restart resumes at the first gap the journal can still fill ({@link #resumeFrom}) and
+ * counts objects already held after it as shipped, so a crash mid-upload leaves neither a gap nor a duplicate. A store
+ * or journal failure is a {@link StorageException}: recorded in the status, told to the listeners, retried. Anything
+ * else ends the coordinator, which records it and stops. {@link #close} sets a flag and wakes the coordinator and the
+ * lanes: what is acknowledged is sealed and uploaded (one more attempt per range), progress stops at the first range
+ * that failed, and the coordinator waits for its lanes and returns.
  */
 final class BackupShipper implements Backup {
     private static final int POLLS_PER_INTERVAL = 8;
@@ -45,6 +48,7 @@ final class BackupShipper implements Backup {
     private final long startedAt; // on the ticker: the first interval runs from here, not from when the lanes are up
     private final Object closeLock = new Object();
     private final ArrayDeque<SegmentName> held; // confined to the coordinator: objects the store held at start
+    private final ArrayDeque<SegmentUpload.Sealed> waiting = new ArrayDeque<>(); // confined: sealed, no lane yet
     private volatile boolean closing;
     private volatile long shippedThrough; // written by the coordinator only
     private volatile Lanes<Shipped> lanes; // set once by the coordinator; read by close to wake retrying uploads
@@ -128,21 +132,23 @@ final class BackupShipper implements Backup {
             while (uploads.headDone()) {
                 settle(uploads.take());
             }
-            if (!uploads.hasRoom()) {
-                settle(uploads.take()); // every lane is busy: wait for the oldest upload
+            while (!waiting.isEmpty() && uploads.hasRoom()) {
+                SegmentUpload.Sealed sealed = waiting.pollFirst();
+                uploads.submit(() -> upload(sealed));
+            }
+            if (!stuck && waiting.isEmpty() && uploads.hasRoom() && countHeld(uploads)) {
                 continue;
             }
-            if (!stuck && countHeld(uploads)) {
-                continue;
-            }
+            long now = options.ticker().read();
             long available = journal.lastSequence() - next + 1;
-            boolean due = options.ticker().read() - lastSeal >= intervalNanos;
-            if (!stuck && (available >= options.eventsPerSegment() || available > 0 && (due || draining))) {
-                SegmentName nextHeld = held.peekFirst();
-                long count = Math.min(available, options.eventsPerSegment());
-                if (nextHeld != null) {
-                    count = Math.min(count, nextHeld.first() - next); // stop short of an object already held
-                }
+            boolean due = now - lastSeal >= intervalNanos;
+            SegmentName nextHeld = held.peekFirst();
+            long count = Math.min(available, options.eventsPerSegment());
+            if (nextHeld != null) {
+                count = Math.min(count, nextHeld.first() - next); // stop short of an object already held
+            }
+            boolean room = waiting.size() < options.uploadsInFlight(); // sealed but waiting for a lane
+            if (!stuck && room && count > 0 && (available >= options.eventsPerSegment() || due || draining)) {
                 SegmentUpload.Sealed sealed;
                 try {
                     sealed = segments.seal(next, (int) count);
@@ -156,9 +162,13 @@ final class BackupShipper implements Backup {
                     continue;
                 }
                 sealAttempt = 0;
-                uploads.submit(() -> upload(sealed));
+                waiting.addLast(sealed); // a lane takes it on the next pass, or when one is free
                 next = sealed.name().last() + 1;
                 lastSeal = options.ticker().read();
+                continue;
+            }
+            if (!room || draining && (!waiting.isEmpty() || !uploads.hasRoom())) {
+                settle(uploads.take()); // as many sealed as lanes wait: the oldest upload must land first
                 continue;
             }
             if (draining) {
@@ -167,10 +177,13 @@ final class BackupShipper implements Backup {
                 }
                 return;
             }
-            if (due) {
-                lastSeal = options.ticker().read(); // nothing to ship: the next interval starts now
+            if (due && available <= 0) {
+                lastSeal = now; // nothing to ship: the next interval starts now
             }
-            options.ticker().sleep(Math.max(1, intervalNanos / POLLS_PER_INTERVAL));
+            // wake at the next seal's deadline, and in between to notice a full segment; a finished upload unparks
+            long poll = Math.max(1, intervalNanos / POLLS_PER_INTERVAL);
+            long untilDue = lastSeal + intervalNanos - now;
+            options.ticker().sleep(untilDue > 0 ? Math.min(untilDue, poll) : poll);
         }
     }
 
