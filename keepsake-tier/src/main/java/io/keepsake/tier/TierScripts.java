@@ -88,7 +88,9 @@ final class TierScripts {
             local curv = 0
             if cur then curv = tonumber(string.match(cur, '^(%d+):')) end
             local res
-            if tonumber(ARGV[2]) <= curv then
+            if tonumber(ARGV[2]) == curv then
+              res = {'ok', ''} -- this very copy is in force already: a commit replayed after a reconnect
+            elseif tonumber(ARGV[2]) < curv then
               res = {'stale'}
             else
               redis.call('HSET', KEYS[1], k, ARGV[2] .. ':' .. ARGV[3])

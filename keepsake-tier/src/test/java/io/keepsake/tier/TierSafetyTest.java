@@ -91,6 +91,23 @@ class TierSafetyTest extends TierTestBase {
     }
 
     @Test
+    void aCommitReplayedAfterAReconnectKeepsTheCopyInForce() {
+        // Lettuce re-sends commands in flight when a connection drops, so a COMMIT that ran before a Redis restart
+        // can run again; found by TierChaosTest (seed 12, 2500 steps): the replay was "stale" and deleted the copy.
+        RedisTier tier = open(builder(cold));
+        String k = key("replayed");
+        admin(r -> r.set(k, "only copy"));
+        tier.dirty(k);
+        Freezing.Claim c = tier.freezing().claim(10, 60_000).get(0);
+        tier.freezing().freeze(c);
+        tier.freezing().freeze(c); // the same commit once more
+        assertEquals(1, cold.list("tier/").size(), "the copy in force is still in the cold store");
+        assertEquals(1, tier.evictIdle());
+        tier.ensure(k);
+        assertEquals("only copy", admin(r -> r.get(k)));
+    }
+
+    @Test
     void aKeyMarkedDirtyWhileClaimedIsFrozenAgainOnceTheClaimEnds() {
         RedisTier tier = open(builder(cold));
         String k = key("busy");
