@@ -152,7 +152,7 @@ final class TierSuite implements Suite {
                 if (stats.deadLetters() > 0) {
                     throw new IllegalStateException("the tier dead-lettered keys: " + tier.deadLetters());
                 }
-                sleepMillis(2);
+                sleepMillis(10);
                 stats = tier.stats();
             }
             long took = System.nanoTime() - began;
