@@ -79,7 +79,7 @@ final class TierSuite implements Suite {
                     .credentials(EmbeddedS3Endpoint.ACCESS_KEY, EmbeddedS3Endpoint.SECRET_KEY).build();
                  TierRawCase raw = new TierRawCase(client, endpoint)) {
                 // Warm up both paths once (JIT, connections, S3Proxy), unmeasured.
-                int warm = Math.min(n, 500);
+                int warm = Math.max(1, Math.min(n / 2, 500));
                 keepsake(client, cold, redis, "warm", warm, 1, progress);
                 raw.run(redis, "warm", warm, 1, fill(redis, "raw-warm", warm));
                 deletePrefix(redis);

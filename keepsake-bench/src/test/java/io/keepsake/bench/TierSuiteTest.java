@@ -25,7 +25,7 @@ class TierSuiteTest {
     @Test
     void aTinyRunReportsEveryRowAndCleansUp() throws Exception {
         StringWriter progress = new StringWriter();
-        Report report = new TierSuite(100).run(new RunSettings(true, Duration.ofMillis(100),
+        Report report = new TierSuite(60).run(new RunSettings(true, Duration.ofMillis(100),
                 Duration.ofMillis(500), tmp), new PrintWriter(progress));
         List<List<Object>> rows = report.measurements().stream()
                 .map(m -> List.<Object>of(m.caseName(), m.system(), m.threads(), m.metric())).toList();
