@@ -75,6 +75,7 @@ final class BackupCommand implements Callable<Integer> {
         BackupOptions options = options(prefix, segmentEvents);
         if (!follow) {
             try (Store store = BackupEnds.openStore(to); Journal journal = BackupEnds.openJournal(from)) {
+                BackupEnds.copyNewestSnapshot(from, store, options.prefix(), out);
                 return once(journal, store, options, out);
             }
         }
@@ -102,6 +103,7 @@ final class BackupCommand implements Callable<Integer> {
         }, "keepsake-backup-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try (Store store = BackupEnds.openStore(to); Journal journal = BackupEnds.openJournal(from)) {
+            BackupEnds.copyNewestSnapshot(from, store, options.prefix(), out);
             int code = follow(journal, store, options, stop, out);
             exitCode.set(code);
             return code;

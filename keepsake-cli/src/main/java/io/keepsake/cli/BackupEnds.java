@@ -82,6 +82,24 @@ final class BackupEnds {
         }
     }
 
+    /**
+     * Copies the newest snapshot of the prevalent system at {@code dir} (its {@code snapshots/}, read only) into the
+     * backup before the journal ships, so that a backup of a journal whose older segments the system pruned after a
+     * snapshot restores from that snapshot instead of ending at a gap. Nothing for a bare journal directory.
+     */
+    static void copyNewestSnapshot(Path dir, Store store, String prefix, java.io.PrintWriter out) {
+        Path snapshots = dir.resolve("snapshots");
+        if (!Files.isDirectory(snapshots)) {
+            return;
+        }
+        try (Store source = io.keepsake.store.FileStore.readOnly(snapshots)) {
+            long copied = io.keepsake.prevalent.SnapshotCopy.copyNewest(source, store, prefix);
+            if (copied > 0) {
+                out.println("snapshot " + copied + " copied to " + store.describe() + " under " + prefix);
+            }
+        }
+    }
+
     /** Exit code for a failure the store or journal reported: damage is 1, anything else (unreachable) 3. */
     static int exitCodeOf(Throwable failure) {
         return failure instanceof CorruptionException || !(failure instanceof StorageException) ? Main.CORRUPT

@@ -137,6 +137,42 @@ class BackupRestoreCommandsTest {
     }
 
     @Test
+    void aBackupOfASystemWhoseJournalWasPrunedCarriesItsNewestSnapshotAndRestores() {
+        Path bank = tmp.resolve("bank");
+        Outcome demo = keepsake("demo", "--dir", bank.toString(), "--seconds", "2");
+        assertEquals(Main.OK, demo.code(), demo.out() + demo.err());
+        Outcome sourceVerify = keepsake("verify", bank.toString());
+        assertEquals(Main.OK, sourceVerify.code(), sourceVerify.out() + sourceVerify.err());
+
+        Outcome shipped = keepsake("backup", "--from", bank.toString(), "--to", storeUri());
+        assertEquals(Main.OK, shipped.code(), shipped.out() + shipped.err());
+        assertTrue(shipped.out().lines().anyMatch(l -> l.startsWith("snapshot ") && l.contains(" copied to ")),
+                shipped.out());
+        assertEquals(Main.OK, keepsake("backup", "gaps", storeUri()).code(), "no gap: the snapshot covers the "
+                + "pruned history");
+        Outcome verified = keepsake("backup", "verify", storeUri());
+        assertEquals(Main.OK, verified.code(), verified.out() + verified.err());
+
+        Path restored = tmp.resolve("restored-bank");
+        Outcome restore = keepsake("restore", "--from", storeUri(), "--to", restored.toString());
+        assertEquals(Main.OK, restore.code(), restore.out() + restore.err());
+        assertTrue(lastLine(restore).startsWith("RESTORED: "), restore.out());
+        Outcome restoredVerify = keepsake("verify", restored.toString());
+        assertEquals(Main.OK, restoredVerify.code(), restoredVerify.out() + restoredVerify.err());
+        assertEquals(lastSequenceIn(sourceVerify.out()), lastSequenceIn(restoredVerify.out()));
+    }
+
+    /** The last sequence a verify report's coverage line or journal line names. */
+    private static long lastSequenceIn(String report) {
+        String journal = sequencesIn(report); // "N records, sequences A..B"
+        long last = Long.parseLong(journal.substring(journal.lastIndexOf("..") + 2).trim());
+        long snapshot = report.lines().filter(l -> l.startsWith("OK coverage: the oldest snapshot covers up to "))
+                .map(l -> l.replaceAll(".*covers up to sequence (\\d+).*", "$1")).mapToLong(Long::parseLong)
+                .findFirst().orElse(0);
+        return Math.max(last, snapshot);
+    }
+
+    @Test
     void aRestoreToASequenceStopsThere() {
         Path source = source();
         assertEquals(Main.OK, backup(source).code());

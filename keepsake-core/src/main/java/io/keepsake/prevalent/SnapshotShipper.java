@@ -101,7 +101,7 @@ final class SnapshotShipper implements AutoCloseable {
             }
             try {
                 if (seq > copied) {
-                    long bytes = copy(seq);
+                    long bytes = SnapshotCopy.copy(source, target, prefix, seq);
                     copied = seq;
                     if (bytes >= 0) {
                         retainFor = seq;
@@ -125,40 +125,6 @@ final class SnapshotShipper implements AutoCloseable {
                     return;
                 }
                 ticker.sleep(backoff.delay(attempt++));
-            }
-        }
-    }
-
-    /** @return the bytes copied, or -1 if the source no longer holds the snapshot (pruned: a newer one exists) */
-    private long copy(long seq) {
-        String manifestKey = Snapshots.manifestKey(seq);
-        Optional<Blob> manifest = source.get(manifestKey);
-        if (manifest.isEmpty()) {
-            return -1;
-        }
-        SnapshotManifest m = SnapshotManifest.parse(manifestKey, manifest.get().value());
-        long bytes = 0;
-        for (int i = 0; i < m.chunks().size(); i++) {
-            Optional<Blob> chunk = source.get(Snapshots.chunkKey(seq, i));
-            if (chunk.isEmpty()) {
-                return -1;
-            }
-            put(Snapshots.chunkKey(seq, i), chunk.get().value());
-            bytes += chunk.get().value().length;
-        }
-        put(manifestKey, manifest.get().value()); // last: from here on the backup holds the snapshot
-        return bytes + manifest.get().value().length;
-    }
-
-    private void put(String key, byte[] value) {
-        String to = backupKey(prefix, key);
-        try {
-            target.put(to, value, Expected.absent());
-        } catch (ConflictException e) {
-            Optional<Blob> held = target.get(to);
-            if (held.isEmpty() || !Arrays.equals(held.get().value(), value)) {
-                throw new StorageException(to + " already exists in " + target.describe() + " with other bytes (is "
-                        + "another system backing up to this prefix?); it is never overwritten", e);
             }
         }
     }
