@@ -51,6 +51,20 @@ class BackupProcessesTest {
 
     /** The backup's segment objects by first sequence (first -> last), read from file names only. */
     private TreeMap<Long, Long> objects() {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return objectsOnce();
+            } catch (UncheckedIOException e) {
+                // the live backup writes temporary files and renames them while this walks: a file that vanished
+                // under the walk is not an object; walk again
+                if (!(e.getCause() instanceof java.nio.file.NoSuchFileException) || attempt == 20) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private TreeMap<Long, Long> objectsOnce() {
         TreeMap<Long, Long> ranges = new TreeMap<>();
         if (!Files.isDirectory(storeDir())) {
             return ranges;
