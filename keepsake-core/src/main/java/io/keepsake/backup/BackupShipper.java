@@ -14,19 +14,16 @@ import java.util.ArrayDeque;
 import java.util.List;
 
 /**
- * Ships a journal to a store: one kernel {@link Worker} assigns ("seals") consecutive ranges and hands them to kernel
- * {@link Lanes}, which read, frame and upload up to {@code uploadsInFlight} of them at once.
+ * Ships a journal to a store: one kernel {@link Worker} seals consecutive ranges and hands them to kernel
+ * {@link Lanes}, which upload up to {@code uploadsInFlight} of them at once.
  *
- * <p>Design: the coordinator worker alone decides the ranges, so the next sequence to seal is confined to it; the
- * lanes read and frame their own ranges ({@link SegmentUpload#seal}), so reading the journal overlaps with uploads
- * (the journal's readers are independent). Each pass
+ * <p>Design: the coordinator worker alone reads the journal, so the next sequence to seal is confined to it. Each pass
  * seals at once when a full segment ({@code eventsPerSegment} records) is acknowledged, or whatever is acknowledged
  * when {@code interval} has passed since the last seal; otherwise it sleeps on the ticker until that deadline, at most
  * a fraction of the interval (to notice a full segment; a finished upload unparks it). The cadence runs from seal time,
  * not from when an upload returns: a sealed range waits in a queue (at most {@code uploadsInFlight} of them) for a free
  * lane, so a slow upload does not hold back the next seal; only when that queue is full too does the coordinator wait
- * for the oldest upload. Each range is read and framed on its lane once, then kept, byte for byte, until its
- * create-only put
+ * for the oldest upload. Each sealed range is uploaded on a lane and kept, byte for byte, until its create-only put
  * succeeds: a retry (after kernel {@link Backoff} on the ticker) writes the same key and bytes, and a conflict whose
  * stored bytes are equal counts as success (an earlier attempt landed but its reply was lost). So the store never holds
  * two objects for one range, never an overwritten one. The coordinator takes the uploads back in order, so {@link
@@ -51,7 +48,7 @@ final class BackupShipper implements Backup {
     private final long startedAt; // on the ticker: the first interval runs from here, not from when the lanes are up
     private final Object closeLock = new Object();
     private final ArrayDeque<SegmentName> held; // confined to the coordinator: objects the store held at start
-    private final ArrayDeque<Range> waiting = new ArrayDeque<>(); // confined: ranges assigned, no lane yet
+    private final ArrayDeque<SegmentUpload.Sealed> waiting = new ArrayDeque<>(); // confined: sealed, no lane yet
     private volatile boolean closing;
     private volatile long shippedThrough; // written by the coordinator only
     private volatile Lanes<Shipped> lanes; // set once by the coordinator; read by close to wake retrying uploads
@@ -129,14 +126,15 @@ final class BackupShipper implements Backup {
 
     private void ship(Lanes<Shipped> uploads) {
         long lastSeal = startedAt;
+        int sealAttempt = 0;
         while (true) {
             boolean draining = closing;
             while (uploads.headDone()) {
                 settle(uploads.take());
             }
             while (!waiting.isEmpty() && uploads.hasRoom()) {
-                Range range = waiting.pollFirst();
-                uploads.submit(() -> upload(range));
+                SegmentUpload.Sealed sealed = waiting.pollFirst();
+                uploads.submit(() -> upload(sealed));
             }
             if (!stuck && waiting.isEmpty() && uploads.hasRoom() && countHeld(uploads)) {
                 continue;
@@ -151,9 +149,21 @@ final class BackupShipper implements Backup {
             }
             boolean room = waiting.size() < options.uploadsInFlight(); // sealed but waiting for a lane
             if (!stuck && room && count > 0 && (available >= options.eventsPerSegment() || due || draining)) {
-                // the lane reads and frames the range itself, so reading the journal overlaps with uploads
-                waiting.addLast(new Range(next, (int) count)); // a lane takes it on the next pass, or when one is free
-                next += count;
+                SegmentUpload.Sealed sealed;
+                try {
+                    sealed = segments.seal(next, (int) count);
+                } catch (StorageException e) {
+                    status.failed(e);
+                    if (draining) {
+                        stuck = true;
+                    } else {
+                        options.ticker().sleep(backoff.delay(sealAttempt++));
+                    }
+                    continue;
+                }
+                sealAttempt = 0;
+                waiting.addLast(sealed); // a lane takes it on the next pass, or when one is free
+                next = sealed.name().last() + 1;
                 lastSeal = options.ticker().read();
                 continue;
             }
@@ -197,21 +207,10 @@ final class BackupShipper implements Backup {
         return true;
     }
 
-    /** A range of the journal assigned to a lane: {@code count} records from {@code first}. */
-    private record Range(long first, int count) {
-    }
-
-    /**
-     * Runs on a lane: reads and frames the range ({@link SegmentUpload#seal}, once it succeeds its bytes are kept),
-     * then uploads until the put lands; each failure is recorded and retried after backoff, or, once closing, thrown.
-     */
-    private Shipped upload(Range range) {
-        SegmentUpload.Sealed sealed = null;
+    /** Runs on a lane: uploads until the put lands, or, once closing, until an attempt fails. */
+    private Shipped upload(SegmentUpload.Sealed sealed) {
         for (int attempt = 0; ; attempt++) {
             try {
-                if (sealed == null) {
-                    sealed = segments.seal(range.first(), range.count());
-                }
                 segments.upload(sealed);
                 return new Shipped(sealed.name(), sealed.bytes().length);
             } catch (StorageException e) {
