@@ -28,9 +28,9 @@ import java.util.function.Function;
  * Commands therefore run on Keepsake's threads, one at a time, never concurrently with a query. A failed append
  * completes its caller with {@link io.keepsake.FailStopException} directly. Callers of {@code execute} wait on
  * their reply's kernel {@code Completion}: one whose interrupt flag is set parks (no spinning), gets its result, and
- * gets its flag back. {@code executeAsync} takes the same path up to the append and returns: its reply holds a permit of the
- * core's {@link AsyncCalls} and, once decided here, is handed to that class's thread, which completes the future
- * (never the committer or the applier, which may hold the write lock).
+ * gets its flag back. {@code executeAsync} takes the same path up to the append and returns: its reply holds a
+ * permit of the core's {@link AsyncCalls} and, once decided here, is handed to that class's thread, which completes
+ * the future (never the committer or the applier, which may hold the write lock).
  *
  * <p>User code (commands, checks, queries) runs inside the core's {@link ReentrancyGuard}: a call back into this
  * system from it gets an {@link IllegalStateException} (an {@code execute} from a command would wait for the
