@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * flight on a SYNC prevalent system and prints each one whose future completed; this test kills it with SIGKILL at
  * a random moment (0-200 ms after its first completion, so futures are in flight), reopens the directory, and checks
  * that every completed call is recovered, in the order it was made, and nothing that was never made. Repeats
- * {@code keepsake.crash.cycles / 10} times per kind (default 5; each cycle starts a JVM), each child continuing from what the last one left.
+ * {@code keepsake.crash.cycles / 10} times per kind (default 5; each cycle starts a JVM), each child continuing from
+ * what the last one left.
  */
 class AsyncCrashTest {
     @TempDir
