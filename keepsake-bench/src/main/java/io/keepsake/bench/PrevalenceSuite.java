@@ -7,8 +7,9 @@ import java.util.Locale;
 
 /**
  * The prevalent engine against Prevayler 2.6 in one run: {@code execute} throughput of durable 100-byte commands
- * at 1, 16 and 64 writers (and the bare journal at 64, for the engine's overhead), recovery of N events, snapshot
- * write and load speed on a large state, and writer throughput while snapshots run (immutable and mutable style,
+ * at 1, 16 and 64 writers for both prevalent kinds (and the bare journal at 64, for the engine's overhead), with
+ * 10,000 virtual-thread writers and with 64 writers x 64 {@code executeAsync} in flight
+ * ({@link PrevalentWritersCase}), recovery of N events, snapshot write and load speed on a large state, and writer throughput while snapshots run (immutable and mutable style,
  * Prevayler). Sizes come from {@link PrevalenceSizes#full()} or, with {@code --quick}, {@link PrevalenceSizes#quick()};
  * tests pass their own.
  */
@@ -46,8 +47,13 @@ final class PrevalenceSuite implements Suite {
         for (int writers : WRITERS) {
             JournalSuite.measure(name(), EXECUTE_CASE, settings, progress, PrevalentAppender::new, writers,
                     measurements);
+            JournalSuite.measure(name(), EXECUTE_CASE, settings, progress,
+                    dir -> new PrevalentAppender(dir, PrevalentAppender.Kind.IMMUTABLE), writers, measurements);
             JournalSuite.measure(name(), EXECUTE_CASE, settings, progress, PrevaylerAppender::new, writers,
                     measurements);
+        }
+        for (PrevalentAppender.Kind kind : PrevalentAppender.Kind.values()) {
+            PrevalentWritersCase.measure(name(), EXECUTE_CASE, settings, progress, kind, measurements);
         }
         JournalSuite.measure(name(), EXECUTE_CASE, settings, progress,
                 dir -> new KeepsakeAppender(dir, "keepsake-journal"), JOURNAL_WRITERS, measurements);
@@ -78,6 +84,15 @@ final class PrevalenceSuite implements Suite {
         ratios.add(Report.ratio(m, "execute keepsake / bare journal events/s, " + JOURNAL_WRITERS + " writers",
                 ">= 0.8x", "keepsake", JOURNAL_WRITERS, "keepsake-journal", JOURNAL_WRITERS,
                 Measurement.EVENTS_PER_S));
+        for (PrevalentAppender.Kind kind : PrevalentAppender.Kind.values()) {
+            String base = PrevalentWritersCase.system(kind, "");
+            ratios.add(Report.ratio(m, "execute " + base + "-vthreads (10,000) / " + base + " (64 writers) events/s",
+                    "", base + "-vthreads", PrevalentWritersCase.VTHREADS, base, JOURNAL_WRITERS,
+                    Measurement.EVENTS_PER_S));
+            ratios.add(Report.ratio(m, "execute " + base + "-async-w64 / " + base + " (64 writers) events/s", "",
+                    base + "-async-w64", PrevalentWritersCase.ASYNC_WRITERS, base, JOURNAL_WRITERS,
+                    Measurement.EVENTS_PER_S));
+        }
         ratios.add(Report.ratio(m, "recovery keepsake/prevayler events/s", "", "keepsake", 1, "prevayler", 1,
                 RecoveryCase.RECOVERY_EVENTS_PER_S));
         ratios.add(target(m, "recovery keepsake events/s / 3,000,000", "keepsake", 1,

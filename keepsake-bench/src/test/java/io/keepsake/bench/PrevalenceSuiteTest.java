@@ -40,13 +40,19 @@ class PrevalenceSuiteTest {
         List<Measurement> rows = report.measurements();
 
         for (int writers : PrevalenceSuite.WRITERS) {
-            for (String system : List.of("keepsake", "prevayler")) {
+            for (String system : List.of("keepsake", "keepsake-immutable", "prevayler")) {
                 assertTrue(Report.find(rows, system, writers, Measurement.EVENTS_PER_S).isPresent(),
                         system + " at " + writers);
                 assertTrue(Report.find(rows, system, writers, Measurement.P99_US).isPresent());
             }
         }
         assertTrue(Report.find(rows, "keepsake-journal", 64, Measurement.EVENTS_PER_S).isPresent());
+        for (String kind : List.of("keepsake", "keepsake-immutable")) {
+            assertTrue(Report.find(rows, kind + "-vthreads", PrevalentWritersCase.VTHREADS,
+                    Measurement.EVENTS_PER_S).isPresent(), kind + " with virtual threads");
+            assertTrue(Report.find(rows, kind + "-async-w64", PrevalentWritersCase.ASYNC_WRITERS,
+                    Measurement.EVENTS_PER_S).isPresent(), kind + " with executeAsync");
+        }
         Set<String> recovery = Set.of(RecoveryCase.RECOVERY_EVENTS_PER_S, RecoveryCase.RECOVERY_S);
         assertEquals(recovery, metrics(rows, "recovery-3k", "keepsake"));
         assertEquals(recovery, metrics(rows, "recovery-3k", "prevayler"));
@@ -82,7 +88,7 @@ class PrevalenceSuiteTest {
 
         List<String> labels = report.ratios().stream().map(Report.Ratio::label).toList();
         assertTrue(labels.contains("execute keepsake / bare journal events/s, 64 writers"), labels.toString());
-        assertEquals(PrevalenceSuite.WRITERS.length + 1 + 2 + 4 + 3, labels.size(), labels.toString());
+        assertEquals(PrevalenceSuite.WRITERS.length + 1 + 4 + 2 + 4 + 3, labels.size(), labels.toString());
         try (Stream<Path> left = Files.list(tmp.resolve("data"))) {
             assertEquals(0, left.count(), "every case deletes its data directory");
         }

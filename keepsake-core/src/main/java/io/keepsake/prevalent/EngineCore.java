@@ -86,6 +86,8 @@ final class EngineCore implements AutoCloseable {
     final Clock clock;
     /** Around every piece of user code the engines run: commands, checks, transitions, queries, listeners. */
     final ReentrancyGuard guard;
+    /** The executeAsync calls in flight and the thread that completes their futures. */
+    final AsyncCalls async;
     private final String name; // "prevalent system <where>", for messages
     private final boolean ownsJournal;
     private final boolean ownsStore;
@@ -123,6 +125,8 @@ final class EngineCore implements AutoCloseable {
                 : settings.inMemory ? "in memory" : store.describe();
         this.name = "prevalent system " + where;
         this.guard = new ReentrancyGuard("system " + where);
+        this.async = new AsyncCalls(settings.maxAsyncInFlight, name,
+                t -> failStop("the thread completing executeAsync futures died with " + t, t));
         this.status = new StatusRecorder("snapshots of " + where, settings.clock);
         for (WorkerListener listener : settings.listeners) {
             status.addListener(listener);

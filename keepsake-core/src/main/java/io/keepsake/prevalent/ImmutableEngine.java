@@ -2,7 +2,6 @@ package io.keepsake.prevalent;
 
 import io.keepsake.RejectedException;
 import io.keepsake.WorkerStatus;
-import io.keepsake.internal.concurrent.Completion;
 import io.keepsake.internal.concurrent.ReentrancyGuard;
 import java.time.Instant;
 import java.util.Optional;
@@ -23,8 +22,10 @@ import java.util.function.Function;
  * completion (on the journal's committer, in sequence order) publishes that sequence's state and wakes the
  * caller, so each caller is woken exactly once. Acknowledgements complete in sequence order, so the published
  * state always includes every earlier event. Queries and snapshots read the published reference without locks
- * and never block writers. Callers wait on a kernel {@link Completion}: one whose interrupt flag is set parks (no
- * spinning), gets its outcome, and gets its flag back.
+ * and never block writers. Callers of {@code execute} wait on their {@link Reply}'s kernel {@code Completion}: one
+ * whose interrupt flag is set parks (no spinning), gets its outcome, and gets its flag back. {@code executeAsync}
+ * queues and combines the same way and returns; its reply holds a permit of the core's {@link AsyncCalls}, whose
+ * thread completes the future, so no user callback runs on the journal's committer.
  *
  * <p>Transitions and queries run inside the core's {@link ReentrancyGuard}. A transition that called
  * {@code execute} would re-enter {@link #headLock} (it is reentrant), journal the inner event, and then overwrite
@@ -75,14 +76,35 @@ final class ImmutableEngine<S, E> implements PrevalentValue<S, E>, EngineCore.So
     @Override
     public Outcome<S> execute(E event) {
         guard.check("execute");
-        core.checkWritable();
-        Instant now = core.clock.instant();
-        Request<S> request = new Request<>(event, core.events.encode(event, now), now);
-        queue.add(request);
-        combine();
-        Outcome<S> outcome = request.done.await();
+        Reply<Outcome<S>> reply = Reply.waiting();
+        submit(event, reply, false);
+        Outcome<S> outcome = reply.await();
         core.applied(lastSequence());
         return outcome;
+    }
+
+    @Override
+    public CompletableFuture<Outcome<S>> executeAsync(E event) {
+        guard.check("executeAsync");
+        java.util.Objects.requireNonNull(event, "event");
+        CompletableFuture<Outcome<S>> future = new CompletableFuture<>();
+        Reply<Outcome<S>> reply = core.async.begin(future);
+        if (reply != null) {
+            try {
+                submit(event, reply, true);
+            } catch (RuntimeException e) { // refused before the journal: closed, fail-stopped, codec
+                reply.fail(e);
+            }
+        }
+        return future;
+    }
+
+    /** Encodes and queues {@code event}, then combines; {@code reply} gets its outcome once it is durable. */
+    private void submit(E event, Reply<Outcome<S>> reply, boolean async) {
+        core.checkWritable();
+        Instant now = core.clock.instant();
+        queue.add(new Request<>(event, core.events.encode(event, now), now, reply, async));
+        combine();
     }
 
     /** Whoever gets the lock runs every queued request in order; the others just wait for their result. */
@@ -155,6 +177,9 @@ final class ImmutableEngine<S, E> implements PrevalentValue<S, E>, EngineCore.So
                 } else {
                     publish(new Published<>(seq, outcome.state(), time));
                     r.done.complete(outcome);
+                    if (r.async) {
+                        core.applied(seq); // no caller thread comes back to ask for a due snapshot
+                    }
                 }
             } catch (Throwable t) { // a bug here must not leave the caller waiting, nor reach the committer
                 r.done.fail(core.failStop("publishing event " + seq + " threw " + t, t));
@@ -260,20 +285,27 @@ final class ImmutableEngine<S, E> implements PrevalentValue<S, E>, EngineCore.So
     @Override
     public void close() {
         guard.check("close");
-        core.close();
+        try {
+            core.close();
+        } finally {
+            core.async.close(); // the journal acknowledged or failed every append: complete their futures
+        }
     }
 
-    /** One queued event and its caller's completion. */
+    /** One queued event and where its outcome goes (a waiting caller or a future). */
     private static final class Request<S> {
         final Object event;
         final byte[] payload;
         final Instant now;
-        final Completion<Outcome<S>> done = new Completion<>();
+        final Reply<Outcome<S>> done;
+        final boolean async; // from executeAsync: no caller waits to call core.applied
 
-        Request(Object event, byte[] payload, Instant now) {
+        Request(Object event, byte[] payload, Instant now, Reply<Outcome<S>> done, boolean async) {
             this.event = event;
             this.payload = payload;
             this.now = now;
+            this.done = done;
+            this.async = async;
         }
     }
 }

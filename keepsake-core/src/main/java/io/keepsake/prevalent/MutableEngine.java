@@ -2,7 +2,6 @@ package io.keepsake.prevalent;
 
 import io.keepsake.RejectedException;
 import io.keepsake.WorkerStatus;
-import io.keepsake.internal.concurrent.Completion;
 import io.keepsake.internal.concurrent.ReentrancyGuard;
 import io.keepsake.internal.concurrent.Worker;
 import java.time.Instant;
@@ -23,12 +22,15 @@ import java.util.function.Function;
  * appends asynchronously, so one group commit covers many callers. The append's completion (run by the journal's
  * committer right after the force, in sequence order) files the command in {@link #ready} under its sequence
  * number and, if the write lock is free, applies every ready command in order and completes each caller's
- * {@link Completion}: no thread hop between durability and apply, and each caller is woken exactly once. If a
+ * {@link Reply}: no thread hop between durability and apply, and each caller is woken exactly once. If a
  * query, check or snapshot holds the lock, the completion hands over to the {@link #applier} (a kernel
  * {@link Worker}), which waits for the lock and applies instead, so the committer never blocks on the model.
  * Commands therefore run on Keepsake's threads, one at a time, never concurrently with a query. A failed append
- * completes its caller with {@link io.keepsake.FailStopException} directly. Callers wait on a {@link Completion}:
- * one whose interrupt flag is set parks (no spinning), gets its result, and gets its flag back.
+ * completes its caller with {@link io.keepsake.FailStopException} directly. Callers of {@code execute} wait on
+ * their reply's kernel {@code Completion}: one whose interrupt flag is set parks (no spinning), gets its result, and
+ * gets its flag back. {@code executeAsync} takes the same path up to the append and returns: its reply holds a
+ * permit of the core's {@link AsyncCalls} and, once decided here, is handed to that class's thread, which completes
+ * the future (never the committer or the applier, which may hold the write lock).
  *
  * <p>User code (commands, checks, queries) runs inside the core's {@link ReentrancyGuard}: a call back into this
  * system from it gets an {@link IllegalStateException} (an {@code execute} from a command would wait for the
@@ -90,16 +92,39 @@ final class MutableEngine<S> implements Prevalent<S>, EngineCore.Source {
     @SuppressWarnings("unchecked") // the result is what this command returned, an R
     public <R> R execute(Command<S, R> command) {
         guard.check("execute");
+        Reply<Object> reply = Reply.waiting();
+        submit(command, reply);
+        return (R) reply.await();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked") // the future is completed with what this command returned, an R
+    public <R> CompletableFuture<R> executeAsync(Command<S, R> command) {
+        guard.check("executeAsync");
+        java.util.Objects.requireNonNull(command, "command");
+        CompletableFuture<R> future = new CompletableFuture<>();
+        Reply<Object> reply = core.async.begin((CompletableFuture<Object>) future);
+        if (reply != null) {
+            try {
+                submit(command, reply);
+            } catch (RuntimeException e) { // refused before the journal: closed, fail-stopped, codec, check
+                reply.fail(e);
+            }
+        }
+        return future;
+    }
+
+    /** Encodes, checks and appends {@code command}; {@code reply} gets its outcome once it is applied. */
+    private void submit(Command<S, ?> command, Reply<Object> reply) {
         core.checkWritable();
         Instant time = core.clock.instant();
         byte[] payload = core.events.encode(command, time);
         if (HAS_CHECK.get(command.getClass())) {
             check(command, time);
         }
-        Pending pending = new Pending(command, time);
+        Pending pending = new Pending(command, time, reply);
         CompletableFuture<Long> acked = core.appendAsync(payload);
         acked.whenComplete((seq, failure) -> acknowledged(pending, seq, failure));
-        return (R) pending.done.await();
     }
 
     private void check(Command<S, ?> command, Instant time) {
@@ -368,19 +393,21 @@ final class MutableEngine<S> implements Prevalent<S>, EngineCore.Source {
             if (!applier.isCurrentThread()) {
                 applier.join();
             }
+            core.async.close(); // after the applier: completes every executeAsync future it decided
         }
     }
 
-    /** A command on its way through the journal, and its caller's completion. */
+    /** A command on its way through the journal, and where its outcome goes (a waiting caller or a future). */
     private static final class Pending {
         final Command<Object, Object> command;
         final Instant time;
-        final Completion<Object> done = new Completion<>();
+        final Reply<Object> done;
 
         @SuppressWarnings("unchecked") // the command's state and result types are erased once it is queued
-        Pending(Command<?, ?> command, Instant time) {
+        Pending(Command<?, ?> command, Instant time, Reply<Object> done) {
             this.command = (Command<Object, Object>) command;
             this.time = time;
+            this.done = done;
         }
     }
 }

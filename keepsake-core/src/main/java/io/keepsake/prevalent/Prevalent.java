@@ -1,6 +1,7 @@
 package io.keepsake.prevalent;
 
 import io.keepsake.RejectedException;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A mutable model kept in memory and made durable by journaling every {@link Command} before applying it
@@ -81,4 +82,33 @@ public interface Prevalent<S> extends PrevalentSystem<S> {
      *                                       fail-stopped
      */
     <R> R execute(Command<S, R> command);
+
+    /**
+     * Journals and applies a command like {@link #execute} without waiting for the journal, for non-blocking
+     * servers. The returned future completes only once the command is durable (in
+     * {@link io.keepsake.Durability#SYNC} mode: forced) and applied, with its result or the exception
+     * {@code execute} would have thrown (the check's {@link RejectedException}, a {@link io.keepsake.CodecException},
+     * {@link io.keepsake.FailStopException}, {@link io.keepsake.ClosedException}, or whatever the command threw).
+     * Commands from {@code execute} and {@code executeAsync} share one journal order and are applied in it, once
+     * each; a future completed with a value means its command will be recovered after a crash.
+     *
+     * <p>Backpressure: at most {@link PrevalentOptions#maxAsyncInFlight(int)} calls are in flight (accepted, future
+     * not yet completed). Beyond that this method does not block: it returns a future already failed with
+     * {@link io.keepsake.OverloadedException}, and nothing is journaled. It does not wait for a force; it may wait
+     * briefly for the model's read lock if the command has a {@link Command#check} (while a command is applied or a
+     * snapshot captures the model).
+     *
+     * <p>Futures are completed on one Keepsake thread, in the order their outcomes were decided; callbacks
+     * attached without an executor run there. Keep them short, and never wait there for another
+     * {@code executeAsync} future (nothing else would complete it): use the {@code ...Async(fn, executor)} forms
+     * for slow work. {@link #close()} completes or fails every future it accepted before it returns (with the
+     * journal the builder opened; a journal you passed completes the rest as it acknowledges or fails them).
+     *
+     * @param <R>     the command's result type
+     * @param command the command; its check runs first (on the calling thread), then it is journaled, then executed
+     * @return a future of the command's result, completed once the command is durable and applied
+     * @throws IllegalStateException if called from inside a command, check or query of this system (as
+     *                               {@code execute}); every other failure completes the future instead
+     */
+    <R> CompletableFuture<R> executeAsync(Command<S, R> command);
 }

@@ -419,6 +419,29 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
         return self();
     }
 
+    /** The default of {@link #maxAsyncInFlight(int)}. */
+    public static final int DEFAULT_MAX_ASYNC_IN_FLIGHT = 4096;
+
+    /**
+     * How many {@code executeAsync} calls may be in flight at once (default {@value #DEFAULT_MAX_ASYNC_IN_FLIGHT}):
+     * a call is in flight from the moment {@code executeAsync} accepts it until its future completes. At the bound,
+     * {@code executeAsync} neither blocks nor queues: it returns a future already failed with
+     * {@link io.keepsake.OverloadedException}, and nothing is journaled, so a non-blocking server can shed load or
+     * retry later. Blocking {@code execute} calls are not counted (each holds its own thread). The bound also caps
+     * the memory held by accepted calls (each keeps its command and encoded bytes until it completes).
+     *
+     * @param calls the most asynchronous calls in flight, at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if {@code calls} is below 1
+     */
+    public B maxAsyncInFlight(int calls) {
+        if (calls < 1) {
+            throw new IllegalArgumentException("maxAsyncInFlight must be at least 1, was " + calls);
+        }
+        settings.maxAsyncInFlight = calls;
+        return self();
+    }
+
     private static final String BACKUP_IN_MEMORY = "backup(...) cannot be combined with inMemory(): an in-memory "
             + "journal vanishes on close, so there is nothing durable to back up; use directory(...) or journal(...)";
 
@@ -473,6 +496,7 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
         int chunkSize = 4 << 20;
         Store backupStore; // backup(...): the caller's, never closed by the system
         BackupOptions backupOptions;
+        int maxAsyncInFlight = DEFAULT_MAX_ASYNC_IN_FLIGHT; // executeAsync calls whose futures are not completed
         Ticker ticker = Ticker.system(); // snapshot intervals, the journal's INTERVAL forces, retries and backoff at open
 
         void requireWhere() {

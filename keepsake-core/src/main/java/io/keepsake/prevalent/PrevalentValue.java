@@ -53,6 +53,33 @@ public interface PrevalentValue<S, E> extends PrevalentSystem<S> {
     Outcome<S> execute(E event);
 
     /**
+     * Applies and journals an event like {@link #execute} without waiting for the journal, for non-blocking
+     * servers. The transition runs before this returns (on this thread or on a concurrent caller's); the returned
+     * future completes only once the event is durable (in {@link io.keepsake.Durability#SYNC} mode: forced) and its
+     * state is published, with the same {@link Outcome} {@code execute} would return, or exceptionally with what it
+     * would throw ({@link RejectedException}, {@link io.keepsake.CodecException},
+     * {@link io.keepsake.FailStopException}, {@link io.keepsake.ClosedException}). Events from {@code execute} and
+     * {@code executeAsync} share one journal order; a future completed with an outcome means its event will be
+     * recovered after a crash.
+     *
+     * <p>Backpressure: at most {@link PrevalentOptions#maxAsyncInFlight(int)} calls are in flight (accepted, future
+     * not yet completed). Beyond that this method does not block: it returns a future already failed with
+     * {@link io.keepsake.OverloadedException}, and nothing is journaled or changed.
+     *
+     * <p>Futures are completed on one Keepsake thread, in the order their outcomes were decided; callbacks
+     * attached without an executor run there. Keep them short, and never wait there for another
+     * {@code executeAsync} future (nothing else would complete it). {@link #close()} completes or fails every future
+     * it accepted before it returns (with the journal the builder opened; a journal you passed completes the rest
+     * as it acknowledges or fails them).
+     *
+     * @param event the event; {@code transition} gets it with the current state and the clock's time
+     * @return a future of the state right after this event and the transition's result
+     * @throws IllegalStateException if called from inside a transition or query of this system (as {@code execute});
+     *                               every other failure completes the future instead
+     */
+    java.util.concurrent.CompletableFuture<Outcome<S>> executeAsync(E event);
+
+    /**
      * The current state, read without a lock: it is immutable, so it may be kept and shared.
      *
      * @return the published state (in SYNC mode, as of the last durable event)

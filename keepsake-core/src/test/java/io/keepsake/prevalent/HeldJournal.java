@@ -19,6 +19,11 @@ final class HeldJournal implements Journal {
         gate.complete(null);
     }
 
+    /** Fails everything held so far and everything appended later with {@code error}: a failed force. */
+    void fail(Throwable error) {
+        gate.completeExceptionally(error);
+    }
+
     @Override
     public long append(byte[] payload) {
         return appendAsync(payload).join();

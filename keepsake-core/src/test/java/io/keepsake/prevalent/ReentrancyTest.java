@@ -64,6 +64,13 @@ class ReentrancyTest {
                     LEDGER.get().execute(new Ledger.Credit("inner", 1));
                 }
             }
+            case "executeAsync" -> {
+                if (system instanceof Prevalent<?>) {
+                    BANK.get().executeAsync(new Bank.Deposit("inner", 1));
+                } else {
+                    LEDGER.get().executeAsync(new Ledger.Credit("inner", 1));
+                }
+            }
             case "query" -> system.query(s -> s);
             case "snapshot" -> system.snapshot();
             case "close" -> system.close();
@@ -79,7 +86,7 @@ class ReentrancyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"execute", "query", "snapshot", "close"})
+    @ValueSource(strings = {"execute", "executeAsync", "query", "snapshot", "close"})
     void aCommandCallingItsOwnSystemGetsIllegalStateAndLiveStateEqualsReplay(String what) {
         assertTimeoutPreemptively(HANG_GUARD, () -> {
             Bank live;
@@ -101,7 +108,7 @@ class ReentrancyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"execute", "snapshot", "close"})
+    @ValueSource(strings = {"execute", "executeAsync", "snapshot", "close"})
     void aCheckCallingItsOwnSystemGetsIllegalStateAndNothingIsJournaled(String what) {
         assertTimeoutPreemptively(HANG_GUARD, () -> {
             try (Prevalent<Bank> bank = openBank()) {
@@ -128,7 +135,7 @@ class ReentrancyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"execute", "query", "snapshot", "close"})
+    @ValueSource(strings = {"execute", "executeAsync", "query", "snapshot", "close"})
     void aTransitionCallingItsOwnSystemIsRejectedAndLiveStateEqualsReplay(String what) {
         assertTimeoutPreemptively(HANG_GUARD, () -> {
             Ledger live;
