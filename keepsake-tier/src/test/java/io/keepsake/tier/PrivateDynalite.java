@@ -34,9 +34,14 @@ final class PrivateDynalite implements ColdServer {
         this.port = port;
         this.cli = cli;
         start();
-        store = DynamoDbStore.builder(TABLE).endpoint(URI.create("http://127.0.0.1:" + port)).region("us-east-1")
-                .credentials("keepsake-test", "keepsake-test-secret").createTable(true).namespace("tier/")
-                .maxAttempts(2).build();
+        try {
+            store = DynamoDbStore.builder(TABLE).endpoint(URI.create("http://127.0.0.1:" + port))
+                    .region("us-east-1").credentials("keepsake-test", "keepsake-test-secret").createTable(true)
+                    .namespace("tier/").maxAttempts(2).build();
+        } catch (RuntimeException e) {
+            stop(true); // no dynalite left behind
+            throw e;
+        }
     }
 
     static PrivateDynalite start(Path dir) {
