@@ -10,6 +10,7 @@ import io.keepsake.KeepsakeException;
 import io.keepsake.StorageException;
 import io.keepsake.internal.concurrent.ManualTicker;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -105,8 +106,15 @@ class TierChaosTest {
                 if (model.has(key) && available(key, coldDownFor > 0, at, model, r)) {
                     assertEquals(model.expected(key), TierChaosModel.content(r, key), at + ": read " + key);
                 }
-            } else if (action < 80) {
-                if (coldDownFor == 0) {
+            } else if (action < 80) { // an eviction pass, half the time once the workers have caught up (so that
+                if (coldDownFor == 0) { // frozen keys written since, unmarked, meet the digest check often)
+                    if (random.nextBoolean()) {
+                        Tier current = tier;
+                        RedisTestServer.await(at + ": the workers catch up", () -> {
+                            TierStats s = current.stats();
+                            return s.queued() == 0 && s.claimed() == 0;
+                        });
+                    }
                     tier.evictIdle();
                 }
             } else if (action < 85) { // close and reopen this process's workers
@@ -118,6 +126,7 @@ class TierChaosTest {
                 redis.stop(random.nextBoolean());
                 redis = PrivateRedis.restart(redis);
                 redisRestarts++;
+                awaitReconnected(r);
             } else if (coldDownFor == 0) { // the cold store goes down for a few steps: SIGKILL or SIGTERM
                 coldDownFor = 2 + random.nextInt(6);
                 cold.stop(random.nextBoolean());
@@ -181,9 +190,35 @@ class TierChaosTest {
             assertEquals(model.expected(k), TierChaosModel.content(r, k), context + ": " + k + " after eviction");
         }
         assertFalse(back.isEmpty());
+        // Every key, now frozen and resident, written once more and never marked dirty: an eviction pass must leave
+        // each in Redis (its DUMP no longer matches the frozen digest) and queue it for freezing instead.
+        for (String k : keys) {
+            model.write(r, k, random);
+        }
+        assertEquals(0, tier.evictIdle(), context + ": keys written after their freeze were evicted");
+        for (String k : keys) {
+            assertEquals(model.expected(k), TierChaosModel.content(r, k), context + ": " + k + " written unmarked");
+        }
         System.out.printf("TierChaosTest: %s on %s, %d steps, %d keys, %d Redis restarts, %d cold outages, %d dead"
                 + " letters, %d ms, stats %s%n", context, cold, STEPS, keys.length, redisRestarts, outages,
                 dead.size(), (System.nanoTime() - began) / 1_000_000, tier.stats());
+    }
+
+    /**
+     * Waits until the test's connection and the tier's have reconnected to the restarted Redis, as a user would
+     * retry: a command written to a socket the kernel has just reset fails rather than waiting for the reconnect.
+     */
+    private void awaitReconnected(RedisCommands<String, String> r) {
+        Tier current = tier;
+        RedisTestServer.await("connections to the restarted Redis are back", () -> {
+            try {
+                r.ping();
+                current.stats();
+                return true;
+            } catch (RedisException | StorageException e) {
+                return false;
+            }
+        });
     }
 
     /**
