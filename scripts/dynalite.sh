@@ -4,6 +4,8 @@
 # matches) and starts it in the background, logging to .services/dynalite-4567.log. It keeps running after the
 # tests, like PostgreSQL and Redis; stop it with: kill "$(cat .services/dynalite-4567.pid)". KEEPSAKE_DYNALITE_PORT
 # picks another port (then point the tests at it with KEEPSAKE_DYNALITE_ENDPOINT=http://127.0.0.1:PORT).
+# `dynalite.sh --install-only` installs it and starts nothing: keepsake-tier's chaos test runs a private dynalite
+# of its own (on disk, so it can be killed and restarted), even when another one already answers on 4567.
 set -u
 cd "$(dirname "$0")/.."
 VERSION=4.0.0
@@ -21,7 +23,10 @@ healthy() {
   case "$answer" in *"healthy: dynamodb"*) return 0 ;; *) return 1 ;; esac
 }
 
-if port_open "$PORT"; then
+INSTALL_ONLY=false
+[ "${1:-}" = "--install-only" ] && INSTALL_ONLY=true
+
+if ! $INSTALL_ONLY && port_open "$PORT"; then
   if healthy; then exit 0; fi
   say "something other than dynalite listens on 127.0.0.1:$PORT; stop it or set KEEPSAKE_DYNALITE_PORT."
   exit 1
@@ -49,6 +54,8 @@ if [ "$installed" != "$VERSION" ]; then
     exit 1
   fi
 fi
+
+if $INSTALL_ONLY; then exit 0; fi
 
 say "starting dynalite $VERSION on 127.0.0.1:$PORT (in memory)"
 # setsid: its own session, so that it outlives this script and a Ctrl-C of the build.

@@ -61,6 +61,7 @@ final class RedisTier implements Tier {
     private final AtomicLong restores = new AtomicLong();
     private final AtomicLong coldReads = new AtomicLong();
     private final List<Worker> workers = new ArrayList<>(); // written only while opening
+    private KeyspaceDirtier dirtier; // written only while opening; null without auto-dirty
     private volatile boolean closing;
 
     private RedisTier(TierBuilder b, HotSide hot, String where) {
@@ -96,6 +97,14 @@ final class RedisTier implements Tier {
         }
         if (tier.ttl != null) {
             tier.workers.add(Worker.start("keepsake-tier-evict", tier::evictLoop, tier::workerDied));
+        }
+        if (b.autoDirtyPattern != null) {
+            try {
+                tier.dirtier = KeyspaceDirtier.start(client, b, tier, where);
+            } catch (RuntimeException e) {
+                tier.close();
+                throw e;
+            }
         }
         return tier;
     }
@@ -270,6 +279,9 @@ final class RedisTier implements Tier {
 
     @Override
     public void close() {
+        if (dirtier != null) {
+            dirtier.close();
+        }
         synchronized (this) {
             if (closing) {
                 return;

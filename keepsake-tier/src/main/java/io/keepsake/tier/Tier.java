@@ -39,6 +39,10 @@ import java.util.Map;
  * {@link Availability#ABSENT}, while an evicted key whose cold copy is missing or damaged is a
  * {@link ColdCopyException} naming it.
  *
+ * <p><b>Auto-dirty</b> ({@link TierBuilder#autoDirty}) queues keys that Redis reports written (keyspace
+ * notifications), best effort: notifications are fire-and-forget and lost while no subscriber listens, so it only
+ * freezes changed keys sooner; the digest check above is what keeps them safe.
+ *
  * <p><b>Hazard.</b> The queue and the tier's records live in Redis beside the data. A Redis restarted without
  * persistence loses every key not yet frozen, and the records of what was evicted; the tier cannot save those.
  * Run Redis with {@code appendonly yes} (and {@code maxmemory-policy noeviction}) under a tier. Redis Cluster is

@@ -28,6 +28,8 @@ public final class TierBuilder {
     Compression compression = Compression.LZ4;
     KeyProvider keys;
     Ticker ticker = Ticker.system();
+    String autoDirtyPattern; // null: no auto-dirty
+    boolean autoDirtyConfigure;
 
     TierBuilder(String redisUri, RedisClient client, Store cold) {
         if (redisUri == null && client == null) {
@@ -223,10 +225,33 @@ public final class TierBuilder {
     }
 
     /**
+     * Queues keys for freezing when Redis reports a write to them (keyspace notifications), best effort: a
+     * notification published while this process is disconnected is lost, so a key may still be frozen only when
+     * marked dirty or when eviction finds it changed. Safety never depends on it: eviction compares the DUMP digest
+     * either way. Needs {@code notify-keyspace-events} to include {@code Kg$lshzt}; costs one published message
+     * per write.
+     *
+     * @param keyPattern     a Redis glob of the keys to watch, such as {@code user:*} or {@code *}
+     * @param configureRedis whether the tier may add the missing flags with {@code CONFIG SET} (again after a
+     *                       reconnect); if false and they are missing, {@link #build()} fails saying what to set
+     * @return this builder
+     */
+    public TierBuilder autoDirty(String keyPattern, boolean configureRedis) {
+        if (keyPattern == null || keyPattern.isEmpty()) {
+            throw new IllegalArgumentException("auto-dirty needs a key pattern, such as \"*\"");
+        }
+        this.autoDirtyPattern = keyPattern;
+        this.autoDirtyConfigure = configureRedis;
+        return this;
+    }
+
+    /**
      * Connects to Redis and starts the workers (and, with a TTL, the evictor).
      *
      * @return the tier
      * @throws io.keepsake.StorageException if Redis cannot be reached
+     * @throws IllegalStateException        if auto-dirty is on, keyspace notifications are off and the tier may not
+     *                                      turn them on
      */
     public Tier build() {
         return RedisTier.open(this);
