@@ -24,9 +24,10 @@ import java.util.function.Supplier;
  * it, renames it over the entry file and forces the directory. A delete removes the file and forces the directory.
  *
  * <p>Failures: a failed in-place write only fails its call (a partly written slot fails its CRC32C and the older
- * slot is read), as does a failed temporary file. A failed in-place force, rename, delete or directory force may
- * leave what readers see ahead of what is durable, so the store refuses further writes ({@link FailStopException})
- * until reopened.
+ * slot is read), as does a failed temporary file. After a failed in-place force readers may see the new slot, so
+ * the slot is withdrawn (overwritten with a record no reader accepts, and forced); if that works only the call
+ * fails. A failed withdrawal, rename, delete or directory force may leave what readers see ahead of what is
+ * durable, so the store refuses further writes ({@link FailStopException}) until reopened.
  *
  * <p>Concurrency: every change holds its stripe lock ({@link DirectoryLocks}: JVM lock, then OS lock) across
  * read-version, compare and write, so compare-and-set holds across threads and processes. {@code failure} is
@@ -139,8 +140,27 @@ final class EntryWriter {
         try {
             out.force(false);
         } catch (IOException e) {
-            throw failStop("forcing slot " + slot + " of " + file.getFileName() + " for key '" + key + "'", e);
+            withdraw(out, file, key, slot, capacity, e);
         }
+    }
+
+    /**
+     * After a failed force of a slot: readers may see a version that is not durable, so overwrite the slot's head
+     * with a record no reader accepts (length -1) and force again. If that force succeeds, what readers see and
+     * what is durable are the older slot again, and only this call fails; otherwise the store fail-stops.
+     */
+    private void withdraw(DiskFile out, Path file, String key, int slot, int capacity, IOException cause) {
+        ByteBuffer invalid = ByteBuffer.allocate(12).putLong(0, 0).putInt(8, -1);
+        try {
+            out.write(invalid, SlottedEntry.slotOffset(slot, capacity));
+            out.force(false);
+        } catch (IOException e) {
+            cause.addSuppressed(e);
+            throw failStop("forcing slot " + slot + " of " + file.getFileName() + " for key '" + key + "', and then"
+                    + " withdrawing it,", cause);
+        }
+        throw new StorageException(owner.describe() + ": cannot force slot " + slot + " of " + file + " for key '"
+                + key + "'; the slot was withdrawn and the key keeps its previous version", cause);
     }
 
     /** Makes a new slotted file visible whole: temporary file, force, rename, directory force. */

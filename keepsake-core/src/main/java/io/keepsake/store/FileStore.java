@@ -31,10 +31,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * hold the newest version and fdatasyncs the file; a power cut during it leaves the older slot, which is the
  * acknowledged version. Creating a key (and upgrading a version 1 file, growing the slots past their capacity, or
  * overwriting a damaged file) writes a new file as a temporary file, forces it, renames it over the entry file and
- * forces the directory; a delete removes the file and forces the directory. If an in-place force, the rename, the
- * delete or the directory force fails, what readers see may be ahead of what is durable, so the store refuses
- * further writes ({@link FailStopException}) until reopened. A failed write that readers cannot see (a temporary
- * file, or a slot whose CRC32C it leaves broken) only fails that call ({@link StorageException}).
+ * forces the directory; a delete removes the file and forces the directory. If the rename, the delete or the
+ * directory force fails, what readers see may be ahead of what is durable, so the store refuses further writes
+ * ({@link FailStopException}) until reopened. A failed write that readers cannot see (a temporary file, or a slot
+ * whose CRC32C it leaves broken) only fails that call ({@link StorageException}), and so does a failed in-place
+ * force once the slot is withdrawn (overwritten with an invalid record and forced; if that fails too, fail-stop).
  *
  * <p>Concurrency: a read opens the entry file and reads it without a lock: a rename swaps whole files, and a slot
  * written meanwhile fails its CRC32C, so the other slot (the newest complete version) is read. If no slot passes
