@@ -30,6 +30,11 @@ final class EntryFile {
     static final int SLOTTED = 2;
     /** Offset of the key (after the header and the u16 key length), in both layouts. */
     static final int KEY_OFFSET = FileHeader.SIZE + 2;
+    /**
+     * Bytes read first from every file: the header, the longest key and what follows it (a flat file's value
+     * length, a slotted file's header block CRC32C), and in a flat file the start of the value.
+     */
+    static final int HEAD_WINDOW = 1024;
 
     private EntryFile() {
     }
@@ -55,8 +60,7 @@ final class EntryFile {
      */
     static State read(DiskFile file, String name) throws IOException {
         long size = file.size();
-        int readable = (int) Math.min(size, SlottedEntry.READ_WHOLE_BELOW);
-        ByteBuffer head = readFully(file, 0, readable, name);
+        ByteBuffer head = readFully(file, 0, (int) Math.min(size, HEAD_WINDOW), name);
         int layout = checkHeader(head, name);
         if (layout == FLAT) {
             return new State(FLAT, FlatEntry.read(file, head, name, size), -1, 0);

@@ -40,8 +40,8 @@ import java.util.zip.CRC32C;
 final class SlottedEntry {
     /** The header block's size and the alignment of the slots: one page. */
     static final int BLOCK = 4096;
-    /** Files up to this size are read with one call. */
-    static final int READ_WHOLE_BELOW = 64 * 1024;
+    /** Bytes read first from each slot: its version and length, and all of a small value and its CRC32C. */
+    static final int SLOT_WINDOW = 512;
     /** Bytes of a slot around its value: version, length, CRC32C. */
     static final int SLOT_OVERHEAD = 8 + 4 + 4;
     private static final int SLOT_HEAD = 12;
@@ -101,8 +101,8 @@ final class SlottedEntry {
     /**
      * Checks a slotted file's header block and both slots.
      *
-     * @param head the file's first bytes (the whole file when it is shorter than {@link #READ_WHOLE_BELOW}), its
-     *             32-byte header already checked
+     * @param head the file's first bytes (at least the header block's checked part), its 32-byte header already
+     *             checked
      * @return the file's state, with a null newest entry when neither slot passes its checks
      * @throws CorruptionException if the header block is damaged or the size does not fit the capacity
      */
@@ -121,16 +121,13 @@ final class SlottedEntry {
             throw new CorruptionException(name, FileHeader.SIZE, "header block CRC32C mismatch");
         }
         int cap = (int) capacity;
-        long[] versions = new long[2];
-        int[] lengths = new int[2];
+        ByteBuffer[] windows = new ByteBuffer[2];
         for (int slot = 0; slot < 2; slot++) {
-            ByteBuffer prefix = bytes(file, head, slotOffset(slot, cap), SLOT_HEAD, name);
-            versions[slot] = prefix.getLong(prefix.position());
-            lengths[slot] = prefix.getInt(prefix.position() + 8);
+            windows[slot] = EntryFile.readFully(file, slotOffset(slot, cap), Math.min(cap, SLOT_WINDOW), name);
         }
-        int first = versions[1] > versions[0] ? 1 : 0;
+        int first = windows[1].getLong(0) > windows[0].getLong(0) ? 1 : 0;
         for (int slot : new int[] {first, 1 - first}) {
-            EntryFile.Entry entry = checkSlot(file, head, name, key, cap, slot, versions[slot], lengths[slot]);
+            EntryFile.Entry entry = checkSlot(file, windows[slot], name, key, cap, slot);
             if (entry != null) {
                 return new EntryFile.State(EntryFile.SLOTTED, entry, slot, cap);
             }
@@ -138,30 +135,27 @@ final class SlottedEntry {
         return new EntryFile.State(EntryFile.SLOTTED, null, -1, cap);
     }
 
-    /** @return the slot's entry, or null if its length does not fit or its CRC32C fails */
-    private static EntryFile.Entry checkSlot(DiskFile file, ByteBuffer head, String name, String key, int capacity,
-                                             int slot, long version, int length) throws IOException {
+    /**
+     * @param window the slot's first bytes
+     * @return the slot's entry, or null if its length does not fit or its CRC32C fails
+     */
+    private static EntryFile.Entry checkSlot(DiskFile file, ByteBuffer window, String name, String key, int capacity,
+                                             int slot) throws IOException {
+        long version = window.getLong(0);
+        int length = window.getInt(8);
         if (length < 0 || length > capacity - SLOT_OVERHEAD) {
             return null;
         }
-        long at = slotOffset(slot, capacity);
-        ByteBuffer record = bytes(file, head, at, SLOT_HEAD + length + 4, name);
+        int recordLength = SLOT_HEAD + length + 4;
+        ByteBuffer record = recordLength <= window.limit() ? window
+                : EntryFile.readFully(file, slotOffset(slot, capacity), recordLength, name);
         CRC32C crc = new CRC32C();
-        crc.update(record.array(), record.arrayOffset() + record.position(), SLOT_HEAD + length);
-        if ((int) crc.getValue() != record.getInt(record.position() + SLOT_HEAD + length)) {
+        crc.update(record.array(), 0, SLOT_HEAD + length);
+        if ((int) crc.getValue() != record.getInt(SLOT_HEAD + length)) {
             return null;
         }
         byte[] value = new byte[length];
-        record.get(record.position() + SLOT_HEAD, value);
+        record.get(SLOT_HEAD, value);
         return new EntryFile.Entry(key, version, value);
-    }
-
-    /** @return a buffer whose bytes from its position are the file's {@code length} bytes at {@code position} */
-    private static ByteBuffer bytes(DiskFile file, ByteBuffer head, long position, int length, String name)
-            throws IOException {
-        if (position + length <= head.limit()) {
-            return head.duplicate().order(ByteOrder.BIG_ENDIAN).position((int) position);
-        }
-        return EntryFile.readFully(file, position, length, name);
     }
 }

@@ -86,6 +86,40 @@ class EntryFormatTest {
         }
     }
 
+    /** @return a format 1 file, laid out as {@link FlatEntry} documents it */
+    private static byte[] flatFile(String key, long version, byte[] value) {
+        byte[] keyBytes = key.getBytes(StandardCharsets.US_ASCII);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(FlatEntry.OVERHEAD + keyBytes.length + value.length);
+        new io.keepsake.internal.format.FileHeader(io.keepsake.internal.format.FileKind.STORE_ENTRY, 1, 1, 0, 0, 0,
+                0, version).writeTo(b);
+        b.putShort((short) keyBytes.length).put(keyBytes).putInt(value.length).put(value);
+        b.putInt(io.keepsake.internal.format.Checksums.crc32c(b.array(), 0, b.position()));
+        return b.array();
+    }
+
+    @Test
+    void aFormatOneEntryLongerThanTheFirstReadIsReadWholeAndUpgraded() throws IOException {
+        byte[] value = new byte[3 * EntryFile.HEAD_WINDOW + 5];
+        for (int i = 0; i < value.length; i++) {
+            value[i] = (byte) (i * 31);
+        }
+        Path dir = Files.createDirectory(tmp.resolve("store"));
+        Files.write(dir.resolve("big.kse"), flatFile("big", 77, value));
+        try (FileStore store = FileStore.at(dir)) {
+            Blob blob = store.get("big").orElseThrow();
+            assertArrayEquals(value, blob.value());
+            assertEquals("77", blob.version());
+            byte[] damaged = flatFile("big", 77, value);
+            damaged[damaged.length - 9] ^= 4;
+            Files.write(dir.resolve("big.kse"), damaged);
+            assertThrows(CorruptionException.class, () -> store.get("big"));
+            Files.write(dir.resolve("big.kse"), flatFile("big", 77, value));
+            assertEquals("78", store.put("big", value, Expected.version("77")));
+            assertArrayEquals(value, store.get("big").orElseThrow().value());
+            assertEquals(EntryFile.SLOTTED, Files.readAllBytes(dir.resolve("big.kse"))[6]);
+        }
+    }
+
     @Test
     void goldenEntryOfFormatTwoReadsItsNewerSlotAndIsWrittenByteForByte() throws IOException {
         byte[] golden = goldenV2();
