@@ -15,30 +15,37 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The embedded {@link Store}: one file per key in one directory, every change forced before it is acknowledged.
  *
- * <p>Files: each key is one entry file (layout in {@code EntryFile}: a {@code STORE_ENTRY} header whose base is the
- * version number, the key, the value, a CRC32C). Keys map to flat file names with {@code /} as {@code ~} and
- * upper case escaped, long keys hashed (see {@code EntryNames}), so no key can reach outside the directory.
- * Files and directories are owner-only. All data access goes through the {@link Disk} given at open.
+ * <p>Files: each key is one entry file. Entry format version 2 ({@code SlottedEntry}) holds a header block with
+ * the key and two slots, each a version, the value and a CRC32C; format version 1 ({@code FlatEntry}), written
+ * before 2026-12, holds one version and is still read, and replaced by a version 2 file at the key's next put.
+ * Keys map to flat file names with {@code /} as {@code ~} and upper case escaped, long keys hashed (see
+ * {@code EntryNames}), so no key can reach outside the directory. Files and directories are owner-only. All data
+ * access goes through the {@link Disk} given at open.
  *
- * <p>Durability: a put writes a temporary file in the directory, forces it, atomically renames it over the entry
- * file and forces the directory; a delete removes the file and forces the directory. If the rename, the delete or
- * the directory force fails, what readers see may be ahead of what is durable, so the store refuses further writes
- * ({@link FailStopException}) until reopened. A failure while writing or forcing the temporary file changes
- * nothing visible and only fails that call ({@link StorageException}).
+ * <p>Durability ({@code EntryWriter}): an update of an existing version 2 file overwrites the slot that does not
+ * hold the newest version and fdatasyncs the file; a power cut during it leaves the older slot, which is the
+ * acknowledged version. Creating a key (and upgrading a version 1 file, growing the slots past their capacity, or
+ * overwriting a damaged file) writes a new file as a temporary file, forces it, renames it over the entry file and
+ * forces the directory; a delete removes the file and forces the directory. If the rename, the delete or the
+ * directory force fails, what readers see may be ahead of what is durable, so the store refuses further writes
+ * ({@link FailStopException}) until reopened. A failed write that readers cannot see (a temporary file, or a slot
+ * whose CRC32C it leaves broken) only fails that call ({@link StorageException}), and so does a failed in-place
+ * force once the slot is withdrawn (overwritten with an invalid record and forced; if that fails too, fail-stop).
  *
- * <p>Concurrency: a read opens the entry file and reads it whole; renames are atomic, so it sees the old or the new
- * file, never a mix, and takes no lock. A put or delete holds its key's stripe lock (see {@code DirectoryLocks}:
- * a lock shared by this JVM's stores on the directory plus an OS lock on the {@code +lock} file) across
- * read-version, compare and write, so compare-and-set holds across threads and processes. Every operation's file
- * work runs on a virtual thread nobody interrupts ({@code Uninterruptible}): NIO closes a channel on interrupt,
- * which would fail a write half-way and fail-stop the store, so an interrupted caller's call completes normally and
- * the caller keeps its interrupt status. At open, temporary files left by a crash are deleted, each under its
- * stripe lock so that a live writer's temporary file is never taken.
+ * <p>Concurrency: a read opens the entry file and reads it without a lock: a rename swaps whole files, and a slot
+ * written meanwhile fails its CRC32C, so the other slot (the newest complete version) is read. If no slot passes
+ * (a reader overlapping two updates, or damage), it reads again holding the key's stripe lock, and only then reports
+ * corruption. A put or delete holds its key's stripe lock (see {@code DirectoryLocks}: a lock shared by this JVM's
+ * stores on the directory plus an OS lock on the {@code +lock} file) across read-version, compare and write, so
+ * compare-and-set holds across threads and processes. Every operation's file work runs on a virtual thread nobody
+ * interrupts ({@code Uninterruptible}): NIO closes a channel on interrupt, which would fail a write half-way and
+ * fail-stop the store, so an interrupted caller's call completes normally and the caller keeps its interrupt
+ * status. At open, temporary files left by a crash are deleted, each under its stripe lock so that a live writer's
+ * temporary file is never taken.
  *
  * <p>Versions: a new key starts at {@code (currentTimeMillis << 20) | random 20 bits} and every put adds one, so
  * the token (the decimal number) changes on every put, and a deleted and re-created key gets back a version an
@@ -46,16 +53,18 @@ import java.util.concurrent.ThreadLocalRandom;
  * per version of the old incarnation. Calls after {@link #close()} throw {@link io.keepsake.ClosedException}.
  */
 public final class FileStore implements Store {
+    /** Unlocked reads tried before a read-only store reports a file with no valid slot as corrupt. */
+    private static final int READ_ONLY_ATTEMPTS = 3;
+
     private final Path dir;
     private final Disk disk;
-    private final DirectoryLocks locks;
+    private final EntryWriter writer; // null: read-only, see readOnly(Path)
     private volatile boolean closed; // set once under this (close); read without a lock
-    private volatile Throwable failure; // set under a stripe lock when a rename, delete or directory force failed
 
     private FileStore(Path dir, Disk disk, DirectoryLocks locks) {
         this.dir = dir;
         this.disk = disk;
-        this.locks = locks; // null: read-only, see readOnly(Path)
+        this.writer = locks == null ? null : new EntryWriter(this, dir, disk, locks);
     }
 
     /**
@@ -77,8 +86,8 @@ public final class FileStore implements Store {
     }
 
     /**
-     * Reads one entry file of a store directory on its own, checking it whole (header, key, length, CRC32C), for
-     * tools handed a single file.
+     * Reads one entry file of a store directory on its own, checking it whole (header, key, lengths, CRC32C), for
+     * tools handed a single file. Of a file with two slots it gives the newest version that passes its checks.
      *
      * @param file an entry file ({@code *.kse})
      * @return the key the file records, and its value and version
@@ -88,7 +97,7 @@ public final class FileStore implements Store {
     public static Map.Entry<String, Blob> readEntry(Path file) {
         Objects.requireNonNull(file, "file");
         try (DiskFile in = Disk.local().openRead(file)) {
-            EntryFile.Entry entry = EntryFile.read(in, file.toString());
+            EntryFile.Entry entry = EntryFile.readNewest(in, file.toString());
             return Map.entry(entry.key(), new Blob(entry.value(), Long.toString(entry.version())));
         } catch (IOException e) {
             throw new StorageException("cannot read " + file, e);
@@ -130,7 +139,7 @@ public final class FileStore implements Store {
         FileStore store = new FileStore(absolute, disk, locks);
         try {
             Uninterruptible.call(() -> {
-                store.removeTempFiles();
+                store.writer.removeTempFiles();
                 return null;
             });
         } catch (RuntimeException e) {
@@ -147,10 +156,29 @@ public final class FileStore implements Store {
         return Uninterruptible.call(() -> read(key));
     }
 
+    /**
+     * Reads without a lock; a file whose slots both fail their checks may be one a writer is updating (twice
+     * during this read), so it is read again: under the key's stripe lock, or, read-only, a few more times.
+     */
     private Optional<Blob> read(String key) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return readOnce(key);
+            } catch (CorruptionException e) {
+                if (writer != null) {
+                    return writer.lockedRead(key, () -> readOnce(key));
+                }
+                if (attempt >= READ_ONLY_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private Optional<Blob> readOnce(String key) {
         Path file = fileOf(key);
         try (DiskFile in = disk.openRead(file)) {
-            EntryFile.Entry entry = EntryFile.read(in, file.toString());
+            EntryFile.Entry entry = EntryFile.readNewest(in, file.toString());
             if (!entry.key().equals(key)) {
                 throw new CorruptionException(file.toString(), EntryFile.KEY_OFFSET, "file records key '"
                         + entry.key() + "', expected '" + key + "'");
@@ -169,33 +197,7 @@ public final class FileStore implements Store {
         Objects.requireNonNull(value, "value");
         Objects.requireNonNull(expected, "expected");
         ensureWritable();
-        return Uninterruptible.call(() -> write(key, value, expected));
-    }
-
-    @SuppressWarnings("try") // the held lock is used only for its scope
-    private String write(String key, byte[] value, Expected expected) {
-        Path file = fileOf(key);
-        int stripe = DirectoryLocks.stripeOf(key);
-        try (DirectoryLocks.Held held = locks.lock(stripe)) {
-            ensureWritable();
-            Long current = currentVersion(file, expected.isAny());
-            check(key, expected, current);
-            long next = current == null || current == Long.MAX_VALUE ? freshVersion() : current + 1;
-            Path temp = dir.resolve(EntryNames.TEMP_PREFIX + stripe + "-"
-                    + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1));
-            writeTemp(temp, key, next, value);
-            try {
-                disk.move(temp, file);
-                disk.forceDirectory(dir);
-            } catch (IOException e) {
-                deleteQuietly(temp);
-                throw failStop("renaming " + temp.getFileName() + " over " + file.getFileName()
-                        + " or forcing the directory for key '" + key + "'", e);
-            }
-            return Long.toString(next);
-        } catch (IOException e) {
-            throw lockFailure(key, e);
-        }
+        return Uninterruptible.call(() -> writer.put(key, value, expected));
     }
 
     @Override
@@ -203,30 +205,7 @@ public final class FileStore implements Store {
         StoreKeys.requireValidKey(key);
         Objects.requireNonNull(expected, "expected");
         ensureWritable();
-        return Uninterruptible.call(() -> remove(key, expected));
-    }
-
-    @SuppressWarnings("try") // the held lock is used only for its scope
-    private boolean remove(String key, Expected expected) {
-        Path file = fileOf(key);
-        try (DirectoryLocks.Held held = locks.lock(DirectoryLocks.stripeOf(key))) {
-            ensureWritable();
-            Long current = currentVersion(file, expected.isAny());
-            check(key, expected, current);
-            if (current == null) {
-                return false;
-            }
-            try {
-                boolean existed = disk.delete(file);
-                disk.forceDirectory(dir);
-                return existed;
-            } catch (IOException e) {
-                throw failStop("deleting " + file.getFileName() + " or forcing the directory for key '" + key
-                        + "'", e);
-            }
-        } catch (IOException e) {
-            throw lockFailure(key, e);
-        }
+        return Uninterruptible.call(() -> writer.delete(key, expected));
     }
 
     @Override
@@ -278,11 +257,11 @@ public final class FileStore implements Store {
             }
             closed = true;
         }
-        if (locks == null) {
+        if (writer == null) {
             return;
         }
         try {
-            locks.release();
+            writer.locks().release();
         } catch (IOException e) {
             throw new StorageException(describe() + ": cannot close the lock file", e);
         }
@@ -293,50 +272,8 @@ public final class FileStore implements Store {
         return dir.resolve(EntryNames.fileName(key));
     }
 
-    private Long currentVersion(Path file, boolean tolerateCorruption) {
-        try (DiskFile in = disk.openRead(file)) {
-            return EntryFile.readVersion(in, file.toString());
-        } catch (NoSuchFileException e) {
-            return null;
-        } catch (IOException e) {
-            throw new StorageException(describe() + ": cannot read " + file, e);
-        } catch (CorruptionException e) {
-            if (tolerateCorruption) {
-                return Long.MAX_VALUE; // present but unreadable: an unconditional write replaces it
-            }
-            throw e;
-        }
-    }
-
-    private KeepsakeException lockFailure(String key, IOException e) {
-        if (closed) {
-            return new ClosedException("store " + describe());
-        }
-        return new StorageException(describe() + ": cannot lock or unlock key '" + key + "'", e);
-    }
-
-    private void check(String key, Expected expected, Long current) {
-        String found = current == null ? null : Long.toString(current);
-        if (!expected.matches(found)) {
-            throw MemoryStore.conflict(key, expected, found);
-        }
-    }
-
-    private void writeTemp(Path temp, String key, long version, byte[] value) {
-        try (DiskFile out = disk.open(temp, true)) {
-            EntryFile.write(out, key, version, value);
-            out.force(true);
-        } catch (IOException | RuntimeException e) {
-            deleteQuietly(temp);
-            throw new StorageException(describe() + ": cannot write " + temp + " for key '" + key + "'", e);
-        }
-    }
-
-    /** Records a failure that leaves the visible state possibly ahead of the durable state. */
-    private FailStopException failStop(String what, IOException e) {
-        failure = e;
-        return new FailStopException(describe() + ": " + what + " failed; the store refuses writes until it is "
-                + "reopened", e);
+    boolean isClosed() {
+        return closed;
     }
 
     private String keyRecordedIn(Path path) throws IOException {
@@ -347,58 +284,17 @@ public final class FileStore implements Store {
         }
     }
 
-    @SuppressWarnings("try") // the held lock is used only for its scope
-    private void removeTempFiles() {
-        try {
-            boolean removed = false;
-            for (Path path : disk.list(dir)) {
-                String name = path.getFileName().toString();
-                if (!name.startsWith(EntryNames.TEMP_PREFIX)) {
-                    continue;
-                }
-                int stripe = EntryNames.tempStripe(name);
-                if (stripe < 0 || stripe >= DirectoryLocks.STRIPES) {
-                    removed |= disk.delete(path);
-                    continue;
-                }
-                try (DirectoryLocks.Held held = locks.lock(stripe)) {
-                    removed |= disk.delete(path); // a live writer's file is renamed before it unlocks
-                }
-            }
-            if (removed) {
-                disk.forceDirectory(dir);
-            }
-        } catch (IOException e) {
-            throw new StorageException(describe() + ": cannot remove temporary files", e);
-        }
-    }
-
-    private void deleteQuietly(Path temp) {
-        try {
-            disk.delete(temp);
-        } catch (IOException e) {
-            // the temporary file is removed at the next open
-        }
-    }
-
-    private static long freshVersion() {
-        return (System.currentTimeMillis() << 20) | ThreadLocalRandom.current().nextInt(1 << 20);
-    }
-
-    private void ensureOpen() {
+    void ensureOpen() {
         if (closed) {
             throw new ClosedException("store " + describe());
         }
     }
 
-    private void ensureWritable() {
+    void ensureWritable() {
         ensureOpen();
-        if (locks == null) {
+        if (writer == null) {
             throw new KeepsakeException(describe() + " is open read-only");
         }
-        Throwable cause = failure;
-        if (cause != null) {
-            throw new FailStopException(describe() + " refuses writes after an earlier failure; reopen it", cause);
-        }
+        writer.checkNotFailed();
     }
 }

@@ -49,13 +49,45 @@ class FileStoreFailureTest {
     }
 
     @Test
-    void aFailedFileForceFailsThatPutOnlyAndLeavesNoTempFile() throws IOException {
+    void anUpdateWritesTheEntryFileInPlaceAndForcesOnlyIt() {
+        try (FileStore store = FileStore.at(tmp.resolve("s"), disk)) {
+            String v = store.put("k", bytes("v"), Expected.absent());
+            disk.log.clear();
+            v = store.put("k", bytes("w"), Expected.version(v));
+            assertEquals(List.of("open k.kse", "force k.kse"), disk.log, "no temporary file, no directory force");
+            disk.log.clear();
+            store.put("k", bytes("x".repeat(5000)), Expected.version(v));
+            assertEquals(5, disk.log.size(), "a value outgrowing the slots replaces the file: " + disk.log);
+            assertEquals("forceDirectory s", disk.log.get(4));
+            assertArrayEquals(bytes("x".repeat(5000)), store.get("k").orElseThrow().value());
+        }
+    }
+
+    @Test
+    void aFailedInPlaceForceWithdrawsTheSlotAndFailsThatPutOnly() {
         try (FileStore store = FileStore.at(tmp, disk)) {
             String v = store.put("k", bytes("one"), Expected.absent());
             disk.failNextFileForce = true;
             StorageException e = assertThrows(StorageException.class,
                     () -> store.put("k", bytes("two"), Expected.version(v)));
+            assertTrue(!(e instanceof FailStopException), e::toString);
+            Blob got = store.get("k").orElseThrow();
+            assertArrayEquals(bytes("one"), got.value(), "the withdrawn slot is not read");
+            assertEquals(v, got.version());
+            store.put("k", bytes("three"), Expected.version(v));
+            assertArrayEquals(bytes("three"), store.get("k").orElseThrow().value());
+        }
+    }
+
+    @Test
+    void aFailedTempFileForceFailsThatPutOnlyAndLeavesNoTempFile() throws IOException {
+        try (FileStore store = FileStore.at(tmp, disk)) {
+            String v = store.put("k", bytes("one"), Expected.absent());
+            disk.failNextFileForce = true;
+            StorageException e = assertThrows(StorageException.class,
+                    () -> store.put("k", bytes("two".repeat(2000)), Expected.version(v)));
             assertTrue(e.getMessage().contains("'k'"), e::getMessage);
+            assertTrue(!(e instanceof FailStopException), "a temporary file nobody saw needs no fail-stop");
             assertEquals(v, store.get("k").orElseThrow().version());
             assertEquals(List.of("+lock", "k.kse"), namesIn(tmp));
             store.put("k", bytes("three"), Expected.version(v));

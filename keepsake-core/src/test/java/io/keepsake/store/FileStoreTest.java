@@ -50,26 +50,45 @@ class FileStoreTest {
         try (FileStore store = FileStore.at(tmp)) {
             String version = store.put("k/A", bytes("xyz"), Expected.absent());
             byte[] raw = Files.readAllBytes(tmp.resolve("k~^a.kse"));
-            assertEquals(EntryFile.OVERHEAD + 3 + 3, raw.length);
-            FileHeader header = FileHeader.readFrom(java.nio.ByteBuffer.wrap(raw), "entry");
-            assertEquals(FileKind.STORE_ENTRY, header.kind());
-            assertEquals(Long.parseLong(version), header.base());
+            assertEquals(3 * 4096, raw.length, "a header block and two one-page slots");
             java.nio.ByteBuffer body = java.nio.ByteBuffer.wrap(raw);
+            assertEquals(FileHeader.MAGIC, body.getInt(0));
+            assertEquals(FileKind.STORE_ENTRY.id(), raw[4]);
+            assertEquals(2, raw[5], "write format version");
+            assertEquals(2, raw[6], "read format version");
+            assertEquals(4096, body.getLong(16), "slot capacity");
+            assertEquals(io.keepsake.internal.format.Checksums.crc32c(raw, 0, 28), body.getInt(28));
             assertEquals(3, body.getShort(32));
             assertEquals("k/A", new String(raw, 34, 3, StandardCharsets.US_ASCII));
-            assertEquals(3, body.getInt(37));
-            assertEquals("xyz", new String(raw, 41, 3, StandardCharsets.US_ASCII));
-            assertEquals(io.keepsake.internal.format.Checksums.crc32c(raw, 0, 44), body.getInt(44));
+            assertEquals(io.keepsake.internal.format.Checksums.crc32c(raw, 0, 37), body.getInt(37));
+            assertEquals(Long.parseLong(version), body.getLong(4096));
+            assertEquals(3, body.getInt(4104));
+            assertEquals("xyz", new String(raw, 4108, 3, StandardCharsets.US_ASCII));
+            assertEquals(io.keepsake.internal.format.Checksums.crc32c(raw, 4096, 15), body.getInt(4111));
+            assertEquals(0, body.getLong(8192), "slot 1 is zero until the first update");
+
+            String next = store.put("k/A", bytes("uvwx"), Expected.version(version));
+            raw = Files.readAllBytes(tmp.resolve("k~^a.kse"));
+            body = java.nio.ByteBuffer.wrap(raw);
+            assertEquals(Long.parseLong(version) + 1, Long.parseLong(next));
+            assertEquals(Long.parseLong(next), body.getLong(8192), "the update went to slot 1");
+            assertEquals("uvwx", new String(raw, 8192 + 12, 4, StandardCharsets.US_ASCII));
+            assertEquals(Long.parseLong(version), body.getLong(4096), "slot 0 still holds the older version");
         }
     }
 
     @Test
-    void aFlippedByteAnywhereIsCorruptionNamingTheFile() throws IOException {
+    void aFlippedCheckedByteIsCorruptionNamingTheFile() throws IOException {
         try (FileStore store = FileStore.at(tmp)) {
             store.put("victim", bytes("some value"), Expected.absent());
             Path file = store.fileOf("victim");
             byte[] good = Files.readAllBytes(file);
-            for (int offset = 0; offset < good.length; offset++) {
+            int headerBlock = EntryFile.KEY_OFFSET + "victim".length() + 4;
+            int slot = SlottedEntry.SLOT_OVERHEAD + "some value".length();
+            for (int offset = 0; offset < SlottedEntry.BLOCK + slot; offset++) {
+                if (offset == headerBlock) {
+                    offset = SlottedEntry.BLOCK; // the zero padding of the header block is not checked
+                }
                 byte[] bad = good.clone();
                 bad[offset] ^= 0x10;
                 Files.write(file, bad);

@@ -4,23 +4,20 @@ import io.keepsake.Keepsake;
 import io.keepsake.ref.DurableRef;
 import io.keepsake.ref.WriteMode;
 import io.keepsake.store.FileStore;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 
 /** A Keepsake {@link DurableRef} of a long counter on a {@link FileStore}, incremented per update. */
 final class KeepsakeSyncUpdater implements Updater {
     static final String KEY = "counter";
 
-    private final Path dir;
+    /** The bytes of a FileStore slot around its value: version, length, CRC32C. */
+    private static final int SLOT_OVERHEAD = 16;
+
     private final FileStore store;
     private final DurableRef<Long> ref;
-    private long entryBytesAtClose; // written by close(), read after it on the same thread
+    private int bytesPerUpdate; // written by close(), read after it on the same thread
 
     KeepsakeSyncUpdater(Path dir, WriteMode mode) {
-        this.dir = dir;
         this.store = FileStore.at(dir);
         this.ref = Keepsake.ref(Long.class).store(store).key(KEY).initial(0L).mode(mode).open();
     }
@@ -29,23 +26,12 @@ final class KeepsakeSyncUpdater implements Updater {
         return ref;
     }
 
-    /** @return the size of the file the store kept the value in when this was closed */
-    long entryBytesAtClose() {
-        return entryBytesAtClose;
-    }
-
-    private long entryFileBytes() {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().contains(KEY)).mapToLong(p -> {
-                try {
-                    return Files.size(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }).max().orElse(0);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /**
+     * @return the bytes one update wrote in place when this was closed: the stored value plus the slot's version,
+     *         length and CRC32C (FileStore entry format 2)
+     */
+    int bytesPerUpdate() {
+        return bytesPerUpdate;
     }
 
     /** @return the value a fresh ref reads from the store */
@@ -67,7 +53,7 @@ final class KeepsakeSyncUpdater implements Updater {
 
     @Override
     public void close() {
-        entryBytesAtClose = entryFileBytes();
+        bytesPerUpdate = store.get(KEY).map(blob -> blob.value().length + SLOT_OVERHEAD).orElse(0);
         ref.close();
         store.close();
     }

@@ -38,7 +38,10 @@ class FileStoreFsyncFailureTest {
             Store store = Fixtures.store(dir, disk);
             String v1 = store.put("k", utf8("acked"), Expected.absent());
             disk.failOnce(failing, 1);
-            assertThrows(KeepsakeException.class, () -> store.put("k", utf8("failed"), Expected.version(v1)),
+            // an update forces only the entry file (in place); creating a key also forces the directory
+            String key = failing == DiskOp.FORCE_DIRECTORY ? "fresh" : "k";
+            assertThrows(KeepsakeException.class, () -> store.put(key, utf8("failed"),
+                            key.equals("k") ? Expected.version(v1) : Expected.absent()),
                     failing + " failed but the put was acknowledged");
             assertEquals(1L, disk.injectedFailures(), failing.toString());
             if (failing == DiskOp.FORCE_DIRECTORY) {
@@ -50,8 +53,15 @@ class FileStoreFsyncFailureTest {
             Fixtures.closeQuietly(store);
             try (Store reopened = Fixtures.store(dir, FaultyDisk.over(root, 8))) {
                 Optional<String> v = reopened.get("k").map(b -> text(b.value()));
-                assertTrue(v.equals(Optional.of("acked")) || v.equals(Optional.of("failed")),
-                        failing + ": after the failed put the key holds " + v);
+                Optional<String> fresh = reopened.get("fresh").map(b -> text(b.value()));
+                if (key.equals("k")) {
+                    assertTrue(v.equals(Optional.of("acked")) || v.equals(Optional.of("failed")),
+                            failing + ": after the failed put the key holds " + v);
+                } else {
+                    assertEquals(Optional.of("acked"), v, failing.toString());
+                    assertTrue(fresh.isEmpty() || fresh.equals(Optional.of("failed")),
+                            failing + ": after the failed create the key holds " + fresh);
+                }
             }
         }
     }

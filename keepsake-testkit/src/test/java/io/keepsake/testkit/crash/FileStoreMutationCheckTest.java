@@ -32,6 +32,9 @@ class FileStoreMutationCheckTest {
     @TempDir
     Path tmp;
 
+    /** A value that outgrows the one-page slots of the first, so the put replaces the file (rename + dir force). */
+    private static final String GROWN = "v2-acknowledged" + "!".repeat(5000);
+
     /** @return the value under the key after a replace acknowledged on a disk that may ignore directory forces */
     private Optional<String> replaceThenCut(Path root, boolean ignoreDirectoryForce) {
         Path dir = root.resolve("store");
@@ -41,7 +44,7 @@ class FileStoreMutationCheckTest {
         FaultyDisk disk = FaultyDisk.over(root, SEED).ignoreDirectoryForce(ignoreDirectoryForce);
         Store store = Fixtures.store(dir, disk);
         String v1 = store.get("k").orElseThrow().version();
-        store.put("k", utf8("v2-acknowledged"), Expected.version(v1));
+        store.put("k", utf8(GROWN), Expected.version(v1));
         assertTrue(disk.count(DiskOp.FORCE_DIRECTORY) > 0, "the replace never called forceDirectory");
         disk.powerLoss();
         Fixtures.closeQuietly(store);
@@ -53,10 +56,10 @@ class FileStoreMutationCheckTest {
     @Test
     void removingDirectoryForceFromFileStoreReplaceLosesAcknowledgedWrites() throws Exception {
         Optional<String> mutated = replaceThenCut(Files.createDirectory(tmp.resolve("mutated")), true);
-        assertNotEquals(Optional.of("v2-acknowledged"), mutated,
+        assertNotEquals(Optional.of(GROWN), mutated,
                 "without directory forces the acknowledged replace survived: the power-loss check is blind");
         Optional<String> control = replaceThenCut(Files.createDirectory(tmp.resolve("control")), false);
-        assertEquals(Optional.of("v2-acknowledged"), control, "with directory forces the replace must survive");
+        assertEquals(Optional.of(GROWN), control, "with directory forces the replace must survive");
     }
 
     @Test
