@@ -46,6 +46,7 @@ final class AppendRing {
     private volatile long consumed; // written by the committer only: every sequence below it was taken
     private final AtomicBoolean consumerIdle = new AtomicBoolean(); // the committer is parked or about to park
     private volatile boolean abandoned; // the committer is gone: nobody frees a slot any more
+    private long stoppedAt = -1; // guarded by this: the end of the claims made before the first stop
 
     private final ReentrantLock roomLock = new ReentrantLock();
     private final Condition room = roomLock.newCondition();
@@ -190,10 +191,14 @@ final class AppendRing {
     /**
      * Stops claims: every later {@link #claim} returns -1. Idempotent.
      *
-     * @return the end of the sequences claimed before the stop (exclusive)
+     * @return the end of the sequences claimed before the first stop (exclusive), the same on every call
      */
-    long stop() {
-        return claimed.getAndUpdate(c -> c | STOPPED) & ~STOPPED;
+    synchronized long stop() {
+        if (stoppedAt < 0) {
+            // claims after this still add to the counter (and get -1), so its later value is not the end
+            stoppedAt = claimed.getAndUpdate(c -> c | STOPPED) & ~STOPPED;
+        }
+        return stoppedAt;
     }
 
     /** After {@link #stop()}, on a failure: appenders waiting for room give up; the taken slots stay as they are. */
