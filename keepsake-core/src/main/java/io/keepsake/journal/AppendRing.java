@@ -1,5 +1,6 @@
 package io.keepsake.journal;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -104,6 +105,32 @@ final class AppendRing {
         payloads[slot] = payload;
         waiters[slot] = waiter;
         published.set(slot, sequence);
+        return consumerIdle.get() && consumerIdle.compareAndSet(true, false);
+    }
+
+    /**
+     * Publishes a run of claimed sequences so that the committer sees all of them at once: the run's first record,
+     * the one the committer waits for, is published last, after room for the whole run is there. So a run of up to
+     * {@link #capacity()} records goes out in one batch.
+     *
+     * @param first     the first sequence of the run
+     * @param records   the payloads; {@code records.get(from)} is the first sequence's
+     * @param count     how many, at most {@link #capacity()}
+     * @param lastOwner the waiter of the run's last record (the others have none)
+     * @return whether the committer was idle and the caller must wake it
+     * @throws AbandonedException if the committer is gone while waiting for room (nothing was published)
+     */
+    boolean publishRun(long first, List<byte[]> records, int from, int count, Object lastOwner) {
+        long last = first + count - 1;
+        if (last - consumed >= payloads.length) {
+            awaitRoom(last); // room for the last means room for all: slots are freed in sequence order
+        }
+        for (int i = count - 1; i >= 0; i--) {
+            int slot = (int) (first + i) & mask;
+            payloads[slot] = records.get(from + i);
+            waiters[slot] = i == count - 1 ? lastOwner : null;
+            published.set(slot, first + i);
+        }
         return consumerIdle.get() && consumerIdle.compareAndSet(true, false);
     }
 

@@ -108,8 +108,9 @@ final class GroupCommitter {
 
     /**
      * Appends records with consecutive sequence numbers (one claim: no other append interleaves) and waits for the
-     * acknowledgement of the last, the only one with a waiter. The committer writes them like any batch: the cost
-     * per record is a ring slot and its encoding, not a thread hand-off.
+     * acknowledgement of the last, the only one with a waiter. Each run of up to a ring's capacity is published at
+     * once ({@link AppendRing#publishRun}), so the committer writes it as one batch: the cost per record is a ring
+     * slot and its encoding, not a thread hand-off.
      *
      * @return the sequence number of the last record
      */
@@ -124,8 +125,18 @@ final class GroupCommitter {
         long first = claim(count);
         long last = first + count - 1;
         Thread self = Thread.currentThread();
-        for (int i = 0; i < count; i++) {
-            publish(first + i, payloads.get(i), i == count - 1 ? self : null);
+        int run = ring.capacity();
+        for (int from = 0; from < count; from += run) {
+            int n = Math.min(run, count - from);
+            boolean wake;
+            try {
+                wake = ring.publishRun(first + from, payloads, from, n, from + n == count ? self : null);
+            } catch (AppendRing.AbandonedException e) {
+                throw failureFor(first);
+            }
+            if (wake) {
+                worker.wake();
+            }
         }
         awaitAcknowledged(first, last);
         return last;

@@ -123,4 +123,18 @@ class AppendRingTest {
         assertTrue(thrown.get() instanceof AppendRing.AbandonedException, String.valueOf(thrown.get()));
         assertThrows(IllegalArgumentException.class, () -> new AppendRing(3, 1));
     }
+
+    @Test
+    void aRunIsInvisibleToTheTakeUntilItsFirstRecordIsPublishedSoItGoesOutWhole() {
+        AppendRing ring = new AppendRing(4, 1);
+        long first = ring.claim(3);
+        java.util.List<byte[]> records = java.util.List.of(new byte[] {1}, new byte[] {2}, new byte[] {3});
+        ring.publishRun(first, records, 0, 3, "last");
+        byte[][] batch = new byte[4][];
+        Object[] owners = new Object[4];
+        assertEquals(3, ring.take(1, batch, owners), "the whole run in one take");
+        assertEquals(3, batch[2][0]);
+        assertNull(owners[0]);
+        assertEquals("last", owners[2]);
+    }
 }
