@@ -47,6 +47,8 @@ public final class LoadHarness {
     private static final int WARMUP = 0;
     private static final int MEASURE = 1;
     private static final int STOP = 2;
+    /** How many latency histograms virtual threads share. */
+    private static final int VIRTUAL_STRIPES = 64;
 
     private LoadHarness() {
     }
@@ -58,12 +60,28 @@ public final class LoadHarness {
      */
     public static Sample run(int threads, Duration warmup, Duration window, IntFunction<Operation> perThread)
             throws Exception {
+        return run(threads, false, warmup, window, perThread);
+    }
+
+    /**
+     * Like {@link #run(int, Duration, Duration, IntFunction)}, on virtual threads if {@code virtual} (for cases of
+     * thousands of writers, each a virtual thread as a server on Loom would run them).
+     */
+    public static Sample run(int threads, boolean virtual, Duration warmup, Duration window,
+                             IntFunction<Operation> perThread) throws Exception {
         Phase state = new Phase();
         CountDownLatch started = new CountDownLatch(threads);
         AtomicReference<Exception> failure = new AtomicReference<>();
         List<Worker> workers = new ArrayList<>();
+        // A histogram per thread takes hundreds of KB once it has seen a slow operation: fine for 64 platform
+        // threads, gigabytes (and a GC storm) for 10,000 virtual ones, which share a few locked stripes instead.
+        Histogram[] stripes = new Histogram[virtual ? Math.min(threads, VIRTUAL_STRIPES) : 0];
+        for (int i = 0; i < stripes.length; i++) {
+            stripes[i] = new Histogram(3);
+        }
         for (int i = 0; i < threads; i++) {
-            Worker worker = new Worker(perThread.apply(i), state, started, failure);
+            Histogram latency = virtual ? stripes[i % stripes.length] : new Histogram(3);
+            Worker worker = new Worker(perThread.apply(i), state, started, failure, virtual, latency);
             workers.add(worker);
             worker.thread.start();
         }
@@ -78,8 +96,13 @@ public final class LoadHarness {
         long operations = 0;
         for (Worker worker : workers) {
             worker.thread.join();
-            merged.add(worker.latency);
+            if (!virtual) {
+                merged.add(worker.latency);
+            }
             operations += worker.operations;
+        }
+        for (Histogram stripe : stripes) {
+            merged.add(stripe);
         }
         if (failure.get() != null) {
             throw failure.get();
@@ -107,11 +130,13 @@ public final class LoadHarness {
     /** One load thread and what it recorded. */
     private static final class Worker {
         final Thread thread;
-        final Histogram latency = new Histogram(3); // written by this worker only, read after join
+        final Histogram latency; // this worker's own (written by it only, read after join), or a locked stripe
         long operations; // written by this worker only, read after join
 
-        Worker(Operation operation, Phase phase, CountDownLatch started, AtomicReference<Exception> failure) {
-            thread = new Thread(() -> {
+        Worker(Operation operation, Phase phase, CountDownLatch started, AtomicReference<Exception> failure,
+               boolean virtual, Histogram latency) {
+            this.latency = latency;
+            Runnable body = () -> {
                 started.countDown();
                 try {
                     int current;
@@ -120,14 +145,22 @@ public final class LoadHarness {
                         operation.run();
                         long took = System.nanoTime() - begin;
                         if (current == MEASURE) {
-                            latency.recordValue(took);
+                            if (virtual) {
+                                synchronized (latency) { // a stripe shared by virtual threads
+                                    latency.recordValue(took);
+                                }
+                            } else {
+                                latency.recordValue(took);
+                            }
                             operations++;
                         }
                     }
                 } catch (Exception e) {
                     failure.compareAndSet(null, e);
                 }
-            }, "bench-load");
+            };
+            thread = virtual ? Thread.ofVirtual().name("bench-load-virtual").unstarted(body)
+                    : new Thread(body, "bench-load");
         }
     }
 }

@@ -25,6 +25,7 @@ class BenchOutputTest {
             add(m, "keepsake", writers, 3800.0 * writers * 10, 250, 700);
             add(m, "prevayler", writers, 3800.0 * Math.sqrt(writers), 260, 900);
         }
+        add(m, JournalSuite.VIRTUAL_SYSTEM, JournalSuite.VIRTUAL_WRITERS, 1_500_000, 5_000, 9_000);
         return m;
     }
 
@@ -43,7 +44,7 @@ class BenchOutputTest {
 
         List<String> lines = Files.readAllLines(file);
         assertEquals("suite,case,system,threads,metric,value,unit", lines.get(0));
-        assertEquals(1 + 7 * 3, lines.size());
+        assertEquals(1 + 8 * 3, lines.size());
         assertEquals("journal,append-100B,raw-fsync,1,events_per_s,4000.0,events/s", lines.get(1));
         assertEquals("journal,append-100B,raw-fsync,1,p50_us,240.0,us", lines.get(2));
         assertTrue(lines.contains("journal,append-100B,prevayler,16,events_per_s,15200.0,events/s"), lines.toString());
@@ -61,13 +62,17 @@ class BenchOutputTest {
     void ratiosCompareKeepsakeWithPrevaylerAtEachWriterCountAndWithRawFsync() {
         List<Report.Ratio> ratios = JournalSuite.ratios(journalResults());
 
-        assertEquals(4, ratios.size());
+        assertEquals(6, ratios.size());
         assertEquals("keepsake/prevayler events/s, 1 writer", ratios.get(0).label());
         assertEquals(10.0, ratios.get(0).value(), 1e-9);
         assertEquals(40.0, ratios.get(1).value(), 1e-9);
         assertEquals(80.0, ratios.get(2).value(), 1e-9);
         assertEquals("keepsake 1-writer p50 / raw-fsync p50", ratios.get(3).label());
         assertEquals(250.0 / 240.0, ratios.get(3).value(), 1e-9);
+        assertEquals("keepsake-vthreads events/s (10000 virtual threads) / 1M", ratios.get(4).label());
+        assertEquals(1.5, ratios.get(4).value(), 1e-9);
+        assertEquals(">= 1x", ratios.get(4).target());
+        assertTrue(Double.isNaN(ratios.get(5).value()), "no pipelined row measured: not a number");
     }
 
     @Test

@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * and the appender's wake-up when a commit is fast. One appender spins at a time (with many appenders one batch
  * acknowledges them all, and a core per spinner would starve the committer), only while recent commits took less
  * than {@value #LIMIT_NANOS} ns (spinning through a slow force only burns a core), for about two commit times, and
- * only as often as {@link SpinBackoff} allows.
+ * only as often as {@link SpinBackoff} allows. A virtual thread never spins: parking it is cheap, and a spinning
+ * one holds a carrier that other virtual appenders need to add their records to the next batch.
  */
 final class AcknowledgementSpin {
     /** Appenders spin only while a batch's write and force take less than this. */
@@ -22,7 +23,7 @@ final class AcknowledgementSpin {
      * @param expectedNanos how long recent commits took
      */
     void await(GroupCommitter committer, long sequence, long expectedNanos) {
-        if (expectedNanos > LIMIT_NANOS || !held.compareAndSet(false, true)) {
+        if (expectedNanos > LIMIT_NANOS || Thread.currentThread().isVirtual() || !held.compareAndSet(false, true)) {
             return;
         }
         try {

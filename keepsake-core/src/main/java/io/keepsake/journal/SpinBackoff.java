@@ -1,6 +1,7 @@
 package io.keepsake.journal;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * Decides whether a bounded spin is worth trying, from how the recent ones went. A spin that ends in what it waited
@@ -32,14 +33,19 @@ final class SpinBackoff {
      * that ended.
      */
     void spinUntilAbove(AtomicLong value, long beyond, long nanos) {
+        spinUntil(() -> value.get() > beyond, nanos);
+    }
+
+    /** Unless backing off, polls {@code done} until it is true or {@code nanos} pass, and records how that ended. */
+    void spinUntil(BooleanSupplier done, long nanos) {
         if (!tryNow()) {
             return;
         }
         long deadline = System.nanoTime() + nanos;
-        while (value.get() <= beyond && System.nanoTime() - deadline < 0) {
+        while (!done.getAsBoolean() && System.nanoTime() - deadline < 0) {
             Thread.onSpinWait();
         }
-        ended(value.get() > beyond);
+        ended(done.getAsBoolean());
     }
 
     /** Records how a spin allowed by {@link #tryNow()} ended. */

@@ -36,11 +36,16 @@ final class Waiters {
         for (int i = 0; i < count; i++) {
             Object waiter = waiters[i];
             waiters[i] = null;
-            if (waiter instanceof Thread thread) {
-                LockSupport.unpark(thread);
-            } else if (waiter instanceof CompletableFuture<?> future) {
-                future.completeExceptionally(error);
-            }
+            fail(waiter, error);
+        }
+    }
+
+    /** Fails one waiter (a parked thread re-checks the failure itself; null is skipped). */
+    static void fail(Object waiter, StorageException error) {
+        if (waiter instanceof Thread thread) {
+            LockSupport.unpark(thread);
+        } else if (waiter instanceof CompletableFuture<?> future) {
+            future.completeExceptionally(error);
         }
     }
 }
