@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * and its {@link Worker}s (kernel): {@code workers} freezing loops and, with a TTL, one evictor loop. Each loop
  * survives Redis and cold-store failures (recorded in the {@link StatusRecorder}, retried after a backoff); anything
  * else kills that worker, which records it and marks the freezer stopped, while claims it held time out and return
- * to the queue. {@link #ensure} runs on the caller's thread, through a {@link SingleFlight} per key.
+ * to the queue. {@link #ensure} runs on the caller's thread, through a {@link SingleFlight} per key around one
+ * per pack (concurrent ensures of keys in one pack share one cold read; one call reads each pack once).
  */
 final class RedisTier implements Tier {
     private static final Logger LOG = LoggerFactory.getLogger(RedisTier.class);
@@ -131,6 +133,7 @@ final class RedisTier implements Tier {
                 HotSide.args(list)));
         Map<String, Availability> found = new LinkedHashMap<>();
         Map<String, KeepsakeException> failures = new LinkedHashMap<>();
+        Map<String, Optional<byte[]>> read = new HashMap<>(); // packs this call read: one GET per pack per call
         for (int i = 0; i < list.size(); i++) {
             String key = list.get(i);
             switch (text((byte[]) states.get(2 * i))) {
@@ -139,7 +142,7 @@ final class RedisTier implements Tier {
                 default -> {
                     try {
                         String pointer = text((byte[]) states.get(2 * i + 1));
-                        found.put(key, flights.run(key, () -> restore(key, pointer)));
+                        found.put(key, flights.run(key, () -> restore(key, pointer, read)));
                     } catch (KeepsakeException e) {
                         failures.put(key, e);
                     } catch (RedisException e) {
@@ -158,9 +161,11 @@ final class RedisTier implements Tier {
     /**
      * Brings one evicted key back; runs once per key at a time in this process. {@code pointer} is the copy in
      * force the caller's probe just saw, so the first round needs no probe of its own; the pack is read through a
-     * {@link SingleFlight} keyed by pack, so concurrent restores of keys in one pack share one cold read.
+     * {@link SingleFlight} keyed by pack, so concurrent restores of keys in one pack share one cold read, and kept
+     * in {@code read} for the rest of the caller's {@code ensure} (a pack is immutable; the entry is still checked
+     * against the digest Redis holds now).
      */
-    private Availability restore(String key, String probed) {
+    private Availability restore(String key, String probed, Map<String, Optional<byte[]>> read) {
         String pointer = probed;
         for (int round = 0; round < RESTORE_ROUNDS; round++) {
             if (round > 0) {
@@ -178,10 +183,14 @@ final class RedisTier implements Tier {
             }
             long version = Long.parseLong(parts[0]);
             String packName = copies.packName(parts[1]);
-            Optional<byte[]> pack = packs.run(packName, () -> {
-                coldReads.incrementAndGet();
-                return cold.get(packName).map(Blob::value);
-            });
+            Optional<byte[]> pack = read.get(packName);
+            if (pack == null || pack.isEmpty()) {
+                pack = packs.run(packName, () -> {
+                    coldReads.incrementAndGet();
+                    return cold.get(packName).map(Blob::value);
+                });
+                read.put(packName, pack);
+            }
             if (pack.isEmpty()) {
                 if (stillEvictedAt(key, pointer)) {
                     throw new ColdCopyException(key, packName, ColdCopyException.Problem.MISSING, "no object "

@@ -34,6 +34,18 @@ final class TierScripts {
             local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
             """;
 
+    /** {@code bulk(items, cmd, key, options...)}: one command per 400 items, so per-key calls become a few. */
+    private static final String BULK = """
+            local function bulk(items, ...)
+              local head = {...}
+              for i = 1, #items, 400 do
+                local args = {unpack(head)}
+                for j = i, math.min(#items, i + 399) do args[#args + 1] = items[j] end
+                redis.call(unpack(args))
+              end
+            end
+            """;
+
     /**
      * Queues keys, all or none. KEYS: dirty, evicted, dead. ARGV: the user keys. Returns the keys that are neither
      * in Redis nor evicted (nothing was queued then), or an empty list. An evicted key is already frozen at its
@@ -58,7 +70,8 @@ final class TierScripts {
 
     /**
      * Returns expired claims to the queue, then claims up to ARGV[1] due keys for ARGV[2] ms and DUMPs each with a
-     * fresh version, in the same atomic step (so a version orders DUMPs). KEYS: dirty, claims, dead, seq. Returns
+     * fresh version, in the same atomic step (so a version orders DUMPs; one INCRBY reserves the batch's versions,
+     * and those of keys not claimed are skipped). KEYS: dirty, claims, dead, seq. Returns
      * {deadline, key1, version1, dump1, ...}. A key re-marked dirty while another claim on it is open waits until
      * that claim ends; a key deleted since it was marked, or dead-lettered, is dropped from the queue.
      */
@@ -71,6 +84,9 @@ final class TierScripts {
             local deadline = now + tonumber(ARGV[2])
             local out = {string.format('%.0f', deadline)}
             local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[1]))
+            if #due == 0 then return out end
+            local v = redis.call('INCRBY', KEYS[4], #due) - #due
+            local claimed = {}
             for _, k in ipairs(due) do
               local open = redis.call('ZSCORE', KEYS[2], k)
               if open then
@@ -78,13 +94,17 @@ final class TierScripts {
               else
                 redis.call('ZREM', KEYS[1], k)
                 if redis.call('HEXISTS', KEYS[3], k) == 0 and redis.call('EXISTS', k) == 1 then
-                  local v = redis.call('INCR', KEYS[4])
-                  redis.call('ZADD', KEYS[2], deadline, k)
+                  v = v + 1
+                  claimed[#claimed + 1] = deadline
+                  claimed[#claimed + 1] = k
                   out[#out + 1] = k
-                  out[#out + 1] = tostring(v)
+                  out[#out + 1] = string.format('%.0f', v)
                   out[#out + 1] = redis.call('DUMP', k)
                 end
               end
+            end
+            for i = 1, #claimed, 400 do
+              redis.call('ZADD', KEYS[2], unpack(claimed, i, math.min(#claimed, i + 399)))
             end
             return out
             """;
@@ -97,13 +117,14 @@ final class TierScripts {
      * else {'ok', committed, stale, zero pack ids...}: the packs that no record names any more (superseded ones
      * whose count reached zero, and packs of this batch none of whose entries is in force), which the caller
      * deletes. A version equal to the one in force is this very commit replayed: success, nothing changes. Each
-     * claim still held by this batch is released.
+     * claim still held by this batch is released. Per key only HGET and ZSCORE run on their own; the writes are
+     * gathered into a few bulk commands and one HINCRBY per pack.
      */
-    static final String COMMIT = NOW + """
+    static final String COMMIT = NOW + BULK + """
             if now > tonumber(ARGV[2]) then return {'late'} end
             local ok, stale = 0, 0
-            local zero = {}
-            local mine = {}
+            local mine, delta = {}, {}
+            local sets, resident, unevict, released, requeue = {}, {}, {}, {}, {}
             for i = 3, #ARGV, 4 do
               local k, v, pack = ARGV[i], tonumber(ARGV[i + 1]), ARGV[i + 3]
               mine[pack] = true
@@ -118,20 +139,32 @@ final class TierScripts {
               elseif v < curv then
                 stale = stale + 1
               else
-                redis.call('HSET', KEYS[1], k, ARGV[i + 1] .. ':' .. pack .. ':' .. ARGV[i + 2])
-                redis.call('HINCRBY', KEYS[7], pack, 1)
-                if curpack and redis.call('HINCRBY', KEYS[7], curpack, -1) <= 0 then
-                  redis.call('HDEL', KEYS[7], curpack)
-                  zero[#zero + 1] = curpack
-                end
-                redis.call('ZADD', KEYS[2], now, k)
-                redis.call('SREM', KEYS[3], k)
+                sets[#sets + 1] = k
+                sets[#sets + 1] = ARGV[i + 1] .. ':' .. pack .. ':' .. ARGV[i + 2]
+                delta[pack] = (delta[pack] or 0) + 1
+                if curpack then delta[curpack] = (delta[curpack] or 0) - 1 end
+                resident[#resident + 1] = now
+                resident[#resident + 1] = k
+                unevict[#unevict + 1] = k
                 ok = ok + 1
               end
               if tonumber(redis.call('ZSCORE', KEYS[4], k)) == tonumber(ARGV[1]) then
-                redis.call('ZREM', KEYS[4], k)
-                redis.call('HDEL', KEYS[5], k)
-                redis.call('ZADD', KEYS[6], 'XX', 'LT', now, k)
+                released[#released + 1] = k
+                requeue[#requeue + 1] = now
+                requeue[#requeue + 1] = k
+              end
+            end
+            bulk(sets, 'HSET', KEYS[1])
+            bulk(resident, 'ZADD', KEYS[2])
+            bulk(unevict, 'SREM', KEYS[3])
+            bulk(released, 'ZREM', KEYS[4])
+            bulk(released, 'HDEL', KEYS[5])
+            bulk(requeue, 'ZADD', KEYS[6], 'XX', 'LT')
+            local zero = {}
+            for pack, d in pairs(delta) do
+              if d ~= 0 and redis.call('HINCRBY', KEYS[7], pack, d) <= 0 then
+                redis.call('HDEL', KEYS[7], pack)
+                if not mine[pack] then zero[#zero + 1] = pack end
               end
             end
             for pack in pairs(mine) do

@@ -104,9 +104,11 @@ class TierEnsureTest extends TierTestBase {
         }
         freezeAndEvict(tier, a, b, c);
         assertEquals(List.of(packOf(a)), cold.list("tier/"), "one pass, one pack");
+        long readsBefore = tier.stats().coldReads();
         flipAByteInTheLastEntry(packOf(a)); // the last entry is c's
         EnsureException e = assertThrows(EnsureException.class, () -> tier.ensure(a, b, c));
         assertEquals(List.of(c), new ArrayList<>(e.failures().keySet()));
+        assertEquals(readsBefore + 1, tier.stats().coldReads(), "one ensure call reads a shared pack once");
         assertEquals("value of " + a, admin(r -> r.get(a)));
         assertEquals("value of " + b, admin(r -> r.get(b)));
 
