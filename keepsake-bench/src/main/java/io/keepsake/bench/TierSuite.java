@@ -112,7 +112,8 @@ final class TierSuite implements Suite {
             client.shutdown();
         }
         String headline = String.format(Locale.ROOT, "%s run, Redis %s on loopback, S3Proxy (transient blob store) in"
-                        + " this JVM; %,d keys of %d random bytes per case; tier defaults (LZ4, no encryption, batch 64)"
+                        + " this JVM; %,d keys of %d random bytes per case; tier defaults (LZ4, no encryption, 256 keys"
+                        + " per pack)"
                         + " at %s worker(s); ensure: one thread, one key per call",
                 settings.quick() ? "quick" : "full", REDIS_URI, n, VALUE_SIZE, java.util.Arrays.toString(WORKERS));
         return new Report(name(), headline, measurements, ratios(measurements));

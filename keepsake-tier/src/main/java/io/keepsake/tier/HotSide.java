@@ -20,16 +20,17 @@ import java.util.Map;
  * The tier's side in Redis: one multiplexed Lettuce connection (thread-safe, shared by every worker and caller)
  * and the {@link TierScripts}, run by EVALSHA with a fallback to EVAL after the server lost its script cache.
  *
- * <p>Lettuce's auto-reconnect stays on: every script is safe to run twice (a repeated claim only claims keys that
- * come back after the visibility timeout; a repeated commit is stale; the rest are idempotent), so replaying a
- * command after a reconnect never loses or duplicates data. A command that fails is reported as a
- * {@link RedisException}; callers decide whether to retry.
+ * <p>Lettuce's auto-reconnect stays on: every script is safe to run twice (see {@link TierScripts}: a repeated
+ * claim only claims other keys; a repeated commit finds its copies in force and changes nothing; the rest are
+ * idempotent or find their work done), so replaying a command after a reconnect never loses or double counts
+ * anything. A command that fails is reported as a {@link RedisException}; callers decide whether to retry.
  */
 final class HotSide implements AutoCloseable {
     private final RedisClient client;
     private final boolean ownsClient;
     private final StatefulRedisConnection<byte[], byte[]> connection;
     private final String prefix;
+    private final boolean replay;
     final byte[] dirty;
     final byte[] claims;
     final byte[] attempts;
@@ -38,9 +39,12 @@ final class HotSide implements AutoCloseable {
     final byte[] resident;
     final byte[] evicted;
     final byte[] seq;
+    final byte[] packs;
 
-    HotSide(RedisClient client, boolean ownsClient, String prefix) {
+    /** @param replay tests: run every script but CLAIM twice, as Lettuce may after a reconnect */
+    HotSide(RedisClient client, boolean ownsClient, String prefix, boolean replay) {
         this.client = client;
+        this.replay = replay;
         this.ownsClient = ownsClient;
         this.prefix = prefix;
         this.dirty = bytes(prefix + "dirty");
@@ -51,6 +55,7 @@ final class HotSide implements AutoCloseable {
         this.resident = bytes(prefix + "resident");
         this.evicted = bytes(prefix + "evicted");
         this.seq = bytes(prefix + "seq");
+        this.packs = bytes(prefix + "packs");
         try {
             this.connection = client.connect(ByteArrayCodec.INSTANCE);
         } catch (RedisException e) {
@@ -80,10 +85,18 @@ final class HotSide implements AutoCloseable {
     static final Script EVICT = Script.of("evict", TierScripts.EVICT);
     static final Script PROBE = Script.of("probe", TierScripts.PROBE);
     static final Script RESTORE = Script.of("restore", TierScripts.RESTORE);
+    static final Script SWEEP = Script.of("sweep", TierScripts.SWEEP);
     static final Script STATS = Script.of("stats", TierScripts.STATS);
 
     /** @return the script's reply as a list (Long, byte[] or nested List elements) */
     List<Object> run(Script script, byte[][] keys, byte[]... args) {
+        if (replay && script != CLAIM) {
+            runOnce(script, keys, args); // a CLAIM replayed every time would orphan every claim: tested apart
+        }
+        return runOnce(script, keys, args);
+    }
+
+    private List<Object> runOnce(Script script, byte[][] keys, byte[]... args) {
         try {
             return connection.sync().evalsha(script.sha(), ScriptOutputType.MULTI, keys, args);
         } catch (RedisNoScriptException e) {
@@ -92,6 +105,13 @@ final class HotSide implements AutoCloseable {
     }
 
     long scalar(Script script, byte[][] keys, byte[]... args) {
+        if (replay) {
+            scalarOnce(script, keys, args);
+        }
+        return scalarOnce(script, keys, args);
+    }
+
+    private long scalarOnce(Script script, byte[][] keys, byte[]... args) {
         try {
             return connection.sync().<Long>evalsha(script.sha(), ScriptOutputType.INTEGER, keys, args);
         } catch (RedisNoScriptException e) {

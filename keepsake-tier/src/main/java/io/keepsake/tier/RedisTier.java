@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,11 +39,13 @@ import org.slf4j.LoggerFactory;
  * and its {@link Worker}s (kernel): {@code workers} freezing loops and, with a TTL, one evictor loop. Each loop
  * survives Redis and cold-store failures (recorded in the {@link StatusRecorder}, retried after a backoff); anything
  * else kills that worker, which records it and marks the freezer stopped, while claims it held time out and return
- * to the queue. {@link #ensure} runs on the caller's thread, through a {@link SingleFlight} per key.
+ * to the queue. {@link #ensure} runs on the caller's thread, through a {@link SingleFlight} per key around one
+ * per pack (concurrent ensures of keys in one pack share one cold read; one call reads each pack once).
  */
 final class RedisTier implements Tier {
     private static final Logger LOG = LoggerFactory.getLogger(RedisTier.class);
     private static final int RESTORE_ROUNDS = 5;
+    static final int SWEEP_MINUTES = 10;
 
     private final HotSide hot;
     private final Store cold;
@@ -57,6 +60,7 @@ final class RedisTier implements Tier {
     private final int batchSize;
     private final String where;
     private final SingleFlight<Availability> flights = new SingleFlight<>();
+    private final SingleFlight<Optional<byte[]>> packs = new SingleFlight<>();
     private final AtomicLong evictions = new AtomicLong();
     private final AtomicLong restores = new AtomicLong();
     private final AtomicLong coldReads = new AtomicLong();
@@ -91,7 +95,7 @@ final class RedisTier implements Tier {
         } else {
             where = "tier '" + b.prefix + "'";
         }
-        RedisTier tier = new RedisTier(b, new HotSide(client, b.client == null, b.prefix), where);
+        RedisTier tier = new RedisTier(b, new HotSide(client, b.client == null, b.prefix, b.replayScripts), where);
         for (int i = 0; i < b.workers; i++) {
             tier.workers.add(Worker.start("keepsake-tier-freeze-" + i, tier::freezeLoop, tier::workerDied));
         }
@@ -129,6 +133,7 @@ final class RedisTier implements Tier {
                 HotSide.args(list)));
         Map<String, Availability> found = new LinkedHashMap<>();
         Map<String, KeepsakeException> failures = new LinkedHashMap<>();
+        Map<String, Optional<byte[]>> read = new HashMap<>(); // packs this call read: one GET per pack per call
         for (int i = 0; i < list.size(); i++) {
             String key = list.get(i);
             switch (text((byte[]) states.get(2 * i))) {
@@ -136,7 +141,8 @@ final class RedisTier implements Tier {
                 case "a" -> found.put(key, Availability.ABSENT);
                 default -> {
                     try {
-                        found.put(key, flights.run(key, () -> restore(key)));
+                        String pointer = text((byte[]) states.get(2 * i + 1));
+                        found.put(key, flights.run(key, () -> restore(key, pointer, read)));
                     } catch (KeepsakeException e) {
                         failures.put(key, e);
                     } catch (RedisException e) {
@@ -152,36 +158,51 @@ final class RedisTier implements Tier {
         return found;
     }
 
-    /** Brings one evicted key back; runs once per key at a time in this process. */
-    private Availability restore(String key) {
+    /**
+     * Brings one evicted key back; runs once per key at a time in this process. {@code pointer} is the copy in
+     * force the caller's probe just saw, so the first round needs no probe of its own; the pack is read through a
+     * {@link SingleFlight} keyed by pack, so concurrent restores of keys in one pack share one cold read, and kept
+     * in {@code read} for the rest of the caller's {@code ensure} (a pack is immutable; the entry is still checked
+     * against the digest Redis holds now).
+     */
+    private Availability restore(String key, String probed, Map<String, Optional<byte[]>> read) {
+        String pointer = probed;
         for (int round = 0; round < RESTORE_ROUNDS; round++) {
-            List<Object> probe = hot.run(HotSide.PROBE, keys(hot.evicted, hot.frozen, hot.dirty), bytes(key));
-            String state = text((byte[]) probe.get(0));
-            if (!state.equals("e")) {
-                return state.equals("p") ? Availability.PRESENT : Availability.ABSENT;
+            if (round > 0) {
+                List<Object> probe = hot.run(HotSide.PROBE, keys(hot.evicted, hot.frozen, hot.dirty), bytes(key));
+                String state = text((byte[]) probe.get(0));
+                if (!state.equals("e")) {
+                    return state.equals("p") ? Availability.PRESENT : Availability.ABSENT;
+                }
+                pointer = text((byte[]) probe.get(1));
             }
-            String pointer = text((byte[]) probe.get(1));
-            int colon = pointer.indexOf(':');
-            if (colon < 0) {
+            String[] parts = pointer.split(":", -1);
+            if (parts.length != 3) {
                 throw new ColdCopyException(key, "(unknown)", ColdCopyException.Problem.MISSING,
                         "Redis holds no record of the copy in force", null);
             }
-            long version = Long.parseLong(pointer.substring(0, colon));
-            String coldKey = copies.name(key, version);
-            coldReads.incrementAndGet();
-            Optional<Blob> blob = cold.get(coldKey);
-            if (blob.isEmpty()) {
+            long version = Long.parseLong(parts[0]);
+            String packName = copies.packName(parts[1]);
+            Optional<byte[]> pack = read.get(packName);
+            if (pack == null || pack.isEmpty()) {
+                pack = packs.run(packName, () -> {
+                    coldReads.incrementAndGet();
+                    return cold.get(packName).map(Blob::value);
+                });
+                read.put(packName, pack);
+            }
+            if (pack.isEmpty()) {
                 if (stillEvictedAt(key, pointer)) {
-                    throw new ColdCopyException(key, coldKey, ColdCopyException.Problem.MISSING, "no object "
+                    throw new ColdCopyException(key, packName, ColdCopyException.Problem.MISSING, "no object "
                             + "in the cold store " + cold.describe(), null);
                 }
                 continue; // recreated, restored or refrozen meanwhile: look again
             }
             ColdCopies.Copy copy;
             try {
-                copy = copies.open(blob.get().value(), coldKey, key, version, pointer.substring(colon + 1));
+                copy = copies.open(pack.get(), packName, key, version, parts[2]);
             } catch (CorruptionException e) {
-                throw new ColdCopyException(key, coldKey, ColdCopyException.Problem.DAMAGED, e.getMessage(), e);
+                throw new ColdCopyException(key, packName, ColdCopyException.Problem.DAMAGED, e.getMessage(), e);
             } catch (FormatException e) {
                 throw new FormatException("evicted key '" + key + "': " + e.getMessage());
             }
@@ -195,7 +216,7 @@ final class RedisTier implements Tier {
                 case "busy" -> {
                     return Availability.PRESENT;
                 }
-                case "error" -> throw new StorageException(where + ": RESTORE of '" + key + "' from " + coldKey
+                case "error" -> throw new StorageException(where + ": RESTORE of '" + key + "' from " + packName
                         + " failed: " + text((byte[]) reply.get(1)));
                 default -> {
                     // notevicted or moved: another process acted; look again
@@ -223,11 +244,12 @@ final class RedisTier implements Tier {
         int total = 0;
         for (int round = 0; round < 10_000; round++) {
             List<Object> r = call("evict", () -> hot.run(HotSide.EVICT, keys(hot.resident, hot.frozen, hot.evicted,
-                    hot.dirty, hot.claims, hot.dead), args));
+                    hot.dirty, hot.claims, hot.dead, hot.packs), args));
             long examined = 0;
-            for (Object o : r) {
+            for (Object o : r.subList(0, 5)) {
                 examined += (Long) o;
             }
+            freezing.deleteZero(r, 5); // packs whose last key is gone from Redis
             total += ((Long) r.get(0)).intValue();
             if (((Long) r.get(1)) > 0) {
                 for (Worker w : workers) {
@@ -250,6 +272,12 @@ final class RedisTier implements Tier {
         return new TierStats((Long) r.get(0), (Long) r.get(1), (Long) r.get(2), (Long) r.get(3), (Long) r.get(4),
                 (Long) r.get(5), freezing.freezes.get(), evictions.get(), restores.get(), coldReads.get(),
                 freezeStatus.status());
+    }
+
+    @Override
+    public int sweep() {
+        checkOpen();
+        return call("sweep", freezing::sweep);
     }
 
     @Override
@@ -316,6 +344,7 @@ final class RedisTier implements Tier {
     private void freezeLoop() {
         Backoff pause = new Backoff(Duration.ofMillis(50).toNanos(), Duration.ofSeconds(5).toNanos());
         int failures = 0;
+        Deadline nextSweep = Deadline.after(ticker, Duration.ofMinutes(SWEEP_MINUTES).toNanos());
         while (!closing) {
             int claimed;
             try {
@@ -327,6 +356,14 @@ final class RedisTier implements Tier {
                 continue;
             }
             if (claimed == 0 && !closing) {
+                if (nextSweep.passed()) {
+                    nextSweep = Deadline.after(ticker, Duration.ofMinutes(SWEEP_MINUTES).toNanos());
+                    try {
+                        freezing.sweep();
+                    } catch (RedisException | KeepsakeException e) {
+                        freezeStatus.failed(e);
+                    }
+                }
                 ticker.sleep(pollNanos); // dirty() and retryDeadLetters() wake it early
             }
         }

@@ -20,9 +20,11 @@ import java.util.Map;
  * }</pre>
  *
  * <p><b>Freezing.</b> {@link #dirty} queues keys in Redis. Workers (in this process, in others, or both) claim
- * them for a visibility timeout, {@code DUMP} them with a new version in the same atomic step, seal the DUMP
- * (LZ4, AES-GCM, CRC32C) into a new cold object per version, and then record that version and the DUMP's SHA-1
- * as the copy in force. A worker that dies leaves its claims to time out and return to the queue. A failed freeze
+ * them for a visibility timeout, {@code DUMP} them with a new version in the same atomic step, seal each DUMP
+ * (LZ4, AES-GCM, CRC32C) into one new cold object per batch (a pack, written once and never overwritten), and then
+ * record, for the whole batch in one script, each key's version, pack and DUMP SHA-1 as the copy in force. Redis
+ * counts the keys each pack still serves; a pack is deleted when that count reaches zero, and {@link #sweep}
+ * deletes packs left by a crash between the put and the commit. A worker that dies leaves its claims to time out and return to the queue. A failed freeze
  * is retried with exponential backoff (full jitter); after the configured attempts the key becomes a
  * {@linkplain #deadLetters() dead letter} and stays in Redis, never expired, until {@link #retryDeadLetters}.
  *
@@ -118,6 +120,20 @@ public interface Tier extends AutoCloseable {
      * @throws io.keepsake.ClosedException  if the tier is closed
      */
     TierStats stats();
+
+    /**
+     * Deletes the packs in the cold store that no record names and no commit can come to name: left by a worker
+     * that died after its put, a commit refused as too late, or a deletion that failed. A pack is a candidate only
+     * once Redis counts no key in it and its commit-by time (its claim's deadline plus the visibility timeout,
+     * after which commits of it are refused) passed over a minute ago, so a sweep never deletes a copy in force.
+     * A freezing worker runs one every 10 minutes while idle; it lists every pack, so call it
+     * rarely.
+     *
+     * @return how many packs were deleted
+     * @throws io.keepsake.StorageException if Redis or the cold store fails
+     * @throws io.keepsake.ClosedException  if the tier is closed
+     */
+    int sweep();
 
     /**
      * Lists the keys the tier gave up freezing.

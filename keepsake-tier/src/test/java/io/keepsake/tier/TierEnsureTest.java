@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.keepsake.KeepsakeException;
 import io.keepsake.store.Blob;
 import io.keepsake.store.Expected;
 import io.keepsake.testkit.ForwardingStore;
@@ -67,7 +68,7 @@ class TierEnsureTest extends TierTestBase {
 
     @Test
     void aMissingOrDamagedColdCopyIsATypedErrorNamingTheKey() {
-        RedisTier tier = open(builder(cold));
+        RedisTier tier = open(builder(cold).batchSize(1)); // one pack per key
         String lost = key("lost");
         String damaged = key("damaged");
         String fine = key("fine");
@@ -75,15 +76,9 @@ class TierEnsureTest extends TierTestBase {
         admin(r -> r.hset(damaged, "f", "2"));
         admin(r -> r.set(fine, "3"));
         freezeAndEvict(tier, lost, damaged, fine);
-        for (String name : cold.list("tier/")) {
-            if (name.contains("lost")) {
-                cold.delete(name, Expected.any());
-            } else if (name.contains("damaged")) {
-                byte[] bytes = cold.get(name).orElseThrow().value();
-                bytes[bytes.length / 2] ^= 0x40;
-                cold.put(name, bytes, Expected.any());
-            }
-        }
+        assertEquals(3, cold.list("tier/").size());
+        cold.delete(packOf(lost), Expected.any());
+        flipAByteInTheLastEntry(packOf(damaged));
 
         EnsureException e = assertThrows(EnsureException.class, () -> tier.ensure(lost, damaged, fine));
         assertEquals(List.of(lost, damaged), new ArrayList<>(e.failures().keySet()));
@@ -96,6 +91,43 @@ class TierEnsureTest extends TierTestBase {
         assertFalse(exists(lost) || exists(damaged), "never a silent empty value");
         assertEquals("3", admin(r -> r.get(fine)), "the other keys were still restored");
         assertEquals(2, tier.stats().evicted(), "both stay evicted, to be repaired");
+    }
+
+    @Test
+    void aDamagedEntryFailsOnlyItsKeyAndADamagedIndexEveryKeyInThePack() {
+        RedisTier tier = open(builder(cold));
+        String a = key("a");
+        String b = key("b");
+        String c = key("c");
+        for (String k : List.of(a, b, c)) {
+            admin(r -> r.set(k, "value of " + k));
+        }
+        freezeAndEvict(tier, a, b, c);
+        assertEquals(List.of(packOf(a)), cold.list("tier/"), "one pass, one pack");
+        long readsBefore = tier.stats().coldReads();
+        flipAByteInTheLastEntry(packOf(a)); // the last entry is c's
+        EnsureException e = assertThrows(EnsureException.class, () -> tier.ensure(a, b, c));
+        assertEquals(List.of(c), new ArrayList<>(e.failures().keySet()));
+        assertEquals(readsBefore + 1, tier.stats().coldReads(), "one ensure call reads a shared pack once");
+        assertEquals("value of " + a, admin(r -> r.get(a)));
+        assertEquals("value of " + b, admin(r -> r.get(b)));
+
+        assertEquals(2, tier.evictIdle());
+        byte[] bytes = cold.get(packOf(a)).orElseThrow().value();
+        bytes[20] ^= 0x01; // inside the index
+        cold.put(packOf(a), bytes, Expected.any());
+        EnsureException all = assertThrows(EnsureException.class, () -> tier.ensure(a, b, c));
+        assertEquals(List.of(a, b, c), new ArrayList<>(all.failures().keySet()));
+        for (KeepsakeException failure : all.failures().values()) {
+            assertEquals(ColdCopyException.Problem.DAMAGED, assertInstanceOf(ColdCopyException.class, failure)
+                    .problem());
+        }
+    }
+
+    private void flipAByteInTheLastEntry(String pack) {
+        byte[] bytes = cold.get(pack).orElseThrow().value();
+        bytes[bytes.length - 8] ^= 0x40;
+        cold.put(pack, bytes, Expected.any());
     }
 
     @Test

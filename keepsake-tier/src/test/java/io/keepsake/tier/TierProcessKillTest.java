@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TierProcessKillTest extends TierTestBase {
     private static final int BATCH = 8;
-    private static final int HANG_AT = 4; // the child freezes 3 keys of its first batch, then hangs on the 4th put
+    private static final int HANG_AT = 4; // one pack per batch: the child freezes 3 batches, then hangs on the 4th put
     private static final long VISIBILITY_MS = 3_000;
 
     @TempDir
@@ -67,17 +67,17 @@ class TierProcessKillTest extends TierTestBase {
             assertNotNull(hanging, "the child ended before its worker hung; its log: " + Files.readString(log));
             assertTrue(child.isAlive());
 
-            // Mid-pass: 3 keys of the batch frozen and committed, the rest (the one in hand included) claimed.
+            // Mid-pass: 3 batches frozen and committed, the batch in hand claimed.
             TierStats mid = here.stats();
-            assertEquals(HANG_AT - 1, mid.frozen(), mid.toString());
-            assertEquals(BATCH - (HANG_AT - 1), mid.claimed(), mid.toString());
+            assertEquals((HANG_AT - 1) * BATCH, mid.frozen(), mid.toString());
+            assertEquals(BATCH, mid.claimed(), mid.toString());
 
             child.destroyForcibly(); // SIGKILL: no shutdown hook, no close, no release of the claims
             assertTrue(child.waitFor(60, TimeUnit.SECONDS));
         }
         assertEquals(128 + 9, child.exitValue(), "killed by SIGKILL");
         TierStats dead = here.stats();
-        assertEquals(BATCH - (HANG_AT - 1), dead.claimed(), "the dead worker's claims stay until they time out");
+        assertEquals(BATCH, dead.claimed(), "the dead worker's claims stay until they time out");
         List<String> held = admin(r -> r.zrange(prefix + "t:claims", 0, -1));
 
         // This process's worker takes the rest of the queue now and the dead worker's claims once they time out.
@@ -87,7 +87,8 @@ class TierProcessKillTest extends TierTestBase {
         for (String k : held) {
             assertNotNull(admin(r -> r.hget(prefix + "t:frozen", k)), k + " was frozen by the surviving worker");
         }
-        assertEquals(keys.length - (HANG_AT - 1), after.freezes(), "the survivor froze all but the child's 3");
+        assertEquals(keys.length - (HANG_AT - 1) * BATCH, after.freezes(),
+                "the survivor froze all but the child's 3 batches");
         assertEquals(keys.length, here.evictIdle());
         List<String> left = new ArrayList<>();
         for (String k : keys) {

@@ -71,7 +71,8 @@ class TierRoundTripTest extends TierTestBase {
         freezeAll(tier);
         List<String> names = cold.list("tier/");
         assertEquals(1, names.size());
-        assertTrue(names.get(0).startsWith("tier/k" + prefix.replace(":", ".3A") + "u.3Asecret/"), names.get(0));
+        assertEquals(packOf(k), names.get(0));
+        assertTrue(names.get(0).matches("tier/p/[0-9]{15}-[0-9]{20}"), names.get(0));
         Blob blob = cold.get(names.get(0)).orElseThrow();
         assertFalse(new String(blob.value(), StandardCharsets.ISO_8859_1).contains("plain-text-marker"),
                 "the cold copy is encrypted");

@@ -61,7 +61,7 @@ class TierS3Test extends TierTestBase {
             String[] keys = before.keySet().toArray(new String[0]);
             tier.dirty(keys);
             freezeAll(tier);
-            assertEquals(keys.length, s3.list("tier/").size());
+            assertEquals(1, s3.list("tier/").size(), "one pass, one pack");
             assertEquals(keys.length, tier.evictIdle());
             assertFalse(exists(keys[0]));
             tier.ensure(keys);

@@ -83,11 +83,41 @@ class TierSafetyTest extends TierTestBase {
         Freezing.Claim fresh = retaken.get(retaken.size() - 1).get(0);
         assertTrue(fresh.version() > stalled.version());
         tier.freezing().freeze(fresh);
-        tier.freezing().freeze(stalled); // finishes late: its commit is stale and its object is deleted
-        assertEquals(1, cold.list("tier/").size(), cold.list("tier/").toString());
+        tier.freezing().freeze(stalled); // finishes past its commit-by time: refused, its pack left to the sweep
+        List<String> packs = cold.list("tier/");
+        assertEquals(2, packs.size(), packs.toString());
+        String inForce = packOf(k);
+        assertTrue(packs.contains(inForce));
+        assertEquals(0, tier.sweep(), "the refused pack passed its commit-by time less than a minute ago");
+        assertEquals(2, cold.list("tier/").size());
         assertEquals(1, tier.evictIdle());
         tier.ensure(k);
         assertEquals("new", admin(r -> r.get(k)));
+    }
+
+    @Test
+    void theSweepDeletesOnlyOldPacksNoRecordNames() {
+        RedisTier tier = open(builder(cold));
+        String k = key("kept");
+        admin(r -> r.set(k, "in force"));
+        tier.dirty(k);
+        freezeAll(tier);
+        String inForce = packOf(k);
+        String orphan = "tier/p/000000000000001-00000000000000099999"; // put long ago, never committed
+        String counted = "tier/p/000000000000002-00000000000000099998"; // old, but Redis counts a key in it
+        String recent = "tier/p/" + ColdCopies.packId(System.currentTimeMillis() + 60_000, 99_997);
+        for (String name : List.of(orphan, counted, recent)) {
+            cold.put(name, new byte[] {1}, Expected.absent());
+        }
+        admin(r -> r.hset(prefix + "t:packs", counted.substring("tier/p/".length()), "1"));
+        cold.put("tier/p/not-a-pack", new byte[] {1}, Expected.absent());
+
+        assertEquals(1, tier.sweep());
+        assertEquals(List.of(counted, recent, inForce, "tier/p/not-a-pack").stream().sorted().toList(),
+                cold.list("tier/").stream().sorted().toList());
+        assertEquals(1, tier.evictIdle());
+        tier.ensure(k);
+        assertEquals("in force", admin(r -> r.get(k)));
     }
 
     @Test

@@ -72,6 +72,12 @@ abstract class TierTestBase {
         });
     }
 
+    /** @return the cold store key of the pack holding {@code key}'s copy in force (default cold prefix) */
+    String packOf(String key) {
+        String pointer = admin(r -> r.hget(prefix + "t:frozen", key));
+        return "tier/p/" + pointer.split(":")[1];
+    }
+
     static boolean exists(String key) {
         return admin(r -> r.exists(key)) == 1L;
     }
