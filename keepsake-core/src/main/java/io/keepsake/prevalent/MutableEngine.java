@@ -356,7 +356,7 @@ final class MutableEngine<S> implements Prevalent<S>, EngineCore.Source {
             }
 
             @Override
-            public long writeTo(Snapshots.Writer writer) {
+            public long writeTo(SnapshotWriter writer) {
                 long bytes = 0;
                 for (int i = 0; i < chunks.size(); i++) {
                     writer.chunk(chunks.get(i), lengths.get(i));
