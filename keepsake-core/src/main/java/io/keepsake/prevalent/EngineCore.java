@@ -331,19 +331,13 @@ final class EngineCore implements AutoCloseable {
         }
     }
 
-    /**
-     * Under the snapshot lock: the state to write, from a shadow model when configured and a snapshot exists to
-     * build it from ({@link ShadowCapture}), else from the engine. The journal is forced first, so every event
-     * the shadow replays is durable and readable.
-     */
+    /** Under the snapshot lock: the state to write, from a shadow model ({@link ShadowCapture}) when it can be. */
     private Capture capture(boolean record) {
         if (!shadowSnapshots || lastSnapshot == 0) {
             return source.capture();
         }
-        long target = source.appliedSequence();
         try {
-            journal.sync();
-            return ShadowCapture.build(this, lastSnapshot, target);
+            return ShadowCapture.build(this, lastSnapshot, source.appliedSequence());
         } catch (RuntimeException e) {
             if (record && !closed) {
                 guard.run("a background failure listener", () -> status.failed(e));

@@ -11,7 +11,7 @@ import java.time.Instant;
  *
  * <p>Design: built on the thread that takes the snapshot (under the core's snapshot lock, which also keeps the
  * journal from being trimmed past the base snapshot while the shadow reads it). The journal's records up to the
- * target are durable and acknowledged before {@link #build} reads them (the core forces the journal first), so
+ * target are durable and acknowledged before {@link #build} reads them (it forces the journal first), so
  * the reader never meets a record still being written; records after the target are never asked for. Times are
  * made monotonic from the base snapshot's last time, as at open and as the live engine does, so the shadow's last
  * time equals the live one at the target. The copy lives only as long as the capture: memory doubles while a
@@ -34,11 +34,12 @@ final class ShadowCapture implements EngineCore.Capture {
      * Builds the shadow model at {@code target}.
      *
      * @param base   the newest durable snapshot's sequence (at least 1)
-     * @param target the sequence the snapshot covers: applied on the live model and forced in the journal
+     * @param target the sequence the snapshot covers: applied on the live model (forced here first)
      * @throws CorruptionException if the journal does not hold every event from {@code base + 1} to {@code target}
      * @throws io.keepsake.KeepsakeException if the snapshot or the journal cannot be read or decoded
      */
     static ShadowCapture build(EngineCore core, long base, long target) {
+        core.journal.sync(); // every event up to the target is durable and readable before it is read back
         Snapshots.Loaded loaded = core.snapshots.load(base, core.states);
         Object state = loaded.state();
         Instant lastTime = loaded.lastTime();
