@@ -21,7 +21,8 @@ import java.util.function.Consumer;
 import org.prevayler.Prevayler;
 
 /**
- * Writers while a snapshot runs. Each system holds the same large map and runs W writers of durable 100-byte
+ * Writers while a snapshot runs. Each system holds the same large map (and has one snapshot of it, taken right after
+ * open) and runs W writers of durable 100-byte
  * events (SYNC / journal disk sync) twice with the shared harness: once alone, once while a background thread takes
  * snapshots back to back for the whole run (warmup included), so every measured moment is during a snapshot.
  * {@code throughput_during_snapshot_ratio} = events/s during / events/s alone.
@@ -32,6 +33,9 @@ import org.prevayler.Prevayler;
  *       disk and the two cores with the snapshot).</li>
  *   <li>{@code keepsake-mutable}: a {@link Prevalent} model; by design its snapshot holds the write lock while the
  *       model is serialized into memory, so writers block for that long (then only the storing overlaps).</li>
+ *   <li>{@code keepsake-mutable-shadow}: the same model with {@code shadowSnapshots(true)}: each snapshot loads the
+ *       previous one into a second model, replays the journal since, and serializes that copy; writers never wait
+ *       for the model (they share the disk and the two cores with the snapshot).</li>
  *   <li>{@code prevayler}: {@code takeSnapshot()} serializes under Prevayler's lock; writers block.</li>
  * </ul>
  */
@@ -69,8 +73,10 @@ final class DuringSnapshotCase {
         Map<String, String> map = PrevalenceModels.bigMap(entries);
         measure(suite, caseName, "keepsake-immutable", DuringSnapshotCase::immutable, map, writers, settings,
                 progress, into);
-        measure(suite, caseName, "keepsake-mutable", DuringSnapshotCase::mutable, map, writers, settings, progress,
-                into);
+        measure(suite, caseName, "keepsake-mutable", (dir, m) -> mutable(dir, m, false), map, writers, settings,
+                progress, into);
+        measure(suite, caseName, "keepsake-mutable-shadow", (dir, m) -> mutable(dir, m, true), map, writers,
+                settings, progress, into);
         measure(suite, caseName, "prevayler", DuringSnapshotCase::prevayler, map, writers, settings, progress, into);
         return into;
     }
@@ -148,14 +154,18 @@ final class DuringSnapshotCase {
     private static Target immutable(Path dir, Map<String, String> map) {
         PrevalentValue<SharedState, Tick> value = Keepsake.prevalent(new SharedState(map, 0), SharedState::apply)
                 .directory(dir).register(Tick.class).keepSnapshots(1).open();
+        value.execute(new Tick(new byte[JournalSuite.EVENT_SIZE]));
+        value.snapshot();
         return new KeepsakeTarget(value, payload -> value.execute(new Tick(payload)));
     }
 
-    private static Target mutable(Path dir, Map<String, String> map) {
+    private static Target mutable(Path dir, Map<String, String> map, boolean shadow) {
         BigState big = new BigState();
-        big.entries = map;
+        big.entries = map; // Touch counts events and never changes the map
         Prevalent<BigState> model = Keepsake.prevalent(() -> big).directory(dir).register(Touch.class)
-                .keepSnapshots(1).open();
+                .keepSnapshots(1).shadowSnapshots(shadow).open();
+        model.execute(new Touch(new byte[JournalSuite.EVENT_SIZE]));
+        model.snapshot(); // the base a shadow snapshot starts from (the first snapshot has none)
         return new KeepsakeTarget(model, payload -> model.execute(new Touch(payload)));
     }
 

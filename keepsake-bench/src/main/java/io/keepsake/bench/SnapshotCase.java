@@ -22,7 +22,9 @@ import org.prevayler.PrevaylerFactory;
 /**
  * Snapshot write and load speed on a large state (a map of {@code entries} strings, built in memory as the initial
  * state; one event makes a snapshot due). Write: {@code snapshot()} (Keepsake) or {@code takeSnapshot()}
- * (Prevayler) is timed; load: reopening the directory, which reads the snapshot and replays nothing, is timed.
+ * (Prevayler) is timed; load: reopening the directory, which reads the snapshot and replays nothing, is timed
+ * (Keepsake with {@code checkTypesAtOpen(false)}, since the check encodes the whole state once more; the default
+ * open with the check is timed as well, as {@code open_with_type_check_mb_per_s}).
  * MB/s divides the snapshot's stored size (every file under Keepsake's {@code snapshots/} directory: chunks and
  * manifest; Prevayler's {@code .snapshot} file) by the time, 1 MB = 10^6 bytes. The reopened map is checked.
  */
@@ -30,6 +32,8 @@ final class SnapshotCase {
     static final String WRITE_MB_PER_S = "snapshot_write_mb_per_s";
     static final String LOAD_MB_PER_S = "snapshot_load_mb_per_s";
     static final String SNAPSHOT_MB = "snapshot_mb";
+    /** Reopening with the default {@code checkTypesAtOpen(true)}: the load plus one encoding of the state. */
+    static final String OPEN_CHECKED_MB_PER_S = "open_with_type_check_mb_per_s";
 
     private SnapshotCase() {
     }
@@ -49,7 +53,7 @@ final class SnapshotCase {
     }
 
     /** What one system measured. */
-    private record Timing(long bytes, long writeNanos, long loadNanos) {
+    private record Timing(long bytes, long writeNanos, long loadNanos, long checkedNanos) {
     }
 
     private static void add(String suite, String caseName, String system, Timing t, List<Measurement> into) {
@@ -57,6 +61,10 @@ final class SnapshotCase {
         into.add(new Measurement(suite, caseName, system, 1, WRITE_MB_PER_S, mb / (t.writeNanos / 1e9), "MB/s"));
         into.add(new Measurement(suite, caseName, system, 1, LOAD_MB_PER_S, mb / (t.loadNanos / 1e9), "MB/s"));
         into.add(new Measurement(suite, caseName, system, 1, SNAPSHOT_MB, mb, "MB"));
+        if (t.checkedNanos > 0) {
+            into.add(new Measurement(suite, caseName, system, 1, OPEN_CHECKED_MB_PER_S, mb / (t.checkedNanos / 1e9),
+                    "MB/s"));
+        }
     }
 
     private static Timing keepsake(Path dir, Map<String, String> map, PrintWriter progress) throws IOException {
@@ -76,13 +84,22 @@ final class SnapshotCase {
         progress.printf(Locale.ROOT, " %.1f MB in %.2fs; loading ...", bytes / 1e6, write / 1e9);
         progress.flush();
         long begin = System.nanoTime();
+        long load;
+        try (Prevalent<BigState> reopened = Keepsake.prevalent(BigState::new).directory(dir).register(Touch.class)
+                .checkTypesAtOpen(false).open()) {
+            load = System.nanoTime() - begin;
+            check(map.size(), reopened.query(s -> s.entries.size()), "keepsake");
+        }
+        progress.printf(Locale.ROOT, " %.2fs; with the type check at open ...", load / 1e9);
+        progress.flush();
+        begin = System.nanoTime();
         try (Prevalent<BigState> reopened = Keepsake.prevalent(BigState::new).directory(dir).register(Touch.class)
                 .open()) {
-            long load = System.nanoTime() - begin;
+            long checked = System.nanoTime() - begin;
             check(map.size(), reopened.query(s -> s.entries.size()), "keepsake");
-            progress.printf(Locale.ROOT, " %.2fs%n", load / 1e9);
+            progress.printf(Locale.ROOT, " %.2fs%n", checked / 1e9);
             progress.flush();
-            return new Timing(bytes, write, load);
+            return new Timing(bytes, write, load, checked);
         }
     }
 
@@ -112,7 +129,7 @@ final class SnapshotCase {
         }
         progress.printf(Locale.ROOT, " %.2fs%n", load / 1e9);
         progress.flush();
-        return new Timing(bytes, write, load);
+        return new Timing(bytes, write, load, 0);
     }
 
     /** Prevayler as users run it durably: journal sync on, no transaction deep copy (as PrevaylerAppender). */

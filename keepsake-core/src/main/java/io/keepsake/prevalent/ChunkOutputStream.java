@@ -5,19 +5,29 @@ import java.util.function.ObjIntConsumer;
 
 /**
  * Cuts a byte stream into chunks of a fixed size and hands each full chunk (and the last partial one, on close)
- * to a sink, which owns the array it is given. Not thread-safe.
+ * to a sink, which owns the array it is given. Each array may leave room before and after the chunk's bytes
+ * ({@code head} and {@code tail}), so a frame can be built around them in place: the bytes of a chunk of length
+ * {@code n} are at {@code [head, head + n)} of an array of {@code head + chunkSize + tail} bytes. Not thread-safe.
  */
 final class ChunkOutputStream extends OutputStream {
     private final int chunkSize;
+    private final int head;
+    private final int tail;
     private final ObjIntConsumer<byte[]> sink;
     private byte[] buffer;
     private int length;
     private boolean closed;
 
     ChunkOutputStream(int chunkSize, ObjIntConsumer<byte[]> sink) {
+        this(chunkSize, 0, 0, sink);
+    }
+
+    ChunkOutputStream(int chunkSize, int head, int tail, ObjIntConsumer<byte[]> sink) {
         this.chunkSize = chunkSize;
+        this.head = head;
+        this.tail = tail;
         this.sink = sink;
-        this.buffer = new byte[chunkSize];
+        this.buffer = new byte[head + chunkSize + tail];
     }
 
     @Override
@@ -25,7 +35,7 @@ final class ChunkOutputStream extends OutputStream {
         if (length == chunkSize) {
             emit();
         }
-        buffer[length++] = (byte) b;
+        buffer[head + length++] = (byte) b;
     }
 
     @Override
@@ -35,7 +45,7 @@ final class ChunkOutputStream extends OutputStream {
                 emit();
             }
             int n = Math.min(count, chunkSize - length);
-            System.arraycopy(bytes, offset, buffer, length, n);
+            System.arraycopy(bytes, offset, buffer, head + length, n);
             length += n;
             offset += n;
             count -= n;
@@ -44,7 +54,7 @@ final class ChunkOutputStream extends OutputStream {
 
     private void emit() {
         sink.accept(buffer, length);
-        buffer = new byte[chunkSize];
+        buffer = new byte[head + chunkSize + tail];
         length = 0;
     }
 

@@ -62,7 +62,7 @@ final class EngineCore implements AutoCloseable {
          *
          * @return the serialized state's size in bytes
          */
-        long writeTo(Snapshots.Writer writer);
+        long writeTo(SnapshotWriter writer);
     }
 
     /** An engine's side of snapshotting. */
@@ -95,6 +95,7 @@ final class EngineCore implements AutoCloseable {
     private final int keepSnapshots;
     private final long snapshotEvery;
     private final Duration snapshotInterval; // null without interval snapshots
+    private final boolean shadowSnapshots; // snapshots of a mutable model come from a shadow copy (ShadowCapture)
     private final StatusRecorder status;
     private final Object snapshotLock = new Object();
     private long lastSnapshot; // guarded by snapshotLock: sequence of the newest durable snapshot (0 = none)
@@ -119,6 +120,7 @@ final class EngineCore implements AutoCloseable {
         this.keepSnapshots = settings.keepSnapshots;
         this.snapshotEvery = settings.snapshotEvery;
         this.snapshotInterval = settings.snapshotInterval;
+        this.shadowSnapshots = settings.shadowSnapshots;
         this.ownsJournal = settings.journal == null;
         this.ownsStore = settings.snapshotStore == null;
         String where = settings.directory != null ? settings.directory.toString()
@@ -279,7 +281,7 @@ final class EngineCore implements AutoCloseable {
             return;
         }
         try {
-            snapshot();
+            snapshot(false);
         } catch (RuntimeException e) {
             if (!closed) {
                 guard.run("a background failure listener", () -> status.failed(e));
@@ -289,20 +291,27 @@ final class EngineCore implements AutoCloseable {
 
     /** Writes a snapshot of the engine's state (see the class note for the order of steps). */
     long snapshot() {
+        return snapshot(true);
+    }
+
+    /** @param record whether a failure to build a shadow model goes to the status here (a manual snapshot) */
+    private long snapshot(boolean record) {
         synchronized (snapshotLock) {
             checkWritable();
             if (source.appliedSequence() == lastSnapshot) {
                 return lastSnapshot;
             }
-            Capture capture = source.capture();
+            Capture capture = capture(record);
             long seq = capture.sequence();
             if (seq == lastSnapshot) {
                 return seq;
             }
             journal.sync();
-            Snapshots.Writer writer = snapshots.begin(seq, capture.lastTime());
-            long bytes = capture.writeTo(writer);
-            writer.publish();
+            long bytes;
+            try (SnapshotWriter writer = snapshots.begin(seq, capture.lastTime())) {
+                bytes = capture.writeTo(writer);
+                writer.publish();
+            }
             lastSnapshot = seq;
             SnapshotShipper shipper = snapshotShipper;
             if (shipper != null) {
@@ -319,6 +328,21 @@ final class EngineCore implements AutoCloseable {
                 journal.deleteBefore(keepFrom);
             }
             return seq;
+        }
+    }
+
+    /** Under the snapshot lock: the state to write, from a shadow model ({@link ShadowCapture}) when it can be. */
+    private Capture capture(boolean record) {
+        if (!shadowSnapshots || lastSnapshot == 0) {
+            return source.capture();
+        }
+        try {
+            return ShadowCapture.build(this, lastSnapshot, source.appliedSequence());
+        } catch (RuntimeException e) {
+            if (record && !closed) {
+                guard.run("a background failure listener", () -> status.failed(e));
+            }
+            throw e;
         }
     }
 

@@ -262,17 +262,11 @@ final class ImmutableEngine<S, E> implements PrevalentValue<S, E>, EngineCore.So
             }
 
             @Override
-            public long writeTo(Snapshots.Writer writer) {
+            public long writeTo(SnapshotWriter writer) {
                 long started = System.nanoTime();
-                long[] bytes = {0};
-                try (ChunkOutputStream out = new ChunkOutputStream(core.snapshots.chunkSize(), (b, n) -> {
-                    writer.chunk(b, n);
-                    bytes[0] += n;
-                })) {
-                    core.states.write(p.state(), out);
-                }
+                long bytes = writer.stream(out -> core.states.write(p.state(), out));
                 SnapshotTiming.log("immutable", p.sequence(), System.nanoTime() - started);
-                return bytes[0];
+                return bytes;
             }
         };
     }

@@ -41,7 +41,8 @@ import java.util.function.Function;
  *
  * <p>Queries and checks take the read lock. Snapshots hold the write lock while the model is serialized into
  * in-memory chunks (applying, queries and checks wait that long; appends to the journal go on); the chunks are
- * sealed and stored after the lock is released.
+ * sealed and stored after the lock is released. With shadow snapshots ({@link ShadowCapture}) after the first, a
+ * snapshot never takes the lock: it is built from a second model replayed from the journal.
  */
 final class MutableEngine<S> implements Prevalent<S>, EngineCore.Source {
     private static final ClassValue<Boolean> HAS_CHECK = new ClassValue<>() {
@@ -356,7 +357,7 @@ final class MutableEngine<S> implements Prevalent<S>, EngineCore.Source {
             }
 
             @Override
-            public long writeTo(Snapshots.Writer writer) {
+            public long writeTo(SnapshotWriter writer) {
                 long bytes = 0;
                 for (int i = 0; i < chunks.size(); i++) {
                     writer.chunk(chunks.get(i), lengths.get(i));

@@ -23,6 +23,31 @@ public final class PrevalentBuilder<S> extends PrevalentOptions<PrevalentBuilder
     }
 
     /**
+     * Whether snapshots are taken from a shadow model, so that writers never wait for one (default off).
+     *
+     * <p>Off, a snapshot holds the model's write lock while the model is serialized into memory: commands, checks
+     * and queries wait that long (a large model: seconds). On, a snapshot leaves the live model alone: the thread
+     * taking it (the snapshot worker for automatic snapshots, the caller of {@link Prevalent#snapshot()}) loads the
+     * newest snapshot into a second model, replays the journal onto it up to the last applied event, and
+     * serializes that copy, while the live model keeps applying commands. The snapshot holds the same state as
+     * one taken with the lock at the same sequence (the same {@link StateHash}), is published the same way (a
+     * snapshot cut short leaves the previous one in use), and a failure shows in
+     * {@link PrevalentSystem#snapshotStatus()} as well as reaching a caller of {@code snapshot()}.
+     *
+     * <p>Costs: memory for a second model while a snapshot runs (about twice the model's heap), the CPU to load a
+     * snapshot and replay the events since it, and commands must replay deterministically (as recovery needs
+     * anyway). The first snapshot of a system that has none yet is taken with the lock, since there is nothing to
+     * build the shadow from (the initial-state supplier is not called again).
+     *
+     * @param shadow whether snapshots are built from a shadow model
+     * @return this builder
+     */
+    public PrevalentBuilder<S> shadowSnapshots(boolean shadow) {
+        settings.shadowSnapshots = shadow;
+        return this;
+    }
+
+    /**
      * Opens the system: loads the newest intact snapshot and replays the journal after it. The model's class is
      * registered under its simple name unless registered already.
      *

@@ -494,6 +494,7 @@ public abstract class PrevalentOptions<B extends PrevalentOptions<B>> {
         int keepSnapshots = 2;
         long segmentSize;
         int chunkSize = 4 << 20;
+        boolean shadowSnapshots; // PrevalentBuilder.shadowSnapshots(...): mutable models only
         Store backupStore; // backup(...): the caller's, never closed by the system
         BackupOptions backupOptions;
         int maxAsyncInFlight = DEFAULT_MAX_ASYNC_IN_FLIGHT; // executeAsync calls whose futures are not completed

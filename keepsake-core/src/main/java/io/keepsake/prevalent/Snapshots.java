@@ -6,10 +6,9 @@ import io.keepsake.FormatException;
 import io.keepsake.StorageException;
 import io.keepsake.TamperedException;
 import io.keepsake.Ticker;
+import io.keepsake.internal.concurrent.Lanes;
 import io.keepsake.internal.format.Checksums;
 import io.keepsake.internal.format.FileHeader;
-import io.keepsake.internal.format.FileKind;
-import io.keepsake.internal.format.StructuralHash;
 import io.keepsake.store.Blob;
 import io.keepsake.store.Expected;
 import io.keepsake.store.Store;
@@ -20,6 +19,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Optional;
@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * 40+L   4     CRC32C of every byte before
  * </pre>
  *
- * Thread-safety: callers serialize {@link #begin}/{@link #prune}; {@link #loadNewest} runs at open only.
+ * Thread-safety: callers serialize {@link #begin}/{@link #prune}; a load runs on one thread (reading ahead on
+ * lanes of its own). Writing is {@link SnapshotWriter}.
  */
 final class Snapshots {
     private static final Logger LOG = LoggerFactory.getLogger(Snapshots.class);
@@ -49,6 +50,8 @@ final class Snapshots {
     static final String MANIFEST = "manifest";
     /** Where a chunk's sealed body starts: after the header, the chunk index and the sealed length. */
     static final int SEALED_OFFSET = FileHeader.SIZE + 8;
+    /** How many chunks a load reads and checks ahead of the one being decoded. */
+    static final int READ_AHEAD = 2;
 
     private final Store store;
     private final StoreReads reads;
@@ -84,76 +87,11 @@ final class Snapshots {
     }
 
     /** Starts writing the snapshot covering {@code sequence}: removes leftovers of an earlier attempt at it. */
-    Writer begin(long sequence, Instant lastTime) {
+    SnapshotWriter begin(long sequence, Instant lastTime) {
         for (String key : store.list(dir(sequence))) {
             store.delete(key, Expected.any());
         }
-        return new Writer(sequence, lastTime);
-    }
-
-    /**
-     * Writes chunks in order, then the manifest, hashing the state's bytes as they pass ({@link StateHash}). A state
-     * whose bytes the hash cannot follow (a bug, never a reason to lose the snapshot) gets a manifest without a
-     * hash. Not thread-safe.
-     */
-    final class Writer {
-        private final long sequence;
-        private final Instant lastTime;
-        private final FileHeader header;
-        private final List<SnapshotManifest.Chunk> chunks = new ArrayList<>();
-        private StructuralHash stateHash = new StructuralHash(); // null once it failed
-        private long rawBytes;
-
-        Writer(long sequence, Instant lastTime) {
-            this.sequence = sequence;
-            this.lastTime = lastTime;
-            this.header = sealer.header(FileKind.SNAPSHOT, sequence);
-        }
-
-        void chunk(byte[] raw, int length) {
-            if (stateHash != null) {
-                try {
-                    stateHash.write(raw, 0, length);
-                } catch (RuntimeException e) {
-                    noHash(e);
-                }
-            }
-            byte[] plain = length == raw.length ? raw : java.util.Arrays.copyOf(raw, length);
-            byte[] sealed = sealer.seal(plain, header);
-            int index = chunks.size();
-            ByteBuffer b = ByteBuffer.allocate(FileHeader.SIZE + 12 + sealed.length);
-            header.writeTo(b);
-            b.putInt(index).putInt(sealed.length).put(sealed);
-            int crc = Checksums.crc32c(b.array(), 0, b.position());
-            b.putInt(crc);
-            store.put(chunkKey(sequence, index), b.array(), Expected.any());
-            chunks.add(new SnapshotManifest.Chunk(b.capacity(), length, crc));
-            rawBytes += length;
-        }
-
-        /** Writes the manifest: from here on the snapshot exists. */
-        void publish() {
-            String hash = null;
-            if (stateHash != null) {
-                try {
-                    hash = StateHash.of(sequence, stateHash).sha256();
-                } catch (RuntimeException e) {
-                    noHash(e);
-                }
-            }
-            SnapshotManifest m = new SnapshotManifest(header, sequence, lastTime, chunkSize, rawBytes, chunks, hash);
-            store.put(manifestKey(sequence), m.toBytes(), Expected.any());
-        }
-
-        private void noHash(RuntimeException e) {
-            LOG.warn("snapshot {} gets no state hash: {}", dir(sequence), e.getMessage(), e);
-            try {
-                stateHash.close();
-            } catch (RuntimeException ignored) {
-                // the hash is dropped either way
-            }
-            stateHash = null;
-        }
+        return new SnapshotWriter(store, sealer, chunkSize, sequence, lastTime);
     }
 
     /** A loaded snapshot. */
@@ -225,40 +163,87 @@ final class Snapshots {
         if (m.sequence() != seq) {
             throw new CorruptionException(key, 40, "manifest covers " + m.sequence() + ", key says " + seq);
         }
-        Enumeration<InputStream> chunks = new Enumeration<>() {
-            private int next;
-
-            @Override
-            public boolean hasMoreElements() {
-                return next < m.chunks().size();
-            }
-
-            @Override
-            public InputStream nextElement() {
-                int index = next++;
-                return new ByteArrayInputStream(readChunk(seq, index, m.chunks().get(index)));
-            }
-        };
         Object state;
-        try {
-            state = codec.read(new SequenceInputStream(chunks));
+        try (ChunkReads reads = new ChunkReads(seq, m.chunks())) {
+            state = codec.read(new SequenceInputStream(reads));
         } catch (UncheckedIOException e) {
             throw new CodecException("snapshot " + dir(seq) + " does not decode: " + e.getMessage(), e);
         }
         return new Loaded(seq, m.lastTime(), state);
     }
 
-    private byte[] readChunk(long seq, int index, SnapshotManifest.Chunk expected) {
+    /**
+     * The chunks of one snapshot as streams, in order, read ahead: while the codec decodes chunk {@code n}, kernel
+     * {@link Lanes} read, check and open the next {@value #READ_AHEAD} (started only for a snapshot of more than one
+     * chunk). Owned by the loading thread; {@link #close} stops the lanes.
+     */
+    private final class ChunkReads implements Enumeration<InputStream>, AutoCloseable {
+        private final long seq;
+        private final List<SnapshotManifest.Chunk> expected;
+        private final Lanes<InputStream> lanes; // null for a one-chunk snapshot
+        private int submitted;
+        private int next;
+
+        ChunkReads(long seq, List<SnapshotManifest.Chunk> expected) {
+            this.seq = seq;
+            this.expected = expected;
+            this.lanes = expected.size() > 1 ? Lanes.start("keepsake-snapshot-read", READ_AHEAD) : null;
+            fill();
+        }
+
+        private void fill() {
+            while (lanes != null && submitted < expected.size() && lanes.hasRoom()) {
+                int index = submitted++;
+                lanes.submit(() -> readChunk(seq, index, expected.get(index)));
+            }
+        }
+
+        @Override
+        public boolean hasMoreElements() {
+            return next < expected.size();
+        }
+
+        @Override
+        public InputStream nextElement() {
+            int index = next++;
+            if (lanes == null) {
+                return readChunk(seq, index, expected.get(index));
+            }
+            InputStream in = lanes.take().result(); // a failed read throws here, in chunk order
+            fill();
+            return in;
+        }
+
+        @Override
+        public void close() {
+            if (lanes != null) {
+                lanes.close();
+            }
+        }
+    }
+
+    /** @return the chunk's raw (opened) bytes, read and checked against the manifest */
+    private InputStream readChunk(long seq, int index, SnapshotManifest.Chunk expected) {
         String key = chunkKey(seq, index);
         byte[] v = reads.get(key).orElseThrow(() -> new CorruptionException(key, 0, "snapshot chunk missing"))
                 .value();
-        SealedChunk chunk = checkChunk(key, v, index, expected);
-        byte[] raw = sealer.open(chunk.sealed(), chunk.header(), key, SEALED_OFFSET);
+        checkFrame(key, v, index, expected);
+        FileHeader header = FileHeader.readFrom(ByteBuffer.wrap(v), key);
+        int sealedLength = v.length - SEALED_OFFSET - 4;
+        if (sealer.opensUnchanged(header)) { // no compression, no cipher: the sealed bytes are the raw ones
+            if (sealedLength != expected.rawLength()) {
+                throw new CorruptionException(key, 0, "chunk holds " + sealedLength + " bytes, manifest says "
+                        + expected.rawLength());
+            }
+            return new ByteArrayInputStream(v, SEALED_OFFSET, sealedLength);
+        }
+        byte[] raw = sealer.open(Arrays.copyOfRange(v, SEALED_OFFSET, SEALED_OFFSET + sealedLength), header, key,
+                SEALED_OFFSET);
         if (raw.length != expected.rawLength()) {
             throw new CorruptionException(key, 0, "chunk opens to " + raw.length + " bytes, manifest says "
                     + expected.rawLength());
         }
-        return raw;
+        return new ByteArrayInputStream(raw);
     }
 
     /** A stored chunk whose size, CRC32C, header, index and length checked out, before it is opened. */
@@ -271,6 +256,17 @@ final class Snapshots {
      * @throws CorruptionException naming the key and offset of the first check that fails
      */
     static SealedChunk checkChunk(String key, byte[] v, int index, SnapshotManifest.Chunk expected) {
+        checkFrame(key, v, index, expected);
+        ByteBuffer b = ByteBuffer.wrap(v, 0, v.length - 4);
+        FileHeader header = FileHeader.readFrom(b, key);
+        b.position(SEALED_OFFSET);
+        byte[] sealed = new byte[b.remaining()];
+        b.get(sealed);
+        return new SealedChunk(header, sealed);
+    }
+
+    /** The checks of {@link #checkChunk}, without copying the sealed bytes out. */
+    private static void checkFrame(String key, byte[] v, int index, SnapshotManifest.Chunk expected) {
         if (v.length != expected.storedLength() || v.length < FileHeader.SIZE + 12) {
             throw new CorruptionException(key, 0, "chunk has " + v.length + " bytes, manifest says "
                     + expected.storedLength());
@@ -280,15 +276,12 @@ final class Snapshots {
             throw new CorruptionException(key, v.length - 4, "snapshot chunk CRC32C mismatch");
         }
         ByteBuffer b = ByteBuffer.wrap(v, 0, v.length - 4);
-        FileHeader header = FileHeader.readFrom(b, key);
+        FileHeader.readFrom(b, key);
         int storedIndex = b.getInt();
         int length = b.getInt();
         if (storedIndex != index || length != b.remaining()) {
             throw new CorruptionException(key, FileHeader.SIZE, "chunk index or length does not match");
         }
-        byte[] sealed = new byte[length];
-        b.get(sealed);
-        return new SealedChunk(header, sealed);
     }
 
     /**

@@ -195,7 +195,7 @@ class StateHashTest {
         io.keepsake.internal.format.Pipeline p = io.keepsake.internal.format.Pipeline.builder().build();
         try (FileStore store = FileStore.at(dir.resolve("s"))) {
             Snapshots snapshots = new Snapshots(store, new PipelineSealer(p, null), 4);
-            Snapshots.Writer smile = snapshots.begin(3, Instant.EPOCH);
+            SnapshotWriter smile = snapshots.begin(3, Instant.EPOCH);
             byte[] bytes = ((io.keepsake.internal.format.SmileCodec) p.codec()).encode(java.util.Map.of("a", 1L));
             for (int i = 0; i < bytes.length; i += 4) {
                 smile.chunk(java.util.Arrays.copyOfRange(bytes, i, i + 4), Math.min(4, bytes.length - i));
@@ -207,7 +207,7 @@ class StateHashTest {
             assertEquals(StateHash.of(new SmileStateCodec((io.keepsake.internal.format.SmileCodec) p.codec()),
                     java.util.Map.of("a", 1L), 3).sha256(), m.stateSha256(), "written in chunks, hashed alike");
 
-            Snapshots.Writer other = snapshots.begin(4, Instant.EPOCH);
+            SnapshotWriter other = snapshots.begin(4, Instant.EPOCH);
             other.chunk("not Smile".getBytes(java.nio.charset.StandardCharsets.UTF_8), 9);
             other.publish();
             m = SnapshotManifest.parse("m", store.get(Snapshots.manifestKey(4)).orElseThrow().value());

@@ -38,6 +38,9 @@ public final class SmileCodec implements Codec {
     private final TypeRegistry registry;
     private final RegistrationAdvice advice;
     private final ObjectMapper mapper;
+    // For whole states (decodeFrom): the mapper's parser settings without a field-name symbol table, since a map
+    // with hundreds of thousands of keys would only churn it (canonicalizing and interning every key).
+    private final com.fasterxml.jackson.dataformat.smile.SmileFactory stateFactory;
     private final ObjectWriter writer;
     private final Map<String, ObjectReader> readers = new HashMap<>();
     // Thread-safe by itself: readers for full generic types asked for by callers (TypeRef refs), made on first use.
@@ -58,6 +61,10 @@ public final class SmileCodec implements Codec {
         this.advice = advice;
         this.mapper = SmileMappers.values(registry, advice);
         this.writer = mapper.writer();
+        this.stateFactory = ((com.fasterxml.jackson.dataformat.smile.SmileFactory) mapper.getFactory()).rebuild()
+                .disable(com.fasterxml.jackson.core.JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
+                .disable(com.fasterxml.jackson.core.JsonFactory.Feature.INTERN_FIELD_NAMES)
+                .build();
         readers.put(TypeRegistry.STRING, mapper.readerFor(String.class));
         readers.put(TypeRegistry.LONG, mapper.readerFor(Long.class));
         readers.put(TypeRegistry.INT, mapper.readerFor(Integer.class));
@@ -223,7 +230,7 @@ public final class SmileCodec implements Codec {
      */
     public Object decodeFrom(java.io.InputStream in) {
         String name = null;
-        try (JsonParser p = mapper.createParser(in)) {
+        try (JsonParser p = stateFactory.createParser(in)) {
             p.disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
             expect(p.nextToken() == JsonToken.START_OBJECT && TYPE_FIELD.equals(p.nextFieldName()),
                     "does not start with a type name");

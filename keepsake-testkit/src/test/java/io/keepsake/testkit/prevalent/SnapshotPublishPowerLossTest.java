@@ -35,6 +35,17 @@ class SnapshotPublishPowerLossTest {
     @Test
     @Timeout(300)
     void powerCutAtEachStepOfASnapshotLeavesOldOrNewAndRecoveryEqualsLive() throws Exception {
+        cutEachStep(false);
+    }
+
+    /** The same with a snapshot built from a shadow model: its reads of the base snapshot and journal are cut too. */
+    @Test
+    @Timeout(300)
+    void powerCutAtEachStepOfAShadowSnapshotLeavesOldOrNewAndRecoveryEqualsLive() throws Exception {
+        cutEachStep(true);
+    }
+
+    private void cutEachStep(boolean shadow) throws Exception {
         Tally live = Tally.oracle(TOTAL);
         Path template = tmp.resolve("template");
         try (Prevalent<Tally> p = Tally.open(template, Disk.local())) {
@@ -53,23 +64,24 @@ class SnapshotPublishPowerLossTest {
                 int step = n;
                 boolean pages = variant > 0;
                 injected |= CrashFixtures.replayable("cut at disk call " + n + " with seed " + seed
-                        + (pages ? ", unforced pages kept" : ""), () -> cutAt(step, seed, pages, template, live));
+                        + (pages ? ", unforced pages kept" : ""), () -> cutAt(step, seed, pages, template, live, shadow));
             }
             if (!injected) {
                 completedAt = n;
             }
         }
-        System.out.println("snapshot completed unhurt at disk call " + completedAt);
+        System.out.println((shadow ? "shadow " : "") + "snapshot completed unhurt at disk call " + completedAt);
         assertTrue(completedAt > 5, "the snapshot never completed without a failure, or took too few steps");
     }
 
     /** @return whether a failure was injected (false: the snapshot completed before disk call n) */
-    private boolean cutAt(int n, long seed, boolean pages, Path template, Tally live) throws Exception {
+    private boolean cutAt(int n, long seed, boolean pages, Path template, Tally live, boolean shadow)
+            throws Exception {
         Path root = Files.createDirectory(tmp.resolve("cut-" + seed));
         Path dir = root.resolve("data");
         CrashFixtures.copyTree(template, dir);
         FaultyDisk disk = FaultyDisk.over(root, seed).unforcedPages(pages);
-        Prevalent<Tally> p = Tally.open(dir, disk);
+        Prevalent<Tally> p = Tally.builder(dir, disk).shadowSnapshots(shadow).open();
         disk.failFrom(DiskOp.ANY, n);
         boolean acked = false;
         try {
