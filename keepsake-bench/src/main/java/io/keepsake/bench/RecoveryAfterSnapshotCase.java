@@ -20,6 +20,7 @@ import java.util.Locale;
 final class RecoveryAfterSnapshotCase {
     static final String OPEN_S = "open_to_ready_s";
     static final String EVENTS_PER_S = "replay_events_per_s";
+    static final String CPU_NS_PER_EVENT = RecoveryCase.CPU_NS_PER_EVENT;
     /** The target for 10M events after a snapshot. */
     static final double TARGET_S_FOR_10M = 5.0;
 
@@ -36,25 +37,30 @@ final class RecoveryAfterSnapshotCase {
              TempDirectory dir = new TempDirectory(settings.dataRoot(), "keepsake-bench-")) {
             PrintWriter quiet = new PrintWriter(Writer.nullWriter());
             int warmEvents = RecoveryCase.warmupEvents(events);
-            open(warm, warmEvents, quiet);
+            open(warm, warmEvents, quiet, new long[1]);
             RecoveryCase.warmUp(() -> reopen(warm, warmEvents));
-            long nanos = open(dir, events, progress);
+            long[] cpu = new long[1];
+            long nanos = open(dir, events, progress, cpu);
             double seconds = nanos / 1e9;
             String caseName = caseName(events);
             return List.of(new Measurement(suite, caseName, "keepsake", 1, OPEN_S, seconds, "s"),
-                    new Measurement(suite, caseName, "keepsake", 1, EVENTS_PER_S, events / seconds, "events/s"));
+                    new Measurement(suite, caseName, "keepsake", 1, EVENTS_PER_S, events / seconds, "events/s"),
+                    new Measurement(suite, caseName, "keepsake", 1, CPU_NS_PER_EVENT, cpu[0] / (double) events,
+                            "ns"));
         }
     }
 
-    /** @return nanoseconds from open to ready */
-    private static long open(TempDirectory dir, int events, PrintWriter progress) {
+    /** @return nanoseconds from open to ready; {@code cpu} receives the process CPU nanoseconds they took */
+    private static long open(TempDirectory dir, int events, PrintWriter progress, long[] cpu) {
         progress.printf(Locale.ROOT, "  keepsake   snapshot + %,d events: writing ...", events);
         progress.flush();
         long fillBegin = System.nanoTime();
         RecoveryCase.fill(dir.path(), events + 1, true);
         progress.printf(Locale.ROOT, " %.1fs; reopening ...", (System.nanoTime() - fillBegin) / 1e9);
         progress.flush();
+        long cpuBegin = RecoveryCase.processCpuNanos();
         long took = reopen(dir, events);
+        cpu[0] = RecoveryCase.processCpuNanos() - cpuBegin;
         progress.printf(Locale.ROOT, " %.2fs, %,.0f events/s%n", took / 1e9, events / (took / 1e9));
         progress.flush();
         return took;

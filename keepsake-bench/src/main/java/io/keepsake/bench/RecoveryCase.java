@@ -30,6 +30,8 @@ import org.prevayler.PrevaylerFactory;
 final class RecoveryCase {
     static final String RECOVERY_EVENTS_PER_S = "recovery_events_per_s";
     static final String RECOVERY_S = "recovery_s";
+    /** Process CPU time (every thread: reader, decoders, GC, JIT) per event during the timed reopen. */
+    static final String CPU_NS_PER_EVENT = "recovery_cpu_ns_per_event";
 
     /** The most untimed recoveries of the warm-up directory, after the first. */
     private static final int WARMUP_PASSES = 6;
@@ -50,16 +52,22 @@ final class RecoveryCase {
         try (TempDirectory warm = new TempDirectory(settings.dataRoot(), "keepsake-bench-");
              TempDirectory dir = new TempDirectory(settings.dataRoot(), "keepsake-bench-")) {
             int warmEvents = warmupEvents(events);
-            keepsake(warm.path(), warmEvents, quiet);
+            keepsake(warm.path(), warmEvents, quiet, new long[1]);
             warmUp(() -> reopenKeepsake(warm.path(), warmEvents));
-            add(suite, caseName, "keepsake", events, keepsake(dir.path(), events, progress), into);
+            long[] cpu = new long[1];
+            add(suite, caseName, "keepsake", events, keepsake(dir.path(), events, progress, cpu), into);
+            into.add(new Measurement(suite, caseName, "keepsake", 1, CPU_NS_PER_EVENT, cpu[0] / (double) events,
+                    "ns"));
         }
         try (TempDirectory warm = new TempDirectory(settings.dataRoot(), "keepsake-bench-");
              TempDirectory dir = new TempDirectory(settings.dataRoot(), "keepsake-bench-")) {
             int warmEvents = warmupEvents(events);
-            prevayler(warm.path(), warmEvents, quiet);
+            prevayler(warm.path(), warmEvents, quiet, new long[1]);
             warmUp(() -> reopenPrevayler(warm.path(), warmEvents));
-            add(suite, caseName, "prevayler", events, prevayler(dir.path(), events, progress), into);
+            long[] cpu = new long[1];
+            add(suite, caseName, "prevayler", events, prevayler(dir.path(), events, progress, cpu), into);
+            into.add(new Measurement(suite, caseName, "prevayler", 1, CPU_NS_PER_EVENT, cpu[0] / (double) events,
+                    "ns"));
         }
         return into;
     }
@@ -104,7 +112,8 @@ final class RecoveryCase {
     }
 
     /** @return nanoseconds to reopen */
-    private static long keepsake(Path dir, int events, PrintWriter progress) {
+    /** @param cpu receives the process CPU nanoseconds of the reopen */
+    private static long keepsake(Path dir, int events, PrintWriter progress, long[] cpu) {
         progress.printf(Locale.ROOT, "  keepsake   recovery of %,d events: writing ...", events);
         progress.flush();
         long fillBegin = System.nanoTime();
@@ -112,7 +121,9 @@ final class RecoveryCase {
         long fill = System.nanoTime() - fillBegin;
         progress.printf(Locale.ROOT, " %.1fs; reopening ...", fill / 1e9);
         progress.flush();
+        long cpuBegin = processCpuNanos();
         long took = reopenKeepsake(dir, events);
+        cpu[0] = processCpuNanos() - cpuBegin;
         progress.printf(Locale.ROOT, " %.2fs, %,.0f events/s%n", took / 1e9, events / (took / 1e9));
         progress.flush();
         return took;
@@ -168,7 +179,8 @@ final class RecoveryCase {
     }
 
     /** @return nanoseconds to reopen */
-    private static long prevayler(Path dir, int events, PrintWriter progress) throws Exception {
+    /** @param cpu receives the process CPU nanoseconds of the reopen */
+    private static long prevayler(Path dir, int events, PrintWriter progress, long[] cpu) throws Exception {
         progress.printf(Locale.ROOT, "  prevayler  recovery of %,d events: writing ...", events);
         progress.flush();
         byte[] payload = new byte[JournalSuite.EVENT_SIZE];
@@ -205,7 +217,9 @@ final class RecoveryCase {
         long fill = System.nanoTime() - fillBegin;
         progress.printf(Locale.ROOT, " %.1fs; reopening ...", fill / 1e9);
         progress.flush();
+        long cpuBegin = processCpuNanos();
         long took = reopenPrevayler(dir, events);
+        cpu[0] = processCpuNanos() - cpuBegin;
         progress.printf(Locale.ROOT, " %.2fs, %,.0f events/s%n", took / 1e9, events / (took / 1e9));
         progress.flush();
         return took;
@@ -231,6 +245,12 @@ final class RecoveryCase {
         factory.configureJournalDiskSync(sync);
         factory.configureTransactionDeepCopy(false);
         return factory;
+    }
+
+    /** @return the CPU time every thread of this JVM has used, in nanoseconds */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static void check(long expected, long actual, String system) {

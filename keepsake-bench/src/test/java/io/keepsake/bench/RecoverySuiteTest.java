@@ -31,10 +31,12 @@ class RecoverySuiteTest {
         Report report = new RecoverySuite(3_000, 2_000).run(settings, new PrintWriter(new StringWriter()));
         List<Measurement> rows = report.measurements();
 
-        Set<String> replay = Set.of(RecoveryCase.RECOVERY_EVENTS_PER_S, RecoveryCase.RECOVERY_S);
+        Set<String> replay = Set.of(RecoveryCase.RECOVERY_EVENTS_PER_S, RecoveryCase.RECOVERY_S,
+                RecoveryCase.CPU_NS_PER_EVENT);
         assertEquals(replay, metrics(rows, "recovery-3k", "keepsake"));
         assertEquals(replay, metrics(rows, "recovery-3k", "prevayler"));
-        assertEquals(Set.of(RecoveryAfterSnapshotCase.OPEN_S, RecoveryAfterSnapshotCase.EVENTS_PER_S),
+        assertEquals(Set.of(RecoveryAfterSnapshotCase.OPEN_S, RecoveryAfterSnapshotCase.EVENTS_PER_S,
+                        RecoveryAfterSnapshotCase.CPU_NS_PER_EVENT),
                 metrics(rows, "snapshot+2k", "keepsake"));
         assertTrue(rows.stream().allMatch(m -> m.suite().equals("recovery") && m.value() > 0
                 && Double.isFinite(m.value())), rows.toString());
