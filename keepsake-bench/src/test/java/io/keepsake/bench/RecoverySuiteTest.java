@@ -51,9 +51,11 @@ class RecoverySuiteTest {
         RecoveryCase.fill(dir, 1_500, true);
         try (var reopened = io.keepsake.Keepsake.prevalent(PrevalenceModels.Counter::new).directory(dir)
                 .register(PrevalenceModels.Count.class).open()) {
-            assertEquals(1_500, reopened.query(c -> c.events));
+            assertEquals(1_500L, (long) reopened.query(c -> c.events));
             assertEquals(1_500, reopened.lastSequence());
         }
-        assertTrue(java.nio.file.Files.list(dir.resolve("snapshots")).findAny().isPresent(), "a snapshot was taken");
+        try (var snapshots = java.nio.file.Files.list(dir.resolve("snapshots"))) {
+            assertTrue(snapshots.findAny().isPresent(), "a snapshot was taken");
+        }
     }
 }
