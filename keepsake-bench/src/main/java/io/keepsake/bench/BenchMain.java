@@ -16,7 +16,7 @@ public final class BenchMain {
     /** Every suite, by name; a new suite is added here and nowhere else. */
     static final List<Suite> SUITES = List.of(new JournalSuite(), new PrevalenceSuite(),
             new io.keepsake.bench.ref.RefSuite(), new StoreSuite(), new BackupSuite(), new TierSuite(),
-            new io.keepsake.bench.micro.MicroSuite());
+            new RecoverySuite(), new io.keepsake.bench.micro.MicroSuite());
 
     private BenchMain() {
     }

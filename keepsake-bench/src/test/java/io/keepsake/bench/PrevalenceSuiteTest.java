@@ -53,7 +53,8 @@ class PrevalenceSuiteTest {
             assertTrue(Report.find(rows, kind + "-async-w64", PrevalentWritersCase.ASYNC_WRITERS,
                     Measurement.EVENTS_PER_S).isPresent(), kind + " with executeAsync");
         }
-        Set<String> recovery = Set.of(RecoveryCase.RECOVERY_EVENTS_PER_S, RecoveryCase.RECOVERY_S);
+        Set<String> recovery = Set.of(RecoveryCase.RECOVERY_EVENTS_PER_S, RecoveryCase.RECOVERY_S,
+                RecoveryCase.CPU_NS_PER_EVENT);
         assertEquals(recovery, metrics(rows, "recovery-3k", "keepsake"));
         assertEquals(recovery, metrics(rows, "recovery-3k", "prevayler"));
         Set<String> snapshot = Set.of(SnapshotCase.WRITE_MB_PER_S, SnapshotCase.LOAD_MB_PER_S,

@@ -6,8 +6,10 @@ import io.keepsake.KeepsakeException;
 import io.keepsake.internal.format.Codec;
 import io.keepsake.internal.format.FileHeader;
 import io.keepsake.internal.format.FileKind;
-import java.nio.BufferUnderflowException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Instant;
 
 /**
@@ -36,12 +38,18 @@ final class EventFormat {
     private static final int PREFIX = 8;
     private static final int TIME = 12;
 
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
     private final Codec codec;
     private final Sealer sealer;
+    private final boolean plainInPlace; // whether the sealer opens a payload without compression or cipher unchanged
 
     EventFormat(Codec codec, Sealer sealer) {
         this.codec = codec;
         this.sealer = sealer;
+        this.plainInPlace = sealer.opensUnchanged(FileHeader.current(FileKind.JOURNAL_SEGMENT, codec.id(), 0, 0, 0,
+                0));
     }
 
     /** @throws CodecException if the event is not registered or cannot be serialized; nothing is written then */
@@ -93,40 +101,47 @@ final class EventFormat {
      * @throws MissingKeyException  if it is encrypted under a key id there is no key for
      */
     Event decode(long sequence, byte[] payload, String file, long offset) {
-        try {
-            ByteBuffer in = ByteBuffer.wrap(payload);
-            int version = in.get() & 0xFF;
-            if (version != VERSION) {
-                throw new CorruptionException(file, offset, "record " + sequence + ": unknown event envelope "
-                        + "version " + version);
-            }
-            FileHeader header = FileHeader.current(FileKind.JOURNAL_SEGMENT, in.get() & 0xFF, in.get() & 0xFF,
-                    in.get() & 0xFF, in.getInt(), 0);
-            byte[] inner;
-            int start;
-            int length;
-            if (sealer.opensUnchanged(header)) {
-                // Neither compressed nor encrypted: the inner bytes follow the prefix; read them in place.
-                inner = payload;
-                start = PREFIX;
-                length = payload.length - PREFIX;
-            } else {
-                byte[] sealed = new byte[in.remaining()];
-                in.get(sealed);
-                inner = sealer.open(sealed, header, file, offset);
-                start = 0;
-                length = inner.length;
-            }
-            if (length < TIME) {
-                throw new BufferUnderflowException();
-            }
-            ByteBuffer times = ByteBuffer.wrap(inner, start, TIME);
-            Instant time = Instant.ofEpochSecond(times.getLong(), times.getInt());
-            return new Event(time, codec.decode(inner, start + TIME, length - TIME));
-        } catch (BufferUnderflowException | java.time.DateTimeException e) {
-            throw new CorruptionException(file, offset, "record " + sequence + ": truncated or malformed event "
-                    + "payload");
+        // The prefix is read by hand, not through a ByteBuffer and a FileHeader: recovery decodes millions of them,
+        // and almost every one is plain (no compression, no cipher), whose inner bytes are read in place.
+        int version = payload.length == 0 ? VERSION : payload[0] & 0xFF;
+        if (version != VERSION) {
+            throw new CorruptionException(file, offset, "record " + sequence + ": unknown event envelope "
+                    + "version " + version);
         }
+        if (payload.length < PREFIX) {
+            throw truncated(sequence, file, offset);
+        }
+        byte[] inner;
+        int start;
+        int length;
+        if (payload[2] == 0 && payload[3] == 0 && plainInPlace) {
+            // Neither compressed nor encrypted: the inner bytes follow the prefix; read them in place.
+            inner = payload;
+            start = PREFIX;
+            length = payload.length - PREFIX;
+        } else {
+            FileHeader header = FileHeader.current(FileKind.JOURNAL_SEGMENT, payload[1] & 0xFF, payload[2] & 0xFF,
+                    payload[3] & 0xFF, (int) INT.get(payload, 4), 0);
+            byte[] sealed = java.util.Arrays.copyOfRange(payload, PREFIX, payload.length);
+            inner = sealer.open(sealed, header, file, offset);
+            start = 0;
+            length = inner.length;
+        }
+        if (length < TIME) {
+            throw truncated(sequence, file, offset);
+        }
+        Instant time;
+        try {
+            time = Instant.ofEpochSecond((long) LONG.get(inner, start), (int) INT.get(inner, start + 8));
+        } catch (java.time.DateTimeException e) {
+            throw truncated(sequence, file, offset);
+        }
+        return new Event(time, codec.decode(inner, start + TIME, length - TIME));
+    }
+
+    private static CorruptionException truncated(long sequence, String file, long offset) {
+        return new CorruptionException(file, offset, "record " + sequence + ": truncated or malformed event "
+                + "payload");
     }
 
     /** One decoded event. */

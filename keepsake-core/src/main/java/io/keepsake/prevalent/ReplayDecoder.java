@@ -1,28 +1,31 @@
 package io.keepsake.prevalent;
 
 import io.keepsake.KeepsakeException;
+import io.keepsake.internal.concurrent.Lanes;
 import io.keepsake.journal.JournalReader;
 import io.keepsake.journal.JournalRecord;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.ArrayDeque;
 
 /**
- * Recovery's decode stage. Design: a reader thread reads journal records in batches and deals the batches round
- * robin to {@code N} decoder threads (one input and one output queue each); the opening thread takes the decoded
- * batches back in the same round-robin order, so records come out in journal order while decoding (by far the
- * larger cost: Smile and Jackson) runs on several cores and overlaps applying. A read or decode failure ends its
- * batch: {@link #next()} throws it at the position where it happened, after every record before it. Decoding is
- * only decoding (the event codec accepts registered types only); nothing is applied or checked here. Not
- * thread-safe: one consumer.
+ * Recovery's decode stage. Design: the opening thread (the owner) reads journal records in batches of
+ * {@value #BATCH} and submits each batch to kernel {@link Lanes} (up to {@value #MAX_DECODERS}, one per core), which
+ * decode it in place; the owner takes the decoded batches back in submission order, so records come out in
+ * journal order while decoding (by far the larger cost: Smile and Jackson) runs on the other cores and overlaps
+ * reading and applying. Reading stays on the owner: it is sequential and cheap next to decoding, and it keeps the
+ * reader confined to one thread. A read or decode failure ends its batch: {@link #next()} throws it at the position
+ * where it happened, after every record before it. Decoding is only decoding (the event codec accepts registered
+ * types only); nothing is applied or checked here.
+ *
+ * <p>Batches are recycled: a lane hands a batch back through its completion (a happens-before edge), the owner
+ * empties it and reads into it again, so steady replay allocates no batch arrays. Not thread-safe: one consumer,
+ * the thread that created it.
  */
 final class ReplayDecoder implements AutoCloseable {
     private static final int BATCH = 1024;
     private static final int MAX_DECODERS = 4;
 
-    /** Records of one batch: read by the reader, then decoded in place by one decoder. */
+    /** Records of one batch: read by the owner, then decoded in place by one lane, then consumed by the owner. */
     private static final class Batch {
         final long[] sequences = new long[BATCH];
         final byte[][] payloads = new byte[BATCH][];
@@ -35,130 +38,98 @@ final class ReplayDecoder implements AutoCloseable {
         boolean end; // no records after this batch: the last batch
     }
 
-    private final int lanes;
-    private final List<BlockingQueue<Batch>> read = new ArrayList<>(); // reader -> decoder i
-    private final List<BlockingQueue<Batch>> decoded = new ArrayList<>(); // decoder i -> consumer
-    private final List<Thread> threads = new ArrayList<>();
-    private volatile boolean stopped; // set by close(): every thread stops early
-    private int lane; // consumer only: the lane the next batch comes from
-    private Batch current; // consumer only
-    private int position; // consumer only
-    private long sequence; // consumer only: sequence of the record last returned
-    private Instant time; // consumer only
-    private Object event; // consumer only
-    private String file; // consumer only
-    private long offset; // consumer only
+    private final JournalReader reader; // owner only
+    private final EventFormat format;
+    private final Lanes<Batch> lanes;
+    private final ArrayDeque<Batch> spare = new ArrayDeque<>(); // owner only: consumed batches, to read into again
+    private volatile boolean stopped; // set by close(): a lane drops the rest of its batch
+    private boolean lastRead; // owner only: the reader ended or failed, so no batch is read after it
+    private Batch current; // owner only
+    private int position; // owner only
+    private long sequence; // owner only: sequence of the record last returned
+    private Instant time; // owner only
+    private Object event; // owner only
+    private String file; // owner only
+    private long offset; // owner only
 
     ReplayDecoder(JournalReader reader, EventFormat format) {
         this(reader, format, Math.max(1, Math.min(MAX_DECODERS, Runtime.getRuntime().availableProcessors())));
     }
 
     ReplayDecoder(JournalReader reader, EventFormat format, int decoders) {
-        this.lanes = decoders;
-        for (int i = 0; i < lanes; i++) {
-            read.add(new ArrayBlockingQueue<>(4));
-            decoded.add(new ArrayBlockingQueue<>(4));
-        }
-        threads.add(new Thread(() -> readAll(reader), "keepsake-replay-read"));
-        for (int i = 0; i < lanes; i++) {
-            int which = i;
-            threads.add(new Thread(() -> decodeAll(format, which), "keepsake-replay-decode-" + i));
-        }
-        for (Thread t : threads) {
-            t.setDaemon(true);
-            t.start();
+        this.reader = reader;
+        this.format = format;
+        this.lanes = Lanes.start("keepsake-replay-decode", decoders);
+    }
+
+    /** Reads batches and hands them to the lanes until every lane holds one or the reader is done. */
+    private void fill() {
+        while (!lastRead && lanes.hasRoom()) {
+            Batch batch = read();
+            lanes.submit(() -> decode(batch));
         }
     }
 
-    private void readAll(JournalReader reader) {
-        int to = 0;
-        Batch batch = new Batch();
-        try (reader) {
-            while (!stopped) {
+    private Batch read() {
+        Batch batch = spare.isEmpty() ? new Batch() : spare.poll();
+        batch.size = 0;
+        try {
+            while (batch.size < BATCH) {
                 if (!reader.hasNext()) {
                     batch.end = true;
-                    put(read.get(to), batch);
-                    return;
+                    lastRead = true;
+                    return batch;
                 }
                 JournalRecord r = reader.next();
-                batch.sequences[batch.size] = r.sequence();
-                batch.payloads[batch.size] = r.payload();
-                batch.files[batch.size] = reader.recordFile();
-                batch.offsets[batch.size] = reader.recordOffset();
-                if (++batch.size == BATCH) {
-                    put(read.get(to), batch);
-                    to = (to + 1) % lanes;
-                    batch = new Batch();
-                }
+                int i = batch.size;
+                batch.sequences[i] = r.sequence();
+                batch.payloads[i] = r.payload();
+                batch.files[i] = reader.recordFile();
+                batch.offsets[i] = reader.recordOffset();
+                batch.size = i + 1;
             }
         } catch (RuntimeException | Error e) {
             batch.error = e instanceof RuntimeException re ? re
                     : new KeepsakeException("replay reading failed: " + e, e);
-            put(read.get(to), batch);
+            lastRead = true;
         }
+        return batch;
     }
 
-    private void decodeAll(EventFormat format, int which) {
-        BlockingQueue<Batch> in = read.get(which);
-        BlockingQueue<Batch> out = decoded.get(which);
-        while (!stopped) {
-            Batch batch;
-            try {
-                batch = in.take();
-            } catch (InterruptedException e) {
-                continue; // close() interrupts to stop; the loop re-checks
+    /** Runs on a lane: decodes the batch in place, stopping at the first record that fails. */
+    private Batch decode(Batch batch) {
+        int i = 0;
+        try {
+            for (; i < batch.size && !stopped; i++) {
+                EventFormat.Event e = format.decode(batch.sequences[i], batch.payloads[i], batch.files[i],
+                        batch.offsets[i]);
+                batch.payloads[i] = null;
+                batch.events[i] = e.value();
+                batch.times[i] = e.time();
             }
-            try {
-                for (int i = 0; i < batch.size; i++) {
-                    EventFormat.Event e = format.decode(batch.sequences[i], batch.payloads[i], batch.files[i],
-                            batch.offsets[i]);
-                    batch.payloads[i] = null;
-                    batch.events[i] = e.value();
-                    batch.times[i] = e.time();
-                }
-            } catch (RuntimeException | Error e) {
-                int done = 0;
-                while (batch.payloads[done] == null) {
-                    done++;
-                }
-                batch.size = done; // the records before the one that failed
-                batch.error = e instanceof RuntimeException re ? re
-                        : new KeepsakeException("replay decoding failed: " + e, e);
-            }
-            put(out, batch);
-            if (batch.end || batch.error != null) {
-                return;
-            }
+        } catch (RuntimeException | Error e) {
+            batch.size = i; // the records before the one that failed
+            batch.error = e instanceof RuntimeException re ? re
+                    : new KeepsakeException("replay decoding failed: " + e, e);
         }
-    }
-
-    private void put(BlockingQueue<Batch> queue, Batch batch) {
-        while (!stopped) {
-            try {
-                queue.put(batch);
-                return;
-            } catch (InterruptedException e) {
-                // close() interrupts to stop; the loop re-checks
-            }
-        }
+        return batch;
     }
 
     /** @return whether a next record was decoded (then read it with the accessors) @throws what decoding threw */
     boolean next() {
         while (current == null || position == current.size) {
-            if (current != null && (current.end || current.error != null)) {
+            if (current != null) {
                 if (current.error != null) {
                     throw current.error;
                 }
-                return false;
+                if (current.end) {
+                    return false;
+                }
+                spare.push(current);
+                current = null;
             }
-            try {
-                current = decoded.get(lane).take();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new KeepsakeException("interrupted while replaying the journal", e);
-            }
-            lane = (lane + 1) % lanes;
+            fill();
+            current = lanes.take().result();
             position = 0;
         }
         sequence = current.sequences[position];
@@ -193,28 +164,14 @@ final class ReplayDecoder implements AutoCloseable {
         return offset;
     }
 
+    /** Stops the lanes (a running batch stops at its next record) and closes the reader. Idempotent. */
     @Override
     public void close() {
         stopped = true;
-        boolean interrupted = false;
-        for (Thread t : threads) {
-            t.interrupt();
-        }
-        for (int i = 0; i < lanes; i++) {
-            read.get(i).clear();
-            decoded.get(i).clear();
-        }
-        for (Thread t : threads) {
-            while (t.isAlive()) {
-                try {
-                    t.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+        try {
+            lanes.close();
+        } finally {
+            reader.close();
         }
     }
 }
