@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * The benchmark runner: {@code bench SUITE [--quick] [--out DIR] [--data DIR] [--warmup S] [--window S]}. Runs one
  * suite, prints its table and ratios, and writes {@code <out>/<suite>.csv} (default {@code bench-results/} in the
- * current directory).
+ * current directory). {@code bench plot [--results DIR] [--docs DIR]} draws those files as PNG charts
+ * ({@link io.keepsake.bench.plot.PlotCommand}).
  */
 public final class BenchMain {
 
@@ -33,6 +34,9 @@ public final class BenchMain {
     }
 
     static int run(String[] args, PrintWriter out, PrintWriter err) {
+        if (args.length > 0 && args[0].equals(PLOT)) {
+            return plot(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
+        }
         BenchArguments parsed;
         try {
             parsed = BenchArguments.parse(args);
@@ -79,8 +83,48 @@ public final class BenchMain {
         }
     }
 
+    /** The verb that draws charts instead of running a suite. */
+    static final String PLOT = "plot";
+
+    /** {@code bench plot [--results DIR] [--docs DIR]}: 0 when charts were written, 1 if none could be, 2 on usage. */
+    static int plot(String[] args, PrintWriter out, PrintWriter err) {
+        Path results = Path.of("bench-results");
+        Path docs = Path.of("docs");
+        for (int i = 0; i < args.length; i++) {
+            String option = args[i];
+            if ((option.equals("--results") || option.equals("--docs")) && i + 1 == args.length) {
+                err.println("bench plot: " + option + " needs a directory");
+                err.flush();
+                return 2;
+            }
+            switch (option) {
+                case "--results" -> results = Path.of(args[++i]);
+                case "--docs" -> docs = Path.of(args[++i]);
+                case "--help", "-h" -> {
+                    usage(out);
+                    return 0;
+                }
+                default -> {
+                    err.println("bench plot: unexpected argument '" + option + "'");
+                    err.flush();
+                    return 2;
+                }
+            }
+        }
+        try {
+            io.keepsake.bench.plot.PlotCommand.run(results, docs, out);
+            return 0;
+        } catch (Exception e) {
+            err.println("bench plot: failed: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+    }
+
     static void usage(PrintWriter out) {
         out.println("usage: bench SUITE [--quick] [--out DIR] [--data DIR] [--warmup SECONDS] [--window SECONDS]");
+        out.println("       bench plot [--results DIR] [--docs DIR]   PNG charts of DIR/{journal,prevalence,ref}.csv"
+                + " (default bench-results) into docs");
         out.println("  --quick    short warmup and window per case (" + RunSettings.QUICK_WARMUP.toSeconds() + "s + "
                 + RunSettings.QUICK_WINDOW.toSeconds() + "s; full: " + RunSettings.FULL_WARMUP.toSeconds() + "s + "
                 + RunSettings.FULL_WINDOW.toSeconds() + "s)");

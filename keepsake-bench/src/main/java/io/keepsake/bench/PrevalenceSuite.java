@@ -6,10 +6,12 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The prevalent engine against Prevayler 2.6 in one run: {@code execute} throughput of durable 100-byte commands
+ * The prevalent engine against Prevayler 2.6 and EclipseStore 2.1.3 ({@link EclipseStoreAppender},
+ * {@link EclipseStoreCases}) in one run: {@code execute} throughput of durable 100-byte commands
  * at 1, 16 and 64 writers for both prevalent kinds (and the bare journal at 64, for the engine's overhead), with
  * 10,000 virtual-thread writers and with 64 writers x 64 {@code executeAsync} in flight
- * ({@link PrevalentWritersCase}), recovery of N events, snapshot write and load speed on a large state, and writer throughput while snapshots run (immutable and mutable style,
+ * ({@link PrevalentWritersCase}), recovery of N events, snapshot write and load speed on a large state, and writer
+ * throughput while snapshots run (immutable and mutable style,
  * Prevayler). Sizes come from {@link PrevalenceSizes#full()} or, with {@code --quick}, {@link PrevalenceSizes#quick()};
  * tests pass their own.
  */
@@ -36,7 +38,8 @@ final class PrevalenceSuite implements Suite {
 
     @Override
     public String description() {
-        return "prevalent engine vs Prevayler 2.6: execute, recovery, snapshot MB/s, writers during a snapshot";
+        return "prevalent engine vs Prevayler 2.6 and EclipseStore 2.1.3: execute, recovery, snapshot MB/s,"
+                + " writers during a snapshot";
     }
 
     @Override
@@ -44,14 +47,21 @@ final class PrevalenceSuite implements Suite {
         PrevalenceSizes s = sizes != null ? sizes : settings.quick() ? PrevalenceSizes.quick() : PrevalenceSizes.full();
         List<Measurement> measurements = new ArrayList<>();
         progress.println("execute (SYNC, 100-byte commands on a counter):");
+        List<Measurement> footprints = new ArrayList<>();
         for (int writers : WRITERS) {
-            JournalSuite.measure(name(), EXECUTE_CASE, settings, progress, PrevalentAppender::new, writers,
-                    measurements);
+            JournalSuite.measure(name(), EXECUTE_CASE, settings, progress, DiskFootprint.measured(name(),
+                    EXECUTE_CASE, writers, PrevalentAppender::new, footprints), writers, measurements);
             JournalSuite.measure(name(), EXECUTE_CASE, settings, progress,
                     dir -> new PrevalentAppender(dir, PrevalentAppender.Kind.IMMUTABLE), writers, measurements);
-            JournalSuite.measure(name(), EXECUTE_CASE, settings, progress, PrevaylerAppender::new, writers,
-                    measurements);
+            JournalSuite.measure(name(), EXECUTE_CASE, settings, progress, DiskFootprint.measured(name(),
+                    EXECUTE_CASE, writers, PrevaylerAppender::new, footprints), writers, measurements);
+            for (boolean forced : new boolean[] {false, true}) {
+                JournalSuite.measure(name(), EXECUTE_CASE, settings, progress, DiskFootprint.measured(name(),
+                        EXECUTE_CASE, writers, dir -> new EclipseStoreAppender(dir, forced), footprints), writers,
+                        measurements);
+            }
         }
+        measurements.addAll(footprints);
         for (PrevalentAppender.Kind kind : PrevalentAppender.Kind.values()) {
             PrevalentWritersCase.measure(name(), EXECUTE_CASE, settings, progress, kind, measurements);
         }
@@ -59,15 +69,18 @@ final class PrevalenceSuite implements Suite {
                 dir -> new KeepsakeAppender(dir, "keepsake-journal"), JOURNAL_WRITERS, measurements);
         progress.println("recovery (open = replay of every event, files in the page cache):");
         measurements.addAll(RecoveryCase.run(name(), settings, s.recoveryEvents(), progress));
+        measurements.addAll(EclipseStoreCases.recovery(name(), settings, s.recoveryEvents(), progress));
         progress.println("snapshot write and load:");
         measurements.addAll(SnapshotCase.run(name(), settings, s.snapshotEntries(), progress));
+        measurements.addAll(EclipseStoreCases.snapshot(name(), settings, s.snapshotEntries(), progress));
         progress.println("writers during snapshots (SYNC):");
         measurements.addAll(DuringSnapshotCase.run(name(), settings, s.duringEntries(), s.duringWriters(),
                 progress));
         String headline = String.format(Locale.ROOT,
                 "%s run, warmup %.1fs + window %.1fs per load case, %,d events recovered, snapshots of %,d and "
                         + "%,d entries, data on %s; Prevayler 2.6 with journal disk sync, no deep copy, Java "
-                        + "serialization", settings.quick() ? "quick" : "full", settings.warmup().toMillis() / 1000.0,
+                        + "serialization; EclipseStore 2.1.3 store per command, defaults (never forced) and "
+                        + "forced (every write fdatasynced)", settings.quick() ? "quick" : "full", settings.warmup().toMillis() / 1000.0,
                 settings.window().toMillis() / 1000.0, s.recoveryEvents(), s.snapshotEntries(), s.duringEntries(),
                 settings.dataRoot());
         return new Report(name(), headline, measurements, ratios(measurements));
@@ -103,6 +116,7 @@ final class PrevalenceSuite implements Suite {
                 SnapshotCase.LOAD_MB_PER_S));
         ratios.add(target(m, "snapshot write keepsake MB/s / 300", "keepsake", 1, SnapshotCase.WRITE_MB_PER_S, 300));
         ratios.add(target(m, "snapshot load keepsake MB/s / 300", "keepsake", 1, SnapshotCase.LOAD_MB_PER_S, 300));
+        ratios.addAll(EclipseStoreCases.ratios(m));
         for (String system : List.of("keepsake-immutable", "keepsake-mutable", "keepsake-mutable-shadow",
                 "prevayler")) {
             double value = m.stream().filter(x -> x.system().equals(system)

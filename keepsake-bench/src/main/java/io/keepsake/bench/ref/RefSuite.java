@@ -18,7 +18,8 @@ import java.util.Locale;
  * Durable references: a Keepsake SYNC {@code DurableRef} update on the file store against the raw limits of the
  * same number of bytes (an in-place write + fdatasync, what the file store's entry format 2 does per update, and
  * the crash-safe replace it did before: temporary file + force + rename + directory force), a duratom-like
- * replace (temporary file + fsync + rename) and H2's MVStore (put + commit + sync); then COALESCING updates per
+ * replace (temporary file + fsync + rename), H2's MVStore (put + commit + sync) and MapDB 3.1 (set + commit,
+ * {@link MapDbUpdater}); then COALESCING updates per
  * second at 1 and 4 threads.
  */
 public final class RefSuite implements Suite {
@@ -40,8 +41,8 @@ public final class RefSuite implements Suite {
 
     @Override
     public String description() {
-        return "durable reference updates: Keepsake SYNC vs raw fsync, durable replace, duratom-like, H2 MVStore;"
-                + " COALESCING updates/s";
+        return "durable reference updates: Keepsake SYNC vs raw fsync, durable replace, duratom-like, H2 MVStore,"
+                + " MapDB; COALESCING updates/s";
     }
 
     @Override
@@ -55,6 +56,7 @@ public final class RefSuite implements Suite {
         measureSync(settings, progress, dir -> new RawUpdaters.Replace(dir, size, true), measurements);
         measureSync(settings, progress, dir -> new RawUpdaters.Replace(dir, size, false), measurements);
         measureSync(settings, progress, MvStoreUpdater::new, measurements);
+        measureSync(settings, progress, MapDbUpdater::new, measurements);
         for (int threads : COALESCING_THREADS) {
             measureCoalescing(settings, progress, threads, measurements);
         }
@@ -76,6 +78,8 @@ public final class RefSuite implements Suite {
         ratios.add(Report.ratio(m, "keepsake SYNC p50 / duratom-like p50 (no directory force)", "",
                 "keepsake", 1, "duratom-like", 1, Measurement.P50_US));
         ratios.add(Report.ratio(m, "keepsake SYNC p50 / h2-mvstore p50", "", "keepsake", 1, "h2-mvstore", 1,
+                Measurement.P50_US));
+        ratios.add(Report.ratio(m, "keepsake SYNC p50 / mapdb p50", "", "keepsake", 1, "mapdb", 1,
                 Measurement.P50_US));
         for (int threads : COALESCING_THREADS) {
             double perSecond = m.stream().filter(x -> x.caseName().equals(COALESCING_CASE)

@@ -69,6 +69,22 @@ class UpdatersTest {
     }
 
     @Test
+    void mapDbCommitsEveryUpdate() throws Exception {
+        try (Updater mapdb = new MapDbUpdater(dir)) {
+            assertEquals("mapdb", mapdb.system());
+            mapdb.update();
+            mapdb.update();
+            mapdb.update();
+        }
+        org.mapdb.DB db = org.mapdb.DBMaker.fileDB(dir.resolve("map.db").toFile()).transactionEnable().make();
+        try {
+            assertEquals(3L, db.atomicLong("counter").createOrOpen().get());
+        } finally {
+            db.close();
+        }
+    }
+
+    @Test
     void ratiosHoldKeepsakeAgainstEveryBaseline() {
         List<Measurement> m = List.of(
                 new Measurement("ref", RefSuite.SYNC_CASE, "keepsake", 1, Measurement.P50_US, 300, "us"),
