@@ -16,8 +16,9 @@ import java.nio.charset.StandardCharsets;
  * with a 32-byte {@link FileHeader} of kind {@code STORE_ENTRY}, then a u16 key length and the key in ASCII. The
  * header's read format version names the layout:
  * <ul>
- *   <li>1, {@link FlatEntry}: one version, replaced whole by renaming a new file over it (written until 2026-12);</li>
- *   <li>2, {@link SlottedEntry}: two slots updated in place, each with its own version and CRC32C.</li>
+ *   <li>1, {@link FlatEntry}: one version, replaced whole by renaming a new file over it (since 2026-12-02
+ *       written only for values over {@link FlatEntry#IN_PLACE_LIMIT} bytes);</li>
+ *   <li>2, {@link SlottedEntry}: one or two slots updated in place, each with its own version and CRC32C.</li>
  * </ul>
  * Nothing else in the store reads a layout directly. A file whose read version is newer than 2 is a
  * {@link FormatException} (a newer build wrote it), not corruption; a damaged file is a {@link CorruptionException}
@@ -45,9 +46,10 @@ final class EntryFile {
 
     /**
      * What a writer needs to know about an existing file: its layout, its newest entry (null when no slot of a
-     * slotted file passes its check), and for a slotted file the slot holding that entry and the slot capacity.
+     * slotted file passes its check), and for a slotted file the slot holding that entry, the slot capacity and how
+     * many slots the file has (1 or 2).
      */
-    record State(int layout, Entry newest, int newestSlot, int capacity) {
+    record State(int layout, Entry newest, int newestSlot, int capacity, int slots) {
     }
 
     /**
@@ -63,7 +65,7 @@ final class EntryFile {
         ByteBuffer head = readFully(file, 0, (int) Math.min(size, HEAD_WINDOW), name);
         int layout = checkHeader(head, name);
         if (layout == FLAT) {
-            return new State(FLAT, FlatEntry.read(file, head, name, size), -1, 0);
+            return new State(FLAT, FlatEntry.read(file, head, name, size), -1, 0, 0);
         }
         return SlottedEntry.read(file, head, name, size);
     }

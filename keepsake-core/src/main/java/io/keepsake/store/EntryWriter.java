@@ -18,10 +18,12 @@ import java.util.function.Supplier;
  * The write side of a writable {@link FileStore}: compare-and-set puts and deletes under the key's stripe lock.
  *
  * <p>An update of a key whose file has the slotted layout ({@link SlottedEntry}) and room for the value writes the
- * slot that does not hold the newest version and fdatasyncs the file: one write and one force, no directory change.
- * Every other put (a new key, a flat file of format version 1, a value that outgrows the slots, a damaged file
- * overwritten unconditionally, a version that would not grow) writes a new slotted file as a temporary file, forces
- * it, renames it over the entry file and forces the directory. A delete removes the file and forces the directory.
+ * slot that does not hold the newest version and fdatasyncs the file: one write and one force, no directory change
+ * (the first update to slot 1 grows the file by that slot). Every other put (a new key, a flat file of format
+ * version 1, a value that outgrows the slots or is over {@link FlatEntry#IN_PLACE_LIMIT} bytes, a damaged file
+ * overwritten unconditionally, a version that would not grow) writes a new file (slotted with slot 0 only, or flat
+ * for a value over the limit) as a temporary file, forces it, renames it over the entry file and forces the
+ * directory. A delete removes the file and forces the directory.
  *
  * <p>Failures: a failed in-place write only fails its call (a partly written slot fails its CRC32C and the older
  * slot is read), as does a failed temporary file. After a failed in-place force readers may see the new slot, so
@@ -85,8 +87,10 @@ final class EntryWriter {
                 check(key, expected, current);
                 next = current == null || current == Long.MAX_VALUE ? freshVersion() : current + 1;
                 if (state != null && state.layout() == EntryFile.SLOTTED && state.newest() != null
-                        && next > current && value.length <= state.capacity() - SlottedEntry.SLOT_OVERHEAD) {
-                    writeSlot(existing, file, key, 1 - state.newestSlot(), state.capacity(), next, value);
+                        && next > current && value.length <= state.capacity() - SlottedEntry.SLOT_OVERHEAD
+                        && value.length <= FlatEntry.IN_PLACE_LIMIT) {
+                    int slot = 1 - state.newestSlot();
+                    writeSlot(existing, file, key, slot, slot >= state.slots(), state.capacity(), next, value);
                     return Long.toString(next);
                 }
             } catch (IOException e) {
@@ -128,11 +132,15 @@ final class EntryWriter {
         }
     }
 
-    /** Overwrites one slot in place and fdatasyncs; the file's size and directory entry do not change. */
-    private void writeSlot(DiskFile out, Path file, String key, int slot, int capacity, long version, byte[] value) {
-        ByteBuffer bytes = SlottedEntry.encodeSlot(version, value);
+    /**
+     * Overwrites one slot in place and fdatasyncs; the directory entry does not change. With {@code grow} (slot 1 of
+     * a file that has only slot 0) the slot is written whole, so the file grows to both slots and the fdatasync
+     * makes the grown size durable with the data.
+     */
+    private void writeSlot(DiskFile out, Path file, String key, int slot, boolean grow, int capacity, long version,
+                           byte[] value) {
         try {
-            out.write(bytes, SlottedEntry.slotOffset(slot, capacity));
+            SlottedEntry.writeSlot(out, slot, capacity, version, value, grow);
         } catch (IOException e) {
             throw new StorageException(owner.describe() + ": cannot write slot " + slot + " of " + file
                     + " for key '" + key + "'", e);
@@ -163,12 +171,19 @@ final class EntryWriter {
                 + key + "'; the slot was withdrawn and the key keeps its previous version", cause);
     }
 
-    /** Makes a new slotted file visible whole: temporary file, force, rename, directory force. */
+    /**
+     * Makes a new file visible whole: temporary file, force, rename, directory force. The file is slotted with slot
+     * 0 only, or flat for a value over {@link FlatEntry#IN_PLACE_LIMIT} bytes.
+     */
     private void replace(Path file, int stripe, String key, long version, byte[] value) {
         Path temp = dir.resolve(EntryNames.TEMP_PREFIX + stripe + "-"
                 + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1));
         try (DiskFile out = disk.open(temp, true)) {
-            SlottedEntry.writeNew(out, key, version, value);
+            if (value.length > FlatEntry.IN_PLACE_LIMIT) {
+                FlatEntry.writeNew(out, key, version, value);
+            } else {
+                SlottedEntry.writeNew(out, key, version, value);
+            }
             out.force(true);
         } catch (IOException | RuntimeException e) {
             deleteQuietly(temp);
@@ -211,7 +226,7 @@ final class EntryWriter {
             return state;
         } catch (CorruptionException e) {
             if (tolerateCorruption) {
-                return new EntryFile.State(EntryFile.FLAT, null, -1, 0);
+                return new EntryFile.State(EntryFile.FLAT, null, -1, 0, 0);
             }
             throw e;
         }

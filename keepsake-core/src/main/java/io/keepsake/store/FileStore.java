@@ -20,16 +20,17 @@ import java.util.Optional;
  * The embedded {@link Store}: one file per key in one directory, every change forced before it is acknowledged.
  *
  * <p>Files: each key is one entry file. Entry format version 2 ({@code SlottedEntry}) holds a header block with
- * the key and two slots, each a version, the value and a CRC32C; format version 1 ({@code FlatEntry}), written
- * before 2026-12, holds one version and is still read, and replaced by a version 2 file at the key's next put.
+ * the key and up to two slots, each a version, the value and a CRC32C; a new file has slot 0 only, and the key's
+ * first in-place update adds slot 1. Format version 1 ({@code FlatEntry}) holds one version; it is written for
+ * values over 64 KiB (a second slot would double their footprint) and read in files written before 2026-12.
  * Keys map to flat file names with {@code /} as {@code ~} and upper case escaped, long keys hashed (see
  * {@code EntryNames}), so no key can reach outside the directory. Files and directories are owner-only. All data
  * access goes through the {@link Disk} given at open.
  *
  * <p>Durability ({@code EntryWriter}): an update of an existing version 2 file overwrites the slot that does not
- * hold the newest version and fdatasyncs the file; a power cut during it leaves the older slot, which is the
- * acknowledged version. Creating a key (and upgrading a version 1 file, growing the slots past their capacity, or
- * overwriting a damaged file) writes a new file as a temporary file, forces it, renames it over the entry file and
+ * hold the newest version (growing the file by slot 1 the first time) and fdatasyncs the file; a power cut during
+ * it leaves the older slot, which is the acknowledged version. Creating a key (and upgrading a version 1 file,
+ * growing the slots past their capacity, writing a value over 64 KiB, or overwriting a damaged file) writes a new file as a temporary file, forces it, renames it over the entry file and
  * forces the directory; a delete removes the file and forces the directory. If the rename, the delete or the
  * directory force fails, what readers see may be ahead of what is durable, so the store refuses further writes
  * ({@link FailStopException}) until reopened. A failed write that readers cannot see (a temporary file, or a slot

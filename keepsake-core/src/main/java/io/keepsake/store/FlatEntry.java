@@ -5,11 +5,13 @@ import io.keepsake.internal.format.FileHeader;
 import io.keepsake.io.DiskFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;
 
 /**
- * Entry format version 1, which this build reads but no longer writes (the next put of the key replaces the file
- * with a {@link SlottedEntry}). Big-endian:
+ * Entry format version 1: one version per file, replaced whole. Since 2026-12-02 it is written only for values over
+ * {@link #IN_PLACE_LIMIT} bytes; a smaller value (including the next put of a key whose format 1 file holds a small
+ * value) is written as a {@link SlottedEntry}. Big-endian:
  *
  * <pre>
  * offset      size  field
@@ -28,8 +30,31 @@ import java.util.zip.CRC32C;
 final class FlatEntry {
     /** The fixed bytes around key and value. */
     static final int OVERHEAD = FileHeader.SIZE + 2 + 4 + 4;
+    /**
+     * The largest value written in place ({@link SlottedEntry}); a larger one is written in this format. In place
+     * saves one file force and a directory force per update, which matters for small values updated often; for a
+     * large value the write itself dominates, and its second slot would double the file for good (a 1 MiB value:
+     * 2 MiB + 8 KiB in place, 1 MiB + 4 KiB here).
+     */
+    static final int IN_PLACE_LIMIT = 64 * 1024;
 
     private FlatEntry() {
+    }
+
+    /** Writes a whole flat file at position 0 of an empty file. */
+    static void writeNew(DiskFile file, String key, long version, byte[] value) throws IOException {
+        byte[] keyBytes = key.getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer head = EntryFile.encodeHead(EntryFile.FLAT, version, keyBytes, 4).putInt(value.length).flip();
+        CRC32C crc = new CRC32C();
+        crc.update(head.array(), 0, head.limit());
+        crc.update(value);
+        long at = 0;
+        for (ByteBuffer part : new ByteBuffer[] {head, ByteBuffer.wrap(value),
+                ByteBuffer.allocate(4).putInt(0, (int) crc.getValue())}) {
+            int length = part.remaining();
+            file.write(part, at);
+            at += length;
+        }
     }
 
     /**

@@ -10,8 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;
 
 /**
- * Entry format version 2: a header block and two slots, so that an update overwrites one slot in place and needs
- * only an fdatasync. Big-endian:
+ * Entry format version 2: a header block and up to two slots, so that an update overwrites one slot in place and
+ * needs only an fdatasync. Big-endian:
  *
  * <pre>
  * offset        size  field
@@ -22,7 +22,8 @@ import java.util.zip.CRC32C;
  * 34+K           4    CRC32C of bytes 0 .. 34+K-1
  * 38+K     to 4096    zero
  * 4096           C    slot 0
- * 4096+C         C    slot 1; the file is exactly 4096 + 2C bytes
+ * 4096+C         C    slot 1, present only when the file is exactly 4096 + 2C bytes; a file of 4096 + C up to
+ *                     4096 + 2C - 1 bytes has no slot 1
  *
  * slot:  0  8  version (signed)
  *        8  4  u32 value length N, with 16 + N &lt;= C
@@ -31,11 +32,13 @@ import java.util.zip.CRC32C;
  * </pre>
  *
  * <p>The newest version is the highest version among the slots that pass their checks. A file is made visible
- * whole (a forced temporary file renamed over the name) with slot 0 holding its first version and slot 1 zero, and
- * is never resized afterwards; an update writes the slot that does not hold the newest version and forces it. A
- * power cut during that write can tear only that slot (slots and the header block occupy separate 4 KiB pages, so
- * the page cache never rewrites a page of the other slot), so the newest acknowledged version stays readable.
- * The header block is written once, at creation.
+ * whole (a forced temporary file renamed over the name) with only the header block and slot 0 (4096 + C bytes), so
+ * a value written once pays for one slot. An update writes the slot that does not hold the newest version and
+ * forces it; the first update of slot 1 writes it whole (its record, then zeros to 4096 + 2C), so the same
+ * fdatasync makes the grown size durable. A power cut during that write can tear only that slot, or leave the file
+ * between 4096 + C and 4096 + 2C bytes, which reads as "no slot 1" (slots and the header block occupy separate
+ * 4 KiB pages, so the page cache never rewrites a page of the other slot), so the newest acknowledged version
+ * stays readable. The header block is written once, at creation.
  */
 final class SlottedEntry {
     /** The header block's size and the alignment of the slots: one page. */
@@ -75,8 +78,9 @@ final class SlottedEntry {
     }
 
     /**
-     * Writes a whole new file at position 0 of an empty file: the header block, slot 0 holding {@code version} and
-     * {@code value}, slot 1 zero, every byte written so that later in-place updates allocate nothing.
+     * Writes a whole new file at position 0 of an empty file: the header block and slot 0 holding {@code version}
+     * and {@code value}, padded with zeros to the slot's capacity so that later in-place updates of slot 0 allocate
+     * nothing. Slot 1 is not written: the file is 4096 + C bytes.
      */
     static void writeNew(DiskFile file, String key, long version, byte[] value) throws IOException {
         int capacity = capacityFor(value.length);
@@ -87,15 +91,33 @@ final class SlottedEntry {
         crc.update(head.array(), 0, head.position());
         head.putInt((int) crc.getValue()).clear();
         file.write(head, 0);
-        ByteBuffer slot = encodeSlot(version, value);
-        int written = slot.remaining();
-        file.write(slot, BLOCK);
-        long end = BLOCK + 2L * capacity;
-        for (long at = BLOCK + written; at < end; ) {
-            int chunk = (int) Math.min(ZEROS.capacity(), end - at);
-            file.write(ZEROS.duplicate().limit(chunk), at);
-            at += chunk;
+        writeSlot(file, 0, capacity, version, value, true);
+    }
+
+    /**
+     * Writes one slot's record at its offset; with {@code whole}, zeros after it to the slot's end, so that the file
+     * is at least as long as the slot (the first write of slot 1 grows the file to 4096 + 2C).
+     */
+    static void writeSlot(DiskFile file, int slot, int capacity, long version, byte[] value, boolean whole)
+            throws IOException {
+        ByteBuffer record = encodeSlot(version, value);
+        int written = record.remaining();
+        long at = slotOffset(slot, capacity);
+        file.write(record, at);
+        if (!whole) {
+            return;
         }
+        long end = at + capacity;
+        for (long pad = at + written; pad < end; ) {
+            int chunk = (int) Math.min(ZEROS.capacity(), end - pad);
+            file.write(ZEROS.duplicate().limit(chunk), pad);
+            pad += chunk;
+        }
+    }
+
+    /** @return the size of a file with both slots */
+    static long fullSize(int capacity) {
+        return BLOCK + 2L * capacity;
     }
 
     /**
@@ -109,11 +131,11 @@ final class SlottedEntry {
     static EntryFile.State read(DiskFile file, ByteBuffer head, String name, long size) throws IOException {
         long capacity = EntryFile.base(head);
         if (capacity <= 0 || capacity % BLOCK != 0 || capacity > (Integer.MAX_VALUE - BLOCK) / 2
-                || size != BLOCK + 2 * capacity) {
+                || size < BLOCK + capacity || size > BLOCK + 2 * capacity) {
             throw new CorruptionException(name, 16, "slot capacity " + capacity + " does not fit the file size "
                     + size);
         }
-        String key = EntryFile.parseKey(head, name, size, 3 * BLOCK);
+        String key = EntryFile.parseKey(head, name, size, 2 * BLOCK);
         int crcAt = EntryFile.KEY_OFFSET + key.length();
         CRC32C crc = new CRC32C();
         crc.update(head.array(), 0, crcAt);
@@ -121,18 +143,19 @@ final class SlottedEntry {
             throw new CorruptionException(name, FileHeader.SIZE, "header block CRC32C mismatch");
         }
         int cap = (int) capacity;
-        ByteBuffer[] windows = new ByteBuffer[2];
-        for (int slot = 0; slot < 2; slot++) {
+        int slots = size == fullSize(cap) ? 2 : 1; // a short slot 1 is a first write of it cut by a power loss
+        ByteBuffer[] windows = new ByteBuffer[slots];
+        for (int slot = 0; slot < slots; slot++) {
             windows[slot] = EntryFile.readFully(file, slotOffset(slot, cap), Math.min(cap, SLOT_WINDOW), name);
         }
-        int first = windows[1].getLong(0) > windows[0].getLong(0) ? 1 : 0;
-        for (int slot : new int[] {first, 1 - first}) {
+        int first = slots == 2 && windows[1].getLong(0) > windows[0].getLong(0) ? 1 : 0;
+        for (int slot : slots == 2 ? new int[] {first, 1 - first} : new int[] {0}) {
             EntryFile.Entry entry = checkSlot(file, windows[slot], name, key, cap, slot);
             if (entry != null) {
-                return new EntryFile.State(EntryFile.SLOTTED, entry, slot, cap);
+                return new EntryFile.State(EntryFile.SLOTTED, entry, slot, cap, slots);
             }
         }
-        return new EntryFile.State(EntryFile.SLOTTED, null, -1, cap);
+        return new EntryFile.State(EntryFile.SLOTTED, null, -1, cap, slots);
     }
 
     /**

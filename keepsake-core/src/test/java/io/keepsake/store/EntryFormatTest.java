@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The two entry file formats, through their golden files, and how the slots of format version 2 are chosen. The
  * golden files are {@code src/test/resources/golden/v1/store-entry.kse} (entry format 1, written by the build of
- * 2026-12-02 before format 2) and {@code store-entry-v2.kse} (format 2, both slots filled). To (re)generate the
+ * 2026-12-02 before format 2) and {@code store-entry-v2.kse} (format 2, both slots filled; the one-slot shape is
+ * {@link EntryFootprintTest}'s). To (re)generate the
  * format 2 file, deliberately, run this test with {@code -Dkeepsake.golden.write=true} and commit it; every later
  * build must read both.
  */
@@ -52,8 +53,7 @@ class EntryFormatTest {
         Path file = tmp.resolve("encoded.kse");
         try (DiskFile out = Disk.local().open(file, true)) {
             SlottedEntry.writeNew(out, KEY, 1000, bytes("golden value, format 2, older"));
-            out.write(SlottedEntry.encodeSlot(1001, bytes("golden value, format 2, newer")),
-                    SlottedEntry.slotOffset(1, SlottedEntry.BLOCK));
+            SlottedEntry.writeSlot(out, 1, SlottedEntry.BLOCK, 1001, bytes("golden value, format 2, newer"), true);
         }
         return Files.readAllBytes(file);
     }
@@ -81,7 +81,7 @@ class EntryFormatTest {
             assertEquals(Long.toString(V1_VERSION + 1), next);
             byte[] raw = Files.readAllBytes(dir.resolve(NAME));
             assertEquals(EntryFile.SLOTTED, raw[6], "the put rewrote the file in format 2");
-            assertEquals(3 * SlottedEntry.BLOCK, raw.length);
+            assertEquals(2 * SlottedEntry.BLOCK, raw.length, "header block and slot 0 only");
             assertArrayEquals(bytes("upgraded"), store.get(KEY).orElseThrow().value());
         }
     }
@@ -184,11 +184,13 @@ class EntryFormatTest {
         try (FileStore store = FileStore.at(tmp)) {
             String v = store.put("k", new byte[10_000], Expected.absent());
             Path file = store.fileOf("k");
-            assertEquals(SlottedEntry.BLOCK + 2 * 3 * SlottedEntry.BLOCK, Files.size(file));
+            assertEquals(SlottedEntry.BLOCK + 3 * SlottedEntry.BLOCK, Files.size(file), "slot 0 only");
             v = store.put("k", bytes("small"), Expected.version(v));
+            assertEquals(SlottedEntry.BLOCK + 2 * 3 * SlottedEntry.BLOCK, Files.size(file), "grown by slot 1");
+            v = store.put("k", bytes("smaller"), Expected.version(v));
             assertEquals(SlottedEntry.BLOCK + 2 * 3 * SlottedEntry.BLOCK, Files.size(file));
             v = store.put("k", new byte[20_000], Expected.version(v));
-            assertEquals(SlottedEntry.BLOCK + 2 * 5 * SlottedEntry.BLOCK, Files.size(file));
+            assertEquals(SlottedEntry.BLOCK + 5 * SlottedEntry.BLOCK, Files.size(file), "a new file, slot 0 only");
             assertEquals(20_000, store.get("k").orElseThrow().value().length);
             assertEquals(v, store.get("k").orElseThrow().version());
         }
