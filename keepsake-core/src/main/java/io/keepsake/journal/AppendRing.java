@@ -32,10 +32,19 @@ import java.util.function.Consumer;
  * nothing is published at its next sequence: it sets {@link #consumerIdle} and re-checks first, and a publisher
  * that finds the flag set clears it and must wake the committer ({@link #publish} returns true), so a publish never
  * goes unnoticed (both sides write a volatile, then read the other's).
+ *
+ * <p>Bytes. Slots bound the number of records, not their size, so the bytes of records claimed and not yet taken
+ * are bounded too ({@link #pendingBytes}, each record counted as its payload plus the record head): an appender
+ * {@link #reserve reserves} its bytes before it claims (one {@code getAndAdd}, no lock), and while
+ * {@link #maxPendingBytes} or more are pending it waits on the same {@link #room} Condition as a slot waiter, the
+ * same way; the committer releases a batch's bytes when it takes it. A record larger than the bound still goes
+ * through once less than the bound is pending (it cannot deadlock); {@link #stop()} makes such waiters give up.
  */
 final class AppendRing {
     /** The default number of slots: more records than this waiting to be taken make appenders wait for room. */
     static final int DEFAULT_SLOTS = 1 << 14;
+    /** The default bound on pending bytes: at or above it, appenders wait before they claim. */
+    static final long DEFAULT_MAX_PENDING_BYTES = 64L << 20;
     /** Set in {@link #claimed} once the journal closes or fails: no later claim gets a sequence. */
     private static final long STOPPED = 1L << 62;
 
@@ -47,6 +56,9 @@ final class AppendRing {
     private volatile long consumed; // written by the committer only: every sequence below it was taken
     private final AtomicBoolean consumerIdle = new AtomicBoolean(); // the committer is parked or about to park
     private volatile boolean abandoned; // the committer is gone: nobody frees a slot any more
+    private volatile boolean stopped; // set by stop(): appenders waiting to reserve bytes give up
+    private final long maxPendingBytes;
+    private final AtomicLong pendingBytes = new AtomicLong(); // reserved, not yet taken by the committer
     private long stoppedAt = -1; // guarded by this: the end of the claims made before the first stop
 
     private final ReentrantLock roomLock = new ReentrantLock();
@@ -58,6 +70,19 @@ final class AppendRing {
      * @param nextSequence the first sequence to hand out
      */
     AppendRing(int slots, long nextSequence) {
+        this(slots, nextSequence, DEFAULT_MAX_PENDING_BYTES);
+    }
+
+    /**
+     * @param slots           how many records may wait to be taken, a power of two
+     * @param nextSequence    the first sequence to hand out
+     * @param maxPendingBytes appenders wait to reserve while this many bytes or more are pending
+     */
+    AppendRing(int slots, long nextSequence, long maxPendingBytes) {
+        if (maxPendingBytes < 1) {
+            throw new IllegalArgumentException("pending bytes bound must be positive, got " + maxPendingBytes);
+        }
+        this.maxPendingBytes = maxPendingBytes;
         if (slots < 1 || Integer.bitCount(slots) != 1) {
             throw new IllegalArgumentException("ring slots must be a power of two, got " + slots);
         }
@@ -74,6 +99,57 @@ final class AppendRing {
 
     int capacity() {
         return mask + 1;
+    }
+
+    /** @return the bytes a record of this payload counts for in the pending bound */
+    static long bytesOf(byte[] payload) {
+        return RecordFormat.HEAD + payload.length;
+    }
+
+    /** @return the bytes reserved and not yet taken (a reserving appender may add a little more for a moment) */
+    long pendingBytes() {
+        return pendingBytes.get();
+    }
+
+    /**
+     * Reserves {@code bytes} for records about to be claimed, first waiting (uninterruptibly, the flag kept, without
+     * spinning) while the bound or more are pending. Whatever the size, it succeeds once less than the bound is
+     * pending, so a record larger than the bound cannot wait forever.
+     *
+     * @return false if the ring stopped (nothing reserved)
+     */
+    boolean reserve(long bytes) {
+        if (pendingBytes.getAndAdd(bytes) < maxPendingBytes) {
+            return true;
+        }
+        release(bytes); // undo: wakes anyone this moment's excess made wait
+        roomLock.lock();
+        try {
+            roomWaiters++;
+            try {
+                while (!stopped) {
+                    long pending = pendingBytes.get();
+                    if (pending >= maxPendingBytes) {
+                        room.awaitUninterruptibly();
+                    } else if (pendingBytes.compareAndSet(pending, pending + bytes)) {
+                        return true;
+                    } // else another reserve or a release moved it: look again
+                }
+                return false;
+            } finally {
+                roomWaiters--;
+            }
+        } finally {
+            roomLock.unlock();
+        }
+    }
+
+    /** Gives back reserved bytes that no claimed record holds (a reserve undone, or a claim refused by a stop). */
+    void release(long bytes) {
+        pendingBytes.addAndGet(-bytes);
+        if (roomWaiters > 0) {
+            signalRoom();
+        }
     }
 
     /**
@@ -169,8 +245,10 @@ final class AppendRing {
     int take(long from, byte[][] into, Object[] owners) {
         int count = 0;
         long sequence = from;
+        long bytes = 0;
         while (published.get((int) sequence & mask) == sequence) {
             int slot = (int) sequence & mask;
+            bytes += bytesOf(payloads[slot]);
             into[count] = payloads[slot];
             owners[count] = waiters[slot];
             payloads[slot] = null;
@@ -180,6 +258,7 @@ final class AppendRing {
         }
         if (count > 0) {
             consumed = sequence;
+            pendingBytes.addAndGet(-bytes); // volatile writes, then the read: a waiter either sees them or is seen
             if (roomWaiters > 0) {
                 signalRoom();
             }
@@ -216,7 +295,8 @@ final class AppendRing {
     }
 
     /**
-     * Stops claims: every later {@link #claim} returns -1. Idempotent.
+     * Stops claims: every later {@link #claim} returns -1, and appenders waiting to {@link #reserve} give up.
+     * Idempotent.
      *
      * @return the end of the sequences claimed before the first stop (exclusive), the same on every call
      */
@@ -224,6 +304,8 @@ final class AppendRing {
         if (stoppedAt < 0) {
             // claims after this still add to the counter (and get -1), so its later value is not the end
             stoppedAt = claimed.getAndUpdate(c -> c | STOPPED) & ~STOPPED;
+            stopped = true;
+            signalRoom();
         }
         return stoppedAt;
     }

@@ -21,9 +21,18 @@ import java.util.concurrent.locks.LockSupport;
  * The committer, a kernel {@link Worker}, takes the published run of records in sequence order, encodes, writes and
  * forces them, while appenders keep publishing the next batch. A synchronous appender then waits for the volatile
  * {@link #acknowledged} sequence to reach its own; an asynchronous one gets a future the committer completes; a
- * {@link #sync()} caller waits on a kernel {@link Completion} ({@link SyncRequests}). The ring has a fixed number
- * of slots, so a fast asynchronous appender that gets that far ahead of the disk waits for room (uninterruptibly,
- * without spinning) instead of exhausting memory. All file work happens on the committer thread: a leader-follower
+ * {@link #sync()} caller waits on a kernel {@link Completion} ({@link SyncRequests}).
+ *
+ * <p>Memory. What waits for the committer is bounded twice: in records, by the ring's
+ * {@value AppendRing#DEFAULT_SLOTS} slots, and in bytes ({@value AppendRing#DEFAULT_MAX_PENDING_BYTES}, each record
+ * counted as its payload plus its 16-byte head). Before it claims a sequence, an append (synchronous, asynchronous
+ * or {@code appendAll}, which reserves its whole list at once) waits while 64 MiB or more are claimed and not yet
+ * taken by the committer; the committer releases a batch's bytes when it takes it, so about twice the bound at most
+ * is held (under the bound plus one record pending, and the batch being written and forced). A record or list larger than
+ * the bound goes through once less than the bound is pending, so it cannot deadlock. The waits are uninterruptible
+ * (the flag is kept) and never spin; a close or failure ends them with {@link ClosedException} or
+ * {@link FailStopException}. So a fast asynchronous appender that gets far ahead of the disk waits instead of
+ * exhausting memory. All file work happens on the committer thread: a leader-follower
  * scheme (the appender forcing its own batch) would save a thread hand-off per lone append, but an interrupt of the
  * appender would then close the segment's channel and fail-stop the journal.
  *
@@ -97,7 +106,7 @@ final class GroupCommitter {
      */
     long append(byte[] payload) {
         checkSize(payload);
-        long sequence = claim(1);
+        long sequence = claim(1, AppendRing.bytesOf(payload));
         publish(sequence, payload, Thread.currentThread());
         if (acknowledged < sequence) {
             ackSpin.await(this, sequence, commitNanos);
@@ -119,10 +128,12 @@ final class GroupCommitter {
         if (count == 0) {
             throw new IllegalArgumentException("appendAll needs at least one record");
         }
+        long bytes = 0;
         for (byte[] payload : payloads) {
             checkSize(payload);
+            bytes += AppendRing.bytesOf(payload);
         }
-        long first = claim(count);
+        long first = claim(count, bytes);
         long last = first + count - 1;
         Thread self = Thread.currentThread();
         int run = ring.capacity();
@@ -146,7 +157,7 @@ final class GroupCommitter {
     CompletableFuture<Long> appendAsync(byte[] payload) {
         checkSize(payload);
         CompletableFuture<Long> future = new CompletableFuture<>();
-        long sequence = claim(1);
+        long sequence = claim(1, AppendRing.bytesOf(payload));
         publish(sequence, payload, future);
         if (failure != null) {
             // the committer may have failed the queued records just before this one was published
@@ -162,14 +173,26 @@ final class GroupCommitter {
         }
     }
 
-    /** @return the first of {@code count} claimed sequences; throws if the journal is closed or failed */
-    private long claim(int count) {
+    /**
+     * Reserves the records' bytes in the pending bound (waiting while it is reached), then claims.
+     *
+     * @return the first of {@code count} claimed sequences; throws if the journal is closed or failed
+     */
+    private long claim(int count, long bytes) {
+        if (!ring.reserve(bytes)) {
+            throw stopped();
+        }
         long first = ring.claim(count);
         if (first < 0) {
-            checkOpen(); // the ring stops only after closing or failure is set
-            throw new IllegalStateException("journal " + dir + " stopped taking appends");
+            ring.release(bytes);
+            throw stopped();
         }
         return first;
+    }
+
+    private RuntimeException stopped() {
+        checkOpen(); // the ring stops only after closing or failure is set
+        return new IllegalStateException("journal " + dir + " stopped taking appends");
     }
 
     /** Publishes a claimed record and wakes the committer if it waits for work. */

@@ -82,8 +82,10 @@ public interface Journal extends AutoCloseable {
     }
 
     /**
-     * Appends a record without waiting. The sequence number is assigned before this returns, so records appended
-     * by one thread keep their order.
+     * Appends a record without waiting for the disk. The sequence number is assigned before this returns, so
+     * records appended by one thread keep their order. Memory is bounded: while 64 MiB or more of records (payload
+     * plus a 16-byte head each), or 16,384 records, wait to be written, this call blocks until the writer catches up
+     * (uninterruptibly; an interrupt flag is kept); a record above that bound still goes in once less is waiting.
      *
      * @param payload the record's bytes, opaque to the journal (at most 64 MiB); not copied, so do not change them
      *                until the future completes
