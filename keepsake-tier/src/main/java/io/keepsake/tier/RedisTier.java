@@ -159,11 +159,11 @@ final class RedisTier implements Tier {
     }
 
     /**
-     * Brings one evicted key back; runs once per key at a time in this process. {@code pointer} is the copy in
-     * force the caller's probe just saw, so the first round needs no probe of its own; the pack is read through a
-     * {@link SingleFlight} keyed by pack, so concurrent restores of keys in one pack share one cold read, and kept
-     * in {@code read} for the rest of the caller's {@code ensure} (a pack is immutable; the entry is still checked
-     * against the digest Redis holds now).
+     * Brings one evicted key back; runs once per key at a time in this process (the single flight is keyed by key,
+     * so concurrent ensures of a key share one cold read). {@code pointer} is the copy in force the caller's probe
+     * just saw, so the first round needs no probe of its own. A record with an offset costs one ranged read of
+     * just that entry; an older record without one reads the whole pack (see {@link #readPack}). Either way the
+     * entry is checked against the digest Redis holds now, and a pack is immutable.
      */
     private Availability restore(String key, String probed, Map<String, Optional<byte[]>> read) {
         String pointer = probed;
@@ -177,35 +177,27 @@ final class RedisTier implements Tier {
                 pointer = text((byte[]) probe.get(1));
             }
             String[] parts = pointer.split(":", -1);
-            if (parts.length != 3) {
+            if (parts.length != 3 && parts.length != 5) {
                 throw new ColdCopyException(key, "(unknown)", ColdCopyException.Problem.MISSING,
                         "Redis holds no record of the copy in force", null);
             }
-            long version = Long.parseLong(parts[0]);
             String packName = copies.packName(parts[1]);
-            Optional<byte[]> pack = read.get(packName);
-            if (pack == null || pack.isEmpty()) {
-                pack = packs.run(packName, () -> {
-                    coldReads.incrementAndGet();
-                    return cold.get(packName).map(Blob::value);
-                });
-                read.put(packName, pack);
+            Optional<ColdCopies.Copy> found;
+            try {
+                found = parts.length == 5 ? readEntry(key, parts, packName) : readPack(key, parts, packName, read);
+            } catch (CorruptionException e) {
+                throw new ColdCopyException(key, packName, ColdCopyException.Problem.DAMAGED, e.getMessage(), e);
+            } catch (FormatException e) {
+                throw new FormatException("evicted key '" + key + "': " + e.getMessage());
             }
-            if (pack.isEmpty()) {
+            if (found.isEmpty()) {
                 if (stillEvictedAt(key, pointer)) {
                     throw new ColdCopyException(key, packName, ColdCopyException.Problem.MISSING, "no object "
                             + "in the cold store " + cold.describe(), null);
                 }
                 continue; // recreated, restored or refrozen meanwhile: look again
             }
-            ColdCopies.Copy copy;
-            try {
-                copy = copies.open(pack.get(), packName, key, version, parts[2]);
-            } catch (CorruptionException e) {
-                throw new ColdCopyException(key, packName, ColdCopyException.Problem.DAMAGED, e.getMessage(), e);
-            } catch (FormatException e) {
-                throw new FormatException("evicted key '" + key + "': " + e.getMessage());
-            }
+            ColdCopies.Copy copy = found.get();
             List<Object> reply = hot.run(HotSide.RESTORE, keys(hot.evicted, hot.frozen, hot.resident, hot.dirty),
                     bytes(key), bytes(pointer), copy.dump());
             switch (text((byte[]) reply.get(0))) {
@@ -225,6 +217,37 @@ final class RedisTier implements Tier {
         }
         throw new StorageException(where + ": '" + key + "' kept changing while it was being restored ("
                 + RESTORE_ROUNDS + " rounds)");
+    }
+
+    /** One ranged read of the entry's body at the offset and length the record names; empty if the pack is gone. */
+    private Optional<ColdCopies.Copy> readEntry(String key, String[] parts, String packName) {
+        long version = Long.parseLong(parts[0]);
+        long offset = Long.parseLong(parts[3]);
+        int length = Integer.parseInt(parts[4]);
+        coldReads.incrementAndGet();
+        Optional<byte[]> body = cold.getRange(packName, offset, length).map(Blob::value);
+        if (body.isPresent() && body.get().length != length) {
+            throw new CorruptionException(packName, offset, "entry of '" + key + "' is short: " + body.get().length
+                    + " of " + length + " bytes");
+        }
+        return body.map(b -> copies.openEntry(b, packName, key, version, parts[2]));
+    }
+
+    /**
+     * A record without an offset (written before entries had one): the whole pack, read through a
+     * {@link SingleFlight} keyed by pack and kept in {@code read} for the rest of the caller's {@code ensure}.
+     */
+    private Optional<ColdCopies.Copy> readPack(String key, String[] parts, String packName,
+                                               Map<String, Optional<byte[]>> read) {
+        Optional<byte[]> pack = read.get(packName);
+        if (pack == null || pack.isEmpty()) {
+            pack = packs.run(packName, () -> {
+                coldReads.incrementAndGet();
+                return cold.get(packName).map(Blob::value);
+            });
+            read.put(packName, pack);
+        }
+        return pack.map(p -> copies.open(p, packName, key, Long.parseLong(parts[0]), parts[2]));
     }
 
     private boolean stillEvictedAt(String key, String pointer) {
