@@ -14,7 +14,6 @@ import io.keepsake.internal.concurrent.Backoff;
 import io.keepsake.internal.concurrent.Deadline;
 import io.keepsake.internal.concurrent.StatusRecorder;
 import io.keepsake.internal.concurrent.Worker;
-import io.keepsake.store.Blob;
 import io.keepsake.store.Store;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
@@ -50,6 +49,7 @@ final class RedisTier implements Tier {
     private final HotSide hot;
     private final Store cold;
     private final ColdCopies copies;
+    private final ColdReads reads;
     private final Freezing freezing;
     private final StatusRecorder freezeStatus;
     private final StatusRecorder evictStatus;
@@ -60,10 +60,8 @@ final class RedisTier implements Tier {
     private final int batchSize;
     private final String where;
     private final SingleFlight<Availability> flights = new SingleFlight<>();
-    private final SingleFlight<Optional<byte[]>> packs = new SingleFlight<>();
     private final AtomicLong evictions = new AtomicLong();
     private final AtomicLong restores = new AtomicLong();
-    private final AtomicLong coldReads = new AtomicLong();
     private final List<Worker> workers = new ArrayList<>(); // written only while opening
     private KeyspaceDirtier dirtier; // written only while opening; null without auto-dirty
     private volatile boolean closing;
@@ -73,6 +71,7 @@ final class RedisTier implements Tier {
         this.cold = b.cold;
         this.where = where;
         this.copies = new ColdCopies(b.coldPrefix, b.compression, b.keys);
+        this.reads = new ColdReads(cold, copies);
         this.freezeStatus = new StatusRecorder("freezing for " + where, Clock.systemUTC());
         this.evictStatus = new StatusRecorder("eviction for " + where, Clock.systemUTC());
         this.freezing = new Freezing(hot, cold, copies, b, freezeStatus);
@@ -162,7 +161,7 @@ final class RedisTier implements Tier {
      * Brings one evicted key back; runs once per key at a time in this process (the single flight is keyed by key,
      * so concurrent ensures of a key share one cold read). {@code pointer} is the copy in force the caller's probe
      * just saw, so the first round needs no probe of its own. A record with an offset costs one ranged read of
-     * just that entry; an older record without one reads the whole pack (see {@link #readPack}). Either way the
+     * just that entry; an older record without one reads the whole pack (see {@link ColdReads}). Either way the
      * entry is checked against the digest Redis holds now, and a pack is immutable.
      */
     private Availability restore(String key, String probed, Map<String, Optional<byte[]>> read) {
@@ -184,7 +183,7 @@ final class RedisTier implements Tier {
             String packName = copies.packName(parts[1]);
             Optional<ColdCopies.Copy> found;
             try {
-                found = parts.length == 5 ? readEntry(key, parts, packName) : readPack(key, parts, packName, read);
+                found = reads.read(key, parts, packName, read);
             } catch (CorruptionException e) {
                 throw new ColdCopyException(key, packName, ColdCopyException.Problem.DAMAGED, e.getMessage(), e);
             } catch (FormatException e) {
@@ -217,37 +216,6 @@ final class RedisTier implements Tier {
         }
         throw new StorageException(where + ": '" + key + "' kept changing while it was being restored ("
                 + RESTORE_ROUNDS + " rounds)");
-    }
-
-    /** One ranged read of the entry's body at the offset and length the record names; empty if the pack is gone. */
-    private Optional<ColdCopies.Copy> readEntry(String key, String[] parts, String packName) {
-        long version = Long.parseLong(parts[0]);
-        long offset = Long.parseLong(parts[3]);
-        int length = Integer.parseInt(parts[4]);
-        coldReads.incrementAndGet();
-        Optional<byte[]> body = cold.getRange(packName, offset, length).map(Blob::value);
-        if (body.isPresent() && body.get().length != length) {
-            throw new CorruptionException(packName, offset, "entry of '" + key + "' is short: " + body.get().length
-                    + " of " + length + " bytes");
-        }
-        return body.map(b -> copies.openEntry(b, packName, key, version, parts[2]));
-    }
-
-    /**
-     * A record without an offset (written before entries had one): the whole pack, read through a
-     * {@link SingleFlight} keyed by pack and kept in {@code read} for the rest of the caller's {@code ensure}.
-     */
-    private Optional<ColdCopies.Copy> readPack(String key, String[] parts, String packName,
-                                               Map<String, Optional<byte[]>> read) {
-        Optional<byte[]> pack = read.get(packName);
-        if (pack == null || pack.isEmpty()) {
-            pack = packs.run(packName, () -> {
-                coldReads.incrementAndGet();
-                return cold.get(packName).map(Blob::value);
-            });
-            read.put(packName, pack);
-        }
-        return pack.map(p -> copies.open(p, packName, key, Long.parseLong(parts[0]), parts[2]));
     }
 
     private boolean stillEvictedAt(String key, String pointer) {
@@ -293,7 +261,7 @@ final class RedisTier implements Tier {
         List<Object> r = call("stats", () -> hot.run(HotSide.STATS, keys(hot.dirty, hot.claims, hot.frozen,
                 hot.resident, hot.evicted, hot.dead)));
         return new TierStats((Long) r.get(0), (Long) r.get(1), (Long) r.get(2), (Long) r.get(3), (Long) r.get(4),
-                (Long) r.get(5), freezing.freezes.get(), evictions.get(), restores.get(), coldReads.get(),
+                (Long) r.get(5), freezing.freezes.get(), evictions.get(), restores.get(), reads.count(),
                 freezeStatus.status());
     }
 
