@@ -1,5 +1,6 @@
 package io.keepsake.store;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -39,6 +40,36 @@ public interface Store extends AutoCloseable {
      * @throws io.keepsake.StorageException if the backend fails
      */
     Optional<Blob> get(String key);
+
+    /**
+     * Reads part of a key's value: the bytes from {@code offset} up to {@code offset + length}, or fewer where the
+     * value ends sooner (none when {@code offset} is at or past its end). The blob's version is the whole value's,
+     * as {@link #get(String)} would return it. The default reads the whole value and slices it, which is correct
+     * for every backend; S3 overrides it with a ranged GET, and the other stores Keepsake ships (file, memory,
+     * PostgreSQL, Redis, DynamoDB) use this default. A ranged read does not check
+     * framing the backend keeps around the whole value, so the caller checks the bytes it asked for.
+     *
+     * @param key    a valid key
+     * @param offset where the range starts in the value, at least 0
+     * @param length how many bytes to read at most, at least 0
+     * @return the bytes of the range (possibly fewer than {@code length}) with the value's version, or empty if
+     *         there is no value under {@code key}
+     * @throws IllegalArgumentException     if {@code offset} or {@code length} is negative, or the key is invalid
+     * @throws io.keepsake.ClosedException  if the store is closed
+     * @throws io.keepsake.StorageException if the backend fails
+     */
+    default Optional<Blob> getRange(String key, long offset, int length) {
+        if (offset < 0 || length < 0) {
+            throw new IllegalArgumentException("range of '" + key + "' must have offset >= 0 and length >= 0, got "
+                    + offset + " and " + length);
+        }
+        return get(key).map(b -> {
+            byte[] v = b.value();
+            int from = (int) Math.min(offset, v.length);
+            int to = (int) Math.min(v.length, from + (long) length);
+            return new Blob(Arrays.copyOfRange(v, from, to), b.version());
+        });
+    }
 
     /**
      * Stores {@code value} under {@code key} if the precondition holds, atomically and durably.

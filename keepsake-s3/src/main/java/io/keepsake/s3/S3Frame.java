@@ -16,6 +16,8 @@ import java.util.HexFormat;
 final class S3Frame {
     /** The user-metadata name (after {@code x-amz-meta-}) that repeats the write id. */
     static final String WRITE_ID = "keepsake-write";
+    /** The bytes before the value in every object. */
+    static final int HEADER_SIZE = FileHeader.SIZE;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private S3Frame() {

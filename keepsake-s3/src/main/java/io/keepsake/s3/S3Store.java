@@ -36,6 +36,10 @@ import software.amazon.awssdk.services.s3.S3Client;
  * repeat, so a version is never handed out twice, and lets a retried conditional write that already landed
  * recognise itself instead of reporting a false conflict.
  *
+ * <p><b>Ranged reads.</b> {@link Store#getRange} is one GetObject with a {@code Range} header (shifted past the
+ * header), so a reader of a few bytes of a large object moves only those bytes; a range past the end costs a HEAD
+ * for the version. The header is not read then, so the caller checks the bytes it asked for.
+ *
  * <p><b>Acknowledgement and retries.</b> A put returns once S3 answered 200 to the PUT (or to
  * CompleteMultipartUpload): the object is durably stored in S3's terms. The SDK retries throttling, 5xx and I/O
  * errors with exponential backoff and jitter ({@link Builder#maxAttempts(int)}); a write whose every attempt failed

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.function.Executable;
  * The key and listing part of the {@link StoreContract} suite. Sorting is by {@link String#compareTo}, which for
  * the ASCII key alphabet is byte order ({@code - . / 0-9 A-Z _ a-z}).
  */
-abstract class StoreContractKeys extends StoreContractSupport {
+abstract class StoreContractKeys extends StoreContractRanges {
 
     @Test
     void listReturnsExactlyTheKeysWithThePrefixSorted() {

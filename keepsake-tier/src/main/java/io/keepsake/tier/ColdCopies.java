@@ -9,8 +9,10 @@ import io.keepsake.internal.format.Pipeline;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
@@ -30,6 +32,11 @@ import java.util.zip.CRC32C;
  * DUMP | u32 key length | key (UTF-8) | DUMP bytes}. Opening an entry checks the index CRC, then the body's frame
  * (CRC32C, and authentication when encrypted), then that the record names the expected key and version and that
  * the DUMP's SHA-1 matches the record, the index and the digest Redis holds for the copy in force.
+ *
+ * <p>Redis records each copy as {@code version:pack id:sha1:offset:length}, the entry's body's place in the pack,
+ * so {@code ensure} reads just that body with one ranged read ({@link io.keepsake.store.Store#getRange}) and checks
+ * it without the index (frame CRC32C or authentication, key, version, SHA-1 against the record and Redis). A record
+ * in the older {@code version:pack id:sha1} form is still read, through the whole pack and its index.
  */
 final class ColdCopies {
     private static final int RECORD_MAGIC = 0x4B535452; // "KSTR"
@@ -80,6 +87,7 @@ final class ColdCopies {
     static final class PackWriter {
         private final ByteArrayOutputStream index = new ByteArrayOutputStream();
         private final ByteArrayOutputStream bodies = new ByteArrayOutputStream();
+        private final List<int[]> spans = new ArrayList<>(); // per entry: offset among the bodies, length
         private int entries;
 
         void add(String key, long version, byte[] digest, byte[] body) {
@@ -87,6 +95,7 @@ final class ColdCopies {
             ByteBuffer e = ByteBuffer.allocate(4 + k.length + 8 + 20 + 4 + 4);
             e.putInt(k.length).put(k).putLong(version).put(digest).putInt(bodies.size()).putInt(body.length);
             index.writeBytes(e.array());
+            spans.add(new int[] {bodies.size(), body.length});
             bodies.writeBytes(body);
             entries++;
         }
@@ -98,6 +107,12 @@ final class ColdCopies {
         /** @return the pack's size so far, in bytes */
         long size() {
             return 20L + index.size() + bodies.size();
+        }
+
+        /** @return where entry {@code i} (in the order added) starts in the finished pack, and its length */
+        String span(int i) {
+            int[] at = spans.get(i);
+            return (20L + index.size() + at[0]) + ":" + at[1];
         }
 
         byte[] toBytes() {
@@ -171,6 +186,17 @@ final class ColdCopies {
         }
         throw new CorruptionException(packName, 16, "the pack holds no entry for '" + key + "' version "
                 + expectedVersion);
+    }
+
+    /**
+     * Opens one entry read on its own from a pack (a ranged read at the offset and length Redis records), without
+     * the pack's index: the body's frame, key, version and SHA-1 are checked as in {@link #open}.
+     *
+     * @throws CorruptionException if the entry is damaged, short, or holds another key, version or DUMP
+     * @throws FormatException     if it is not a format this build can read or needs a key this tier lacks
+     */
+    Copy openEntry(byte[] body, String packName, String key, long expectedVersion, String expectedDigest) {
+        return openBody(body, packName, key, expectedVersion, expectedDigest);
     }
 
     private Copy openBody(byte[] body, String packName, String key, long expectedVersion, String expectedDigest) {

@@ -176,7 +176,7 @@ final class Freezing {
             Claim c = members.get(i);
             commit.add(bytes(c.key()));
             commit.add(bytes(Long.toString(c.version())));
-            commit.add(bytes(HexFormat.of().formatHex(digests.get(i))));
+            commit.add(bytes(HexFormat.of().formatHex(digests.get(i)) + ":" + pack.span(i)));
             commit.add(bytes(id));
         }
         return bytes.length;

@@ -14,7 +14,6 @@ import io.keepsake.internal.concurrent.Backoff;
 import io.keepsake.internal.concurrent.Deadline;
 import io.keepsake.internal.concurrent.StatusRecorder;
 import io.keepsake.internal.concurrent.Worker;
-import io.keepsake.store.Blob;
 import io.keepsake.store.Store;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
@@ -50,6 +49,7 @@ final class RedisTier implements Tier {
     private final HotSide hot;
     private final Store cold;
     private final ColdCopies copies;
+    private final ColdReads reads;
     private final Freezing freezing;
     private final StatusRecorder freezeStatus;
     private final StatusRecorder evictStatus;
@@ -60,10 +60,8 @@ final class RedisTier implements Tier {
     private final int batchSize;
     private final String where;
     private final SingleFlight<Availability> flights = new SingleFlight<>();
-    private final SingleFlight<Optional<byte[]>> packs = new SingleFlight<>();
     private final AtomicLong evictions = new AtomicLong();
     private final AtomicLong restores = new AtomicLong();
-    private final AtomicLong coldReads = new AtomicLong();
     private final List<Worker> workers = new ArrayList<>(); // written only while opening
     private KeyspaceDirtier dirtier; // written only while opening; null without auto-dirty
     private volatile boolean closing;
@@ -73,6 +71,7 @@ final class RedisTier implements Tier {
         this.cold = b.cold;
         this.where = where;
         this.copies = new ColdCopies(b.coldPrefix, b.compression, b.keys);
+        this.reads = new ColdReads(cold, copies);
         this.freezeStatus = new StatusRecorder("freezing for " + where, Clock.systemUTC());
         this.evictStatus = new StatusRecorder("eviction for " + where, Clock.systemUTC());
         this.freezing = new Freezing(hot, cold, copies, b, freezeStatus);
@@ -159,11 +158,11 @@ final class RedisTier implements Tier {
     }
 
     /**
-     * Brings one evicted key back; runs once per key at a time in this process. {@code pointer} is the copy in
-     * force the caller's probe just saw, so the first round needs no probe of its own; the pack is read through a
-     * {@link SingleFlight} keyed by pack, so concurrent restores of keys in one pack share one cold read, and kept
-     * in {@code read} for the rest of the caller's {@code ensure} (a pack is immutable; the entry is still checked
-     * against the digest Redis holds now).
+     * Brings one evicted key back; runs once per key at a time in this process (the single flight is keyed by key,
+     * so concurrent ensures of a key share one cold read). {@code pointer} is the copy in force the caller's probe
+     * just saw, so the first round needs no probe of its own. A record with an offset costs one ranged read of
+     * just that entry; an older record without one reads the whole pack (see {@link ColdReads}). Either way the
+     * entry is checked against the digest Redis holds now, and a pack is immutable.
      */
     private Availability restore(String key, String probed, Map<String, Optional<byte[]>> read) {
         String pointer = probed;
@@ -177,35 +176,27 @@ final class RedisTier implements Tier {
                 pointer = text((byte[]) probe.get(1));
             }
             String[] parts = pointer.split(":", -1);
-            if (parts.length != 3) {
+            if (parts.length != 3 && parts.length != 5) {
                 throw new ColdCopyException(key, "(unknown)", ColdCopyException.Problem.MISSING,
                         "Redis holds no record of the copy in force", null);
             }
-            long version = Long.parseLong(parts[0]);
             String packName = copies.packName(parts[1]);
-            Optional<byte[]> pack = read.get(packName);
-            if (pack == null || pack.isEmpty()) {
-                pack = packs.run(packName, () -> {
-                    coldReads.incrementAndGet();
-                    return cold.get(packName).map(Blob::value);
-                });
-                read.put(packName, pack);
+            Optional<ColdCopies.Copy> found;
+            try {
+                found = reads.read(key, parts, packName, read);
+            } catch (CorruptionException e) {
+                throw new ColdCopyException(key, packName, ColdCopyException.Problem.DAMAGED, e.getMessage(), e);
+            } catch (FormatException e) {
+                throw new FormatException("evicted key '" + key + "': " + e.getMessage());
             }
-            if (pack.isEmpty()) {
+            if (found.isEmpty()) {
                 if (stillEvictedAt(key, pointer)) {
                     throw new ColdCopyException(key, packName, ColdCopyException.Problem.MISSING, "no object "
                             + "in the cold store " + cold.describe(), null);
                 }
                 continue; // recreated, restored or refrozen meanwhile: look again
             }
-            ColdCopies.Copy copy;
-            try {
-                copy = copies.open(pack.get(), packName, key, version, parts[2]);
-            } catch (CorruptionException e) {
-                throw new ColdCopyException(key, packName, ColdCopyException.Problem.DAMAGED, e.getMessage(), e);
-            } catch (FormatException e) {
-                throw new FormatException("evicted key '" + key + "': " + e.getMessage());
-            }
+            ColdCopies.Copy copy = found.get();
             List<Object> reply = hot.run(HotSide.RESTORE, keys(hot.evicted, hot.frozen, hot.resident, hot.dirty),
                     bytes(key), bytes(pointer), copy.dump());
             switch (text((byte[]) reply.get(0))) {
@@ -270,7 +261,7 @@ final class RedisTier implements Tier {
         List<Object> r = call("stats", () -> hot.run(HotSide.STATS, keys(hot.dirty, hot.claims, hot.frozen,
                 hot.resident, hot.evicted, hot.dead)));
         return new TierStats((Long) r.get(0), (Long) r.get(1), (Long) r.get(2), (Long) r.get(3), (Long) r.get(4),
-                (Long) r.get(5), freezing.freezes.get(), evictions.get(), restores.get(), coldReads.get(),
+                (Long) r.get(5), freezing.freezes.get(), evictions.get(), restores.get(), reads.count(),
                 freezeStatus.status());
     }
 

@@ -8,7 +8,8 @@ package io.keepsake.tier;
  * <p>Bookkeeping keys (all under the tier's prefix): {@code dirty} (sorted set: key -> when it may be claimed),
  * {@code claims} (sorted set: key -> visibility deadline, which doubles as the claim's token), {@code attempts}
  * (hash: key -> failed freezes in a row), {@code dead} (hash: key -> "attempts|failedAtMs|error"), {@code frozen}
- * (hash: key -> "version:pack id:sha1 of the DUMP" of the cold copy in force), {@code packs} (hash: pack id -> how
+ * (hash: key -> "version:pack id:sha1 of the DUMP:entry offset:entry length" of the cold copy in force; records
+ * written before entries had offsets lack the last two fields and are still read), {@code packs} (hash: pack id -> how
  * many {@code frozen} entries name it; a pack reaches zero when its last copy in force is superseded or its key is
  * gone, and is then deleted), {@code resident} (sorted set: frozen keys still in Redis -> when frozen or restored;
  * the eviction candidates), {@code evicted} (set: keys the tier expired, restorable), {@code seq} (the freeze
@@ -112,13 +113,13 @@ final class TierScripts {
     /**
      * Records a batch of cold copies, each as the one in force unless a newer version already is. KEYS: frozen,
      * resident, evicted, claims, attempts, dirty, packs. ARGV: claim deadline, commit-by time, then per entry: key,
-     * version, sha1 of the DUMP, pack id. Returns {'late'} when Redis's clock is past the commit-by time (nothing
-     * changed: the packs are left to the sweep, since a replay of an earlier successful run may be what is late),
-     * else {'ok', committed, stale, zero pack ids...}: the packs that no record names any more (superseded ones
-     * whose count reached zero, and packs of this batch none of whose entries is in force), which the caller
-     * deletes. A version equal to the one in force is this very commit replayed: success, nothing changes. Each
-     * claim still held by this batch is released. Per key only HGET and ZSCORE run on their own; the writes are
-     * gathered into a few bulk commands and one HINCRBY per pack.
+     * version, "sha1 of the DUMP:entry offset:entry length" (the record's tail), pack id. Returns {'late'} when
+     * Redis's clock is past the commit-by time (nothing changed: the packs are left to the sweep, since a replay
+     * of an earlier successful run may be what is late), else {'ok', committed, stale, zero pack ids...}: the
+     * packs that no record names any more (superseded ones whose count reached zero, and packs of this batch none
+     * of whose entries is in force), which the caller deletes. A version equal to the one in force is this very
+     * commit replayed: success, nothing changes. Each claim still held by this batch is released. Per key only HGET
+     * and ZSCORE run on their own; the writes are gathered into a few bulk commands and one HINCRBY per pack.
      */
     static final String COMMIT = NOW + BULK + """
             if now > tonumber(ARGV[2]) then return {'late'} end
@@ -247,7 +248,7 @@ final class TierScripts {
                   busy = busy + 1
                 else
                   local ptr = redis.call('HGET', KEYS[2], k)
-                  local digest = ptr and string.match(ptr, ':(%x+)$')
+                  local digest = ptr and string.match(ptr, '^%d+:[^:]+:(%x+)')
                   redis.call('ZREM', KEYS[1], k)
                   if digest and redis.sha1hex(redis.call('DUMP', k)) == digest then
                     redis.call('UNLINK', k)
@@ -267,8 +268,8 @@ final class TierScripts {
 
     /**
      * Where each key is. KEYS: evicted, frozen, dirty. ARGV: keys. Returns {state1, pointer1, ...}: 'p' (in
-     * Redis), 'e' (evicted, with its "version:pack id:sha1"), 'a' (neither). An evicted key that a writer recreated is
-     * present: its value wins, it is no longer evicted, and it is queued for freezing.
+     * Redis), 'e' (evicted, with its record "version:pack id:sha1:offset:length"), 'a' (neither). An evicted key
+     * that a writer recreated is present: its value wins, it is no longer evicted, and it is queued for freezing.
      */
     static final String PROBE = NOW + """
             local out = {}
@@ -291,9 +292,9 @@ final class TierScripts {
 
     /**
      * Brings an evicted key back with RESTORE (no REPLACE). KEYS: evicted, frozen, resident, dirty. ARGV: key,
-     * the "version:pack id:sha1" the payload belongs to, the DUMP payload. Returns {'restored'}, {'busy'} (a writer
-     * recreated the key: its value wins and is queued for freezing), {'notevicted'} (restored or refrozen
-     * meanwhile), {'moved'} (another copy is now in force) or {'error', message}.
+     * the record ("version:pack id:sha1:offset:length") the payload belongs to, the DUMP payload. Returns
+     * {'restored'}, {'busy'} (a writer recreated the key: its value wins and is queued for freezing),
+     * {'notevicted'} (restored or refrozen meanwhile), {'moved'} (another copy is now in force) or {'error', message}.
      */
     static final String RESTORE = NOW + """
             local k = ARGV[1]

@@ -94,7 +94,7 @@ class TierEnsureTest extends TierTestBase {
     }
 
     @Test
-    void aDamagedEntryFailsOnlyItsKeyAndADamagedIndexEveryKeyInThePack() {
+    void aDamagedEntryFailsOnlyItsKeyAndADamagedIndexOnlyRecordsWithoutAnOffset() {
         RedisTier tier = open(builder(cold));
         String a = key("a");
         String b = key("b");
@@ -108,20 +108,71 @@ class TierEnsureTest extends TierTestBase {
         flipAByteInTheLastEntry(packOf(a)); // the last entry is c's
         EnsureException e = assertThrows(EnsureException.class, () -> tier.ensure(a, b, c));
         assertEquals(List.of(c), new ArrayList<>(e.failures().keySet()));
-        assertEquals(readsBefore + 1, tier.stats().coldReads(), "one ensure call reads a shared pack once");
+        assertEquals(readsBefore + 3, tier.stats().coldReads(), "one ranged read per key, of its entry alone");
         assertEquals("value of " + a, admin(r -> r.get(a)));
         assertEquals("value of " + b, admin(r -> r.get(b)));
 
         assertEquals(2, tier.evictIdle());
-        byte[] bytes = cold.get(packOf(a)).orElseThrow().value();
-        bytes[20] ^= 0x01; // inside the index
-        cold.put(packOf(a), bytes, Expected.any());
+        flipAByteInTheIndex(packOf(a));
+        assertEquals(Map.of(a, Availability.RESTORED, b, Availability.RESTORED), tier.ensure(a, b),
+                "a ranged read skips the index: its damage costs no entry");
+
+        assertEquals(2, tier.evictIdle());
+        for (String k : List.of(a, b, c)) { // records as written before entries had offsets
+            String record = admin(r -> r.hget(prefix + "t:frozen", k));
+            admin(r -> r.hset(prefix + "t:frozen", k, record.substring(0, record.indexOf(':',
+                    record.indexOf(':', record.indexOf(':') + 1) + 1))));
+        }
         EnsureException all = assertThrows(EnsureException.class, () -> tier.ensure(a, b, c));
         assertEquals(List.of(a, b, c), new ArrayList<>(all.failures().keySet()));
         for (KeepsakeException failure : all.failures().values()) {
             assertEquals(ColdCopyException.Problem.DAMAGED, assertInstanceOf(ColdCopyException.class, failure)
                     .problem());
         }
+        flipAByteInTheIndex(packOf(a)); // repaired: the old form reads the whole pack through its index
+        readsBefore = tier.stats().coldReads();
+        assertEquals(Map.of(a, Availability.RESTORED, b, Availability.RESTORED), tier.ensure(a, b));
+        assertEquals(readsBefore + 1, tier.stats().coldReads(), "one ensure call reads a shared pack once");
+        assertEquals("value of " + b, admin(r -> r.get(b)));
+    }
+
+    @Test
+    void aShortOrMisplacedEntryReadByRangeIsATypedErrorNamingTheKey() {
+        RedisTier tier = open(builder(cold));
+        String a = key("a");
+        String b = key("b");
+        String c = key("c");
+        for (String k : List.of(a, b, c)) {
+            admin(r -> r.set(k, "value of " + k));
+        }
+        freezeAndEvict(tier, a, b, c);
+        byte[] pack = cold.get(packOf(a)).orElseThrow().value();
+        cold.put(packOf(a), java.util.Arrays.copyOf(pack, pack.length - 5), Expected.any()); // c's entry cut short
+        String recordA = admin(r -> r.hget(prefix + "t:frozen", a));
+        String recordB = admin(r -> r.hget(prefix + "t:frozen", b));
+        String[] pa = recordA.split(":");
+        String[] pb = recordB.split(":");
+        assertEquals(5, pb.length, recordB);
+        admin(r -> r.hset(prefix + "t:frozen", b, String.join(":", pb[0], pb[1], pb[2], pa[3], pa[4])));
+
+        EnsureException e = assertThrows(EnsureException.class, () -> tier.ensure(a, b, c));
+        assertEquals(List.of(b, c), new ArrayList<>(e.failures().keySet()));
+        ColdCopyException misplaced = assertInstanceOf(ColdCopyException.class, e.failures().get(b));
+        assertEquals(ColdCopyException.Problem.DAMAGED, misplaced.problem());
+        assertEquals(b, misplaced.key());
+        assertTrue(misplaced.getMessage().contains(a), "it names the key the entry holds: " + misplaced.getMessage());
+        ColdCopyException cut = assertInstanceOf(ColdCopyException.class, e.failures().get(c));
+        assertEquals(ColdCopyException.Problem.DAMAGED, cut.problem());
+        assertEquals(c, cut.key());
+        assertTrue(cut.getMessage().contains("short"), cut.getMessage());
+        assertFalse(exists(b) || exists(c), "never a silent empty value");
+        assertEquals("value of " + a, admin(r -> r.get(a)));
+    }
+
+    private void flipAByteInTheIndex(String pack) {
+        byte[] bytes = cold.get(pack).orElseThrow().value();
+        bytes[20] ^= 0x01;
+        cold.put(pack, bytes, Expected.any());
     }
 
     private void flipAByteInTheLastEntry(String pack) {
