@@ -2,6 +2,7 @@ package io.keepsake.prevalent;
 
 import io.keepsake.ClosedException;
 import io.keepsake.FailStopException;
+import io.keepsake.KeepsakeException;
 import io.keepsake.Ticker;
 import io.keepsake.WorkerListener;
 import io.keepsake.WorkerStatus;
@@ -281,7 +282,7 @@ final class EngineCore implements AutoCloseable {
             return;
         }
         try {
-            snapshot(false);
+            snapshot();
         } catch (RuntimeException e) {
             if (!closed) {
                 guard.run("a background failure listener", () -> status.failed(e));
@@ -289,19 +290,15 @@ final class EngineCore implements AutoCloseable {
         }
     }
 
+
     /** Writes a snapshot of the engine's state (see the class note for the order of steps). */
     long snapshot() {
-        return snapshot(true);
-    }
-
-    /** @param record whether a failure to build a shadow model goes to the status here (a manual snapshot) */
-    private long snapshot(boolean record) {
         synchronized (snapshotLock) {
             checkWritable();
             if (source.appliedSequence() == lastSnapshot) {
                 return lastSnapshot;
             }
-            Capture capture = capture(record);
+            Capture capture = capture();
             long seq = capture.sequence();
             if (seq == lastSnapshot) {
                 return seq;
@@ -331,18 +328,23 @@ final class EngineCore implements AutoCloseable {
         }
     }
 
-    /** Under the snapshot lock: the state to write, from a shadow model ({@link ShadowCapture}) when it can be. */
-    private Capture capture(boolean record) {
+    /**
+     * Under the snapshot lock: the state to write, from a shadow model ({@link ShadowCapture}) when it can be. A
+     * shadow that cannot be built (its base snapshot or the journal after it unreadable) must not stop snapshots
+     * for good, which would let the journal and recovery grow without bound: this snapshot is then taken from the
+     * live model under its lock, as without shadows, and the next shadow starts from it.
+     */
+    private Capture capture() {
         if (!shadowSnapshots || lastSnapshot == 0) {
             return source.capture();
         }
         try {
             return ShadowCapture.build(this, lastSnapshot, source.appliedSequence());
-        } catch (RuntimeException e) {
-            if (record && !closed) {
-                guard.run("a background failure listener", () -> status.failed(e));
-            }
-            throw e;
+        } catch (KeepsakeException e) {
+            LOG.error("shadow snapshot: could not rebuild the model from snapshot {} and the journal after it; this "
+                    + "snapshot is taken from the live model under its lock instead (writers wait while it is "
+                    + "captured)", lastSnapshot, e);
+            return source.capture();
         }
     }
 

@@ -37,7 +37,9 @@ public final class PrevalentBuilder<S> extends PrevalentOptions<PrevalentBuilder
      * <p>Costs: memory for a second model while a snapshot runs (about twice the model's heap), the CPU to load a
      * snapshot and replay the events since it, and commands must replay deterministically (as recovery needs
      * anyway). The first snapshot of a system that has none yet is taken with the lock, since there is nothing to
-     * build the shadow from (the initial-state supplier is not called again).
+     * build the shadow from (the initial-state supplier is not called again). So is a snapshot whose shadow cannot
+     * be built (the previous snapshot or the journal after it unreadable): it is logged as an error and taken with
+     * the lock instead, so snapshots never stop, and the next shadow starts from it.
      *
      * @param shadow whether snapshots are built from a shadow model
      * @return this builder
