@@ -131,10 +131,16 @@ final class PrivateDynalite implements ColdServer {
         Path cli = root.resolve(".services/dynalite/node_modules/dynalite/cli.js");
         if (!Files.isRegularFile(cli)) {
             try {
+                // Never inherit the test JVM's stdin or stdout: they are surefire's command and event channels,
+                // and npm (node) makes an inherited stdin non-blocking, which breaks the fork ("std/in stream
+                // corrupted").
+                Path log = Files.createTempFile("dynalite-install-", ".log");
                 Process install = new ProcessBuilder("bash", root.resolve("scripts/dynalite.sh").toString(),
-                        "--install-only").inheritIO().start();
+                        "--install-only").redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
                 if (install.waitFor() != 0 || !Files.isRegularFile(cli)) {
-                    fail("scripts/dynalite.sh --install-only did not install " + cli + " (see its output above)");
+                    fail("scripts/dynalite.sh --install-only did not install " + cli + ": "
+                            + Files.readString(log));
                 }
             } catch (IOException e) {
                 fail("cannot run scripts/dynalite.sh", e);
