@@ -104,9 +104,11 @@ public record FileHeader(FileKind kind, int writeVersion, int readVersion, int c
             throw new FormatException(file + ": Keepsake header fails its CRC32C check");
         }
         int readVersion = b.get(6) & 0xFF;
-        if (readVersion > CURRENT_VERSION) {
+        // FileStore entries have a format 2 (two slots updated in place); every other kind is at version 1
+        int readable = (b.get(4) & 0xFF) == FileKind.STORE_ENTRY.id() ? 2 : CURRENT_VERSION;
+        if (readVersion > readable) {
             throw new FormatException(file + ": needs format version " + readVersion + ", this build reads up to "
-                    + CURRENT_VERSION);
+                    + readable);
         }
         FileHeader header = new FileHeader(FileKind.of(b.get(4) & 0xFF), b.get(5) & 0xFF, readVersion,
                 b.get(7) & 0xFF, b.get(8) & 0xFF, b.get(9) & 0xFF, b.getInt(12), b.getLong(16));
