@@ -30,5 +30,6 @@ module io.keepsake.core {
     exports io.keepsake.ref;
     exports io.keepsake.store;
 
+    uses io.keepsake.journal.JournalProvider;
     uses io.keepsake.store.StoreProvider;
 }
